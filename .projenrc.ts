@@ -1,0 +1,82 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const quietJsii = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+const offlineCdk = { CDK_DISABLE_CLI_TELEMETRY: 'true', TS_NODE_PROJECT: 'tsconfig.dev.json' };
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-cross-account-task-roles',
+  packageName: 'cdk-cross-account-task-roles',
+  description:
+    'AWS CDK constructs for an ECS task (or any AWS principal) that assumes an IAM role in another account: ' +
+    'least-privilege, confused-deputy guarded, checked at synth.',
+  keywords: ['aws-cdk', 'cdk', 'ecs', 'iam', 'cross-account', 'sts', 'assume-role', 'security'],
+  author: 'cdk-cross-account-task-roles contributors',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/cdk-cross-account-task-roles/cdk-cross-account-task-roles.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0',
+  typescriptVersion: '~6.0',
+  minNodeVersion: '20.16.0',
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: ['.projenrc.ts', 'projenrc/**/*.ts', 'src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+    tsconfigPath: './tsconfig.dev.json',
+  },
+
+  experimentalIntegRunner: true,
+  devDeps: [
+    'aws-cdk@^2',
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    'cdk-nag@^2',
+    'fast-check@^4',
+    '@cloud-copilot/iam-simulate@0.1.173',
+    '@smithy/shared-ini-file-loader@^4',
+    '@aws-sdk/credential-providers@^3',
+    '@aws-sdk/client-sts@^3',
+  ],
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      coverageThreshold: {
+        lines: 90, branches: 90, functions: 90, statements: 90,
+      },
+      collectCoverageFrom: ['src/**/*.ts'],
+      snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.ts'],
+    },
+  },
+
+  gitignore: ['cdk.out', '*.cdk.out', '.cdk.staging', 'examples/cdk.context.json'],
+  npmignoreEnabled: true,
+  npmIgnoreOptions: { ignorePatterns: ['examples/', 'scripts/', 'rosetta/', 'SECURITY.md'] },
+  docgen: true,
+});
+
+// The registry reachable from CI serves only the Linux parts of unrs-resolver 1.12.2.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+for (const [name, value] of Object.entries(quietJsii)) {
+  project.tasks.addEnvironment(name, value);
+}
+
+project.addTask('demo', {
+  description: 'Synthesize the seed walkthrough with the aws-cdk CLI (offline) and show that the chain works',
+  env: { ...quietJsii, ...offlineCdk, TS_NODE_TRANSPILE_ONLY: 'true' },
+  exec: 'ts-node --project tsconfig.dev.json scripts/demo.ts',
+});
+
+project.synth();

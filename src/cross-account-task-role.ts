@@ -1,0 +1,142 @@
+import { Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { destinationsNamed, registerSource, unreciprocated } from './private/counterparts';
+import { commonRoleProps } from './private/role-setup';
+import { assumeDestinationsStatement, ecsTasksPrincipal } from './private/statements';
+import { CrossAccountRoleOptions } from './role-options';
+import { RoleReference } from './role-reference';
+
+const CROSS_ACCOUNT_TASK_ROLE = Symbol.for('cdk-cross-account-task-roles.CrossAccountTaskRole');
+
+/**
+ * Properties of a `CrossAccountTaskRole`.
+ */
+export interface CrossAccountTaskRoleProps extends CrossAccountRoleOptions {
+  /**
+   * The roles in other accounts that tasks with this role may assume.
+   * More can be added with `addDestination()`.
+   *
+   * @default - none yet; add them with `addDestination()`
+   */
+  readonly destinationRoles?: RoleReference[];
+
+  /**
+   * Whether the trust of `ecs-tasks.amazonaws.com` is limited to tasks of this
+   * stack's account and region (`aws:SourceAccount` and `aws:SourceArn`), so that
+   * ECS cannot be made to hand this role to a task of another account.
+   *
+   * Turning it off lets any account's ECS tasks be given this role by anyone who
+   * can pass it; only do so for ECS features that do not send these keys.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+   */
+  readonly confusedDeputyGuard?: boolean;
+}
+
+/**
+ * An ECS task role in the source account that may assume roles in other accounts,
+ * and nothing else until you grant it more.
+ *
+ * It is trusted by `ecs-tasks.amazonaws.com` for tasks of its own account and region,
+ * and its identity policy allows `sts:AssumeRole` on exactly the destination roles'
+ * ARNs. Use it as the `taskRole` of any ECS task definition.
+ *
+ * @example
+ * declare const sourceStack: Stack;
+ *
+ * const taskRole = new CrossAccountTaskRole(sourceStack, 'TaskRole', {
+ *   roleName: 'my-ECS-task-role',
+ *   destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
+ * });
+ * new ecs.FargateTaskDefinition(sourceStack, 'Task', { taskRole });
+ */
+export class CrossAccountTaskRole extends iam.Role {
+  /**
+   * Whether the given object is a `CrossAccountTaskRole`, also when it comes from
+   * another copy of this library.
+   */
+  public static isCrossAccountTaskRole(x: any): x is CrossAccountTaskRole {
+    return x !== null && typeof x === 'object' && CROSS_ACCOUNT_TASK_ROLE in x;
+  }
+
+  private readonly destinations: RoleReference[] = [];
+  private readonly givenRoleName: string;
+  private readonly givenPath: string;
+
+  constructor(scope: Construct, id: string, props: CrossAccountTaskRoleProps = {}) {
+    const common = commonRoleProps(scope, id, props);
+    super(scope, id, {
+      ...common,
+      assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
+    });
+    Object.defineProperty(this, CROSS_ACCOUNT_TASK_ROLE, { value: true });
+    this.givenRoleName = common.roleName as string;
+    this.givenPath = props.path ?? '/';
+
+    const cfnRole = this.node.defaultChild as iam.CfnRole;
+    const inlinePolicies = cfnRole.policies;
+    cfnRole.policies = Lazy.any({
+      produce: () => {
+        const ours = this.destinations.length === 0 ? [] : [{
+          policyName: 'AssumeDestinationRoles',
+          policyDocument: new iam.PolicyDocument({ statements: [assumeDestinationsStatement(this.destinations)] }),
+        }];
+        return [...(Array.isArray(inlinePolicies) ? inlinePolicies : []), ...ours];
+      },
+    }, { omitEmptyArray: true });
+
+    for (const destination of props.destinationRoles ?? []) {
+      this.addDestination(destination);
+    }
+    registerSource(this);
+    this.node.addValidation({
+      validate: () => unreciprocated(this, destinationsNamed,
+        counterpart => `add ${this.node.path}.reference to the trustedRoles of ${counterpart.node.path}, or remove the destination`),
+    });
+  }
+
+  /**
+   * This role as a `RoleReference`, to put in the `trustedRoles` of a
+   * `TrustedDestinationRole` in another account's stack.
+   *
+   * The stack must have an explicit account (`env: { account }`): the other
+   * account's template holds this role's ARN as a literal.
+   */
+  public get reference(): RoleReference {
+    const account = Stack.of(this).account;
+    if (Token.isUnresolved(account)) {
+      throw new Error(`${this.node.path}: reference needs the account of stack ${Stack.of(this).stackName}, `
+        + 'which is not known at synth time: give the stack an explicit env: { account: \'111122223333\', region: \'us-east-1\' }');
+    }
+    return RoleReference._fromConstruct(this, { account, roleName: this.givenRoleName, path: this.givenPath });
+  }
+
+  /**
+   * The destination roles this role may assume, in the order they were added.
+   */
+  public get destinationRoles(): RoleReference[] {
+    return [...this.destinations];
+  }
+
+  /**
+   * Allow this role to assume one more destination role. The destination must
+   * trust this role too (`TrustedDestinationRole.addTrustedRole(taskRole.reference)`).
+   * Adding the same role twice has no effect.
+   */
+  public addDestination(destination: RoleReference): void {
+    if (!this.destinations.some(d => d.roleArn === destination.roleArn)) {
+      this.destinations.push(destination);
+    }
+  }
+
+  /** @internal */
+  public _tryReference(): RoleReference | undefined {
+    return Token.isUnresolved(Stack.of(this).account) ? undefined : this.reference;
+  }
+
+  /** @internal */
+  public _namedRoles(): readonly RoleReference[] {
+    return this.destinations;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './role-reference';
+export * from './role-options';
+export * from './cross-account-task-role';
+export * from './trusted-destination-role';

@@ -1,0 +1,41 @@
+import { createHash } from 'crypto';
+import { aws_iam as iam } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { CrossAccountRoleOptions } from '../role-options';
+import { MAX_ROLE_NAME_LENGTH, validateMaxSessionDuration, validateRoleName, validateRolePath } from './validation';
+
+/**
+ * The parts of `iam.RoleProps` that every role of this library sets the same way,
+ * after checking them. The caller adds its own trust (`assumedBy`).
+ */
+export function commonRoleProps(scope: Construct, id: string, options: CrossAccountRoleOptions): Omit<iam.RoleProps, 'assumedBy'> {
+  const where = scope.node.path ? `${scope.node.path}/${id}` : id;
+  if (options.roleName !== undefined) {
+    validateRoleName(where, 'roleName', options.roleName);
+  }
+  if (options.path !== undefined) {
+    validateRolePath(where, 'path', options.path);
+  }
+  validateMaxSessionDuration(where, 'maxSessionDuration', options.maxSessionDuration);
+  return {
+    roleName: options.roleName ?? generateRoleName(scope, id),
+    description: options.description,
+    path: options.path,
+    managedPolicies: options.managedPolicies,
+    inlinePolicies: options.inlinePolicies,
+    permissionsBoundary: options.permissionsBoundary,
+    maxSessionDuration: options.maxSessionDuration,
+  };
+}
+
+/**
+ * A role name that depends only on the construct path, so that the other
+ * account can be told it before anything is deployed, and a redeploy keeps it.
+ * Readable part first, then a hash of the whole path so that long paths stay unique.
+ */
+export function generateRoleName(scope: Construct, id: string): string {
+  const components = [...scope.node.scopes.map(s => s.node.id).filter(c => c !== ''), id];
+  const hash = createHash('sha256').update(components.join('/')).digest('hex').slice(0, 8).toUpperCase();
+  const readable = components.join('-').replace(/[^\w+=,.@-]/g, '');
+  return `${readable.slice(0, MAX_ROLE_NAME_LENGTH - hash.length - 1)}-${hash}`;
+}

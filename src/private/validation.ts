@@ -1,0 +1,79 @@
+import { Duration, Token } from 'aws-cdk-lib';
+
+/**
+ * Every check here follows one shape: skip unresolved tokens (their value is only
+ * known at deploy time), and otherwise throw an error that names where the value
+ * came from, the property, the value and the rule it breaks.
+ */
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ROLE_PATH = /^\/(?:[\u0021-\u007F]+\/)?$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const PARTITION = /^aws(?:-[a-z]+)*$/;
+
+export const MAX_ROLE_NAME_LENGTH = 64;
+export const MAX_ROLE_PATH_LENGTH = 512;
+
+export function invalid(where: string, property: string, value: unknown, rule: string): Error {
+  return new Error(`${where}: ${property} ${JSON.stringify(value)} is invalid: ${rule}`);
+}
+
+export function validateAccount(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value) || ACCOUNT_ID.test(value)) {
+    return;
+  }
+  const placeholder = /^\d{16}$/.test(value)
+    ? ' (16-digit IDs such as 1111222233334444 are documentation placeholders that IAM rejects; use a real 12-digit ID such as 111122223333)'
+    : '';
+  throw invalid(where, property, value, `an AWS account ID has exactly 12 digits${placeholder}`);
+}
+
+export function validateRoleName(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value) || ROLE_NAME.test(value)) {
+    return;
+  }
+  throw invalid(where, property, value,
+    `a role name is 1 to ${MAX_ROLE_NAME_LENGTH} characters of letters, digits and + = , . @ _ - (it has ${value.length})`);
+}
+
+export function validateRolePath(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (value.length > MAX_ROLE_PATH_LENGTH) {
+    throw invalid(where, property, value, `a role path is at most ${MAX_ROLE_PATH_LENGTH} characters (it has ${value.length})`);
+  }
+  if (!ROLE_PATH.test(value)) {
+    throw invalid(where, property, value,
+      'a role path is "/" or starts and ends with "/" and holds only printable ASCII characters other than spaces');
+  }
+  if (/[*?]/.test(value)) {
+    throw invalid(where, property, value, 'a role path cannot contain the wildcards * or ?');
+  }
+}
+
+export function validatePartition(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value) || PARTITION.test(value)) {
+    return;
+  }
+  throw invalid(where, property, value, 'a partition is "aws" or "aws-" followed by a region group, such as aws-cn or aws-us-gov');
+}
+
+export function validateExternalId(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value) || EXTERNAL_ID.test(value)) {
+    return;
+  }
+  throw invalid(where, property, value,
+    `an external ID is 2 to 1,224 characters of letters, digits and + = , . @ : / _ - (it has ${value.length})`);
+}
+
+export function validateMaxSessionDuration(where: string, property: string, value: Duration | undefined): void {
+  if (value === undefined || Token.isUnresolved(value.toSeconds())) {
+    return;
+  }
+  const seconds = value.toSeconds();
+  if (seconds < 3600 || seconds > 43200) {
+    throw invalid(where, property, value.toHumanString(), 'a role\'s maximum session duration is between 1 and 12 hours');
+  }
+}

@@ -1,0 +1,245 @@
+import { Annotations, Aspects, IAspect, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
+import { commonRoleProps } from './private/role-setup';
+import { ASSUME_ROLE } from './private/statements';
+import { validateExternalId } from './private/validation';
+import { CrossAccountRoleOptions } from './role-options';
+import { RoleReference } from './role-reference';
+
+const TRUSTED_DESTINATION_ROLE = Symbol.for('cdk-cross-account-task-roles.TrustedDestinationRole');
+
+/**
+ * How a destination role's trust policy names the roles it trusts.
+ */
+export enum TrustMode {
+  /**
+   * The principal is each trusted role's ARN, as in the AWS walkthrough.
+   *
+   * IAM turns the ARN into the role's unique ID when the policy is saved, so the
+   * trusted role must exist first (deploy the source account first), and a
+   * trusted role that is deleted and recreated is no longer trusted until this
+   * role's trust is saved again.
+   */
+  ROLE_ARN = 'ROLE_ARN',
+
+  /**
+   * The principal is each trusted role's account, limited to the trusted roles'
+   * ARNs by an `ArnEquals` condition on `aws:PrincipalArn`.
+   *
+   * Admits exactly the same roles, deploys in either order, and keeps trusting
+   * a trusted role that is recreated with the same name and path.
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+   */
+  ACCOUNT_WITH_PRINCIPAL_ARN = 'ACCOUNT_WITH_PRINCIPAL_ARN',
+}
+
+/**
+ * Properties of a `TrustedDestinationRole`.
+ */
+export interface TrustedDestinationRoleProps extends CrossAccountRoleOptions {
+  /**
+   * The roles in other accounts that may assume this role.
+   * More can be added with `addTrustedRole()`.
+   *
+   * @default - none yet; add them with `addTrustedRole()` before synthesis
+   */
+  readonly trustedRoles?: RoleReference[];
+
+  /**
+   * How the trust policy names the trusted roles.
+   *
+   * @default TrustMode.ROLE_ARN
+   */
+  readonly trustMode?: TrustMode;
+
+  /**
+   * An external ID that callers must pass to `sts:AssumeRole` (`sts:ExternalId` condition).
+   *
+   * @default - no external ID is required
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
+   */
+  readonly externalId?: string;
+}
+
+/**
+ * A role in the destination account that trusts exactly the listed roles of other
+ * accounts. Grant it what the callers need (`bucket.grantRead(role)`).
+ *
+ * @example
+ * declare const destinationStack: Stack;
+ * declare const bucket: s3.IBucket;
+ *
+ * const role = new TrustedDestinationRole(destinationStack, 'DestinationRole', {
+ *   roleName: 'destination-account-role',
+ *   trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role' })],
+ * });
+ * bucket.grantRead(role);
+ */
+export class TrustedDestinationRole extends iam.Role {
+  /**
+   * Whether the given object is a `TrustedDestinationRole`, also when it comes
+   * from another copy of this library.
+   */
+  public static isTrustedDestinationRole(x: any): x is TrustedDestinationRole {
+    return x !== null && typeof x === 'object' && TRUSTED_DESTINATION_ROLE in x;
+  }
+
+  /** How the trust policy names the trusted roles. */
+  public readonly trustMode: TrustMode;
+
+  private readonly trusted: RoleReference[] = [];
+  private readonly trustStatement: iam.PolicyStatement;
+  private readonly trustedAccountRoots = new Set<string>();
+  private readonly givenRoleName: string;
+  private readonly givenPath: string;
+
+  constructor(scope: Construct, id: string, props: TrustedDestinationRoleProps = {}) {
+    const common = commonRoleProps(scope, id, props);
+    if (props.externalId !== undefined) {
+      validateExternalId(`${scope.node.path}/${id}`, 'externalId', props.externalId);
+    }
+    const trustStatement = new iam.PolicyStatement({ actions: [ASSUME_ROLE] });
+    if (props.externalId !== undefined) {
+      trustStatement.addCondition('StringEquals', { 'sts:ExternalId': props.externalId });
+    }
+    super(scope, id, { ...common, assumedBy: new StatementPrincipal(trustStatement) });
+    Object.defineProperty(this, TRUSTED_DESTINATION_ROLE, { value: true });
+    this.trustStatement = trustStatement;
+    this.trustMode = props.trustMode ?? TrustMode.ROLE_ARN;
+    this.givenRoleName = common.roleName as string;
+    this.givenPath = props.path ?? '/';
+
+    for (const role of props.trustedRoles ?? []) {
+      this.addTrustedRole(role);
+    }
+    warnAboutChainedSessionDuration(this, props);
+    registerDestination(this);
+    this.node.addValidation({
+      validate: () => [
+        ...(this.trusted.length === 0
+          ? ['trusts no role: pass trustedRoles or call addTrustedRole() with the source role\'s reference']
+          : []),
+        ...unreciprocated(this, sourcesNamed,
+          counterpart => `call ${counterpart.node.path}.addDestination(${this.node.path}.reference), or remove the trusted role`),
+      ],
+    });
+    if (this.trustMode === TrustMode.ROLE_ARN) {
+      Aspects.of(this).add(new DeployAfterTrustedSources(this));
+    }
+  }
+
+  /**
+   * This role as a `RoleReference`, to pass to `CrossAccountTaskRole.addDestination()`
+   * in another account's stack.
+   *
+   * The stack must have an explicit account (`env: { account }`).
+   */
+  public get reference(): RoleReference {
+    const account = Stack.of(this).account;
+    if (Token.isUnresolved(account)) {
+      throw new Error(`${this.node.path}: reference needs the account of stack ${Stack.of(this).stackName}, `
+        + 'which is not known at synth time: give the stack an explicit env: { account: \'555566667777\', region: \'us-east-1\' }');
+    }
+    return RoleReference._fromConstruct(this, { account, roleName: this.givenRoleName, path: this.givenPath });
+  }
+
+  /**
+   * The roles this role trusts, in the order they were added.
+   */
+  public get trustedRoles(): RoleReference[] {
+    return [...this.trusted];
+  }
+
+  /**
+   * Trust one more role of another account. That role must be allowed to assume
+   * this one too (`CrossAccountTaskRole.addDestination(role.reference)`).
+   * Adding the same role twice has no effect.
+   */
+  public addTrustedRole(role: RoleReference): void {
+    if (this.trusted.some(t => t.roleArn === role.roleArn)) {
+      return;
+    }
+    this.trusted.push(role);
+    if (this.trustMode === TrustMode.ROLE_ARN) {
+      this.trustStatement.addPrincipals(new iam.ArnPrincipal(role.roleArn));
+      return;
+    }
+    if (!this.trustedAccountRoots.has(role.accountRootArn)) {
+      this.trustedAccountRoots.add(role.accountRootArn);
+      this.trustStatement.addPrincipals(new iam.ArnPrincipal(role.accountRootArn));
+    }
+    const arns = this.trusted.map(t => t.roleArn);
+    this.trustStatement.addCondition('ArnEquals', { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns });
+  }
+
+  /** @internal */
+  public _tryReference(): RoleReference | undefined {
+    return Token.isUnresolved(Stack.of(this).account) ? undefined : this.reference;
+  }
+
+  /** @internal */
+  public _namedRoles(): readonly RoleReference[] {
+    return this.trusted;
+  }
+}
+
+/**
+ * A principal that hands the role one statement that the role keeps adding
+ * trusted roles to, so that `addTrustedRole()` works after construction.
+ */
+class StatementPrincipal extends iam.PrincipalBase implements iam.IAssumeRolePrincipal {
+  public readonly assumeRoleAction = ASSUME_ROLE;
+
+  constructor(private readonly statement: iam.PolicyStatement) {
+    super();
+  }
+
+  public get policyFragment(): iam.PrincipalPolicyFragment {
+    return new iam.PrincipalPolicyFragment({});
+  }
+
+  public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
+    document.addStatements(this.statement);
+  }
+
+  public dedupeString(): string | undefined {
+    return undefined;
+  }
+}
+
+/**
+ * In ROLE_ARN mode IAM rejects a trust policy that names a role that does not
+ * exist yet, so a destination stack deploys after the stacks of the task roles
+ * it trusts when they are in the same app.
+ */
+class DeployAfterTrustedSources implements IAspect {
+  constructor(private readonly destination: TrustedDestinationRole) {}
+
+  public visit(node: IConstruct): void {
+    if (node !== this.destination) {
+      return;
+    }
+    const destinationStack = Stack.of(this.destination);
+    for (const trusted of this.destination._namedRoles()) {
+      for (const source of sourcesNamed(this.destination, trusted)) {
+        const sourceStack = Stack.of(source);
+        if (sourceStack !== destinationStack) {
+          destinationStack.addDependency(sourceStack,
+            `${this.destination.node.path} trusts ${source.node.path} by ARN (TrustMode.ROLE_ARN)`);
+        }
+      }
+    }
+  }
+}
+
+function warnAboutChainedSessionDuration(role: TrustedDestinationRole, props: TrustedDestinationRoleProps): void {
+  const seconds = props.maxSessionDuration?.toSeconds();
+  if (seconds !== undefined && !Token.isUnresolved(seconds) && seconds > 3600) {
+    Annotations.of(role).addWarningV2('cdk-cross-account-task-roles:chainedSessionDuration',
+      `maxSessionDuration is ${props.maxSessionDuration!.toHumanString()}, but a role assumed with another role's credentials `
+      + '(role chaining, as an ECS task role does) gets at most 1 hour: a request for a longer DurationSeconds fails. '
+      + 'Leave maxSessionDuration at 1 hour unless people or services also assume this role with long-term credentials.');
+  }
+}
