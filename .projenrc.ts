@@ -33,6 +33,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
     tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
   },
 
   experimentalIntegRunner: true,
@@ -50,6 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,
+    passWithNoTests: false,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       coverageThreshold: {

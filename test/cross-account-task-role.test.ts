@@ -1,0 +1,228 @@
+import { Duration, Lazy, Stack, aws_ecs as ecs, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CrossAccountTaskRole, RoleReference } from '../src';
+import { DESTINATION_ACCOUNT, newApp, sourceStack } from './support/app';
+
+const destination = (roleName: string, account = DESTINATION_ACCOUNT) => RoleReference.of({ account, roleName });
+
+function partitionArn(rest: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
+}
+
+describe('trust', () => {
+  test('trusts ECS tasks of its own account and region only', () => {
+    // GIVEN
+    const stack = sourceStack();
+    // WHEN
+    new CrossAccountTaskRole(stack, 'TaskRole', { roleName: 'my-ECS-task-role' });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'ecs-tasks.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': '111122223333' },
+            ArnLike: { 'aws:SourceArn': partitionArn(':ecs:us-east-1:111122223333:*') },
+          },
+        }],
+      },
+    });
+  });
+
+  test('uses deploy-time account and region in an environment-agnostic stack', () => {
+    const stack = new Stack(newApp(), 'Agnostic');
+    new CrossAccountTaskRole(stack, 'TaskRole');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        })],
+      },
+    });
+  });
+
+  test('drops the confused-deputy conditions only when asked to', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', { confusedDeputyGuard: false });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } }],
+      },
+    });
+  });
+});
+
+describe('identity policy', () => {
+  test('allows only sts:AssumeRole on exactly the destination ARNs, in one inline statement', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{
+        PolicyName: 'AssumeDestinationRoles',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{
+            Sid: 'AssumeDestinationRoles',
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Resource: partitionArn(':iam::555566667777:role/destination-account-role'),
+          }],
+        },
+      }],
+    });
+  });
+
+  test('sorts and deduplicates destinations, including ones added later', () => {
+    const stack = sourceStack();
+    const role = new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('zeta'), destination('alpha')] });
+    role.addDestination(destination('alpha'));
+    role.addDestination(destination('mid', '444455556666'));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{
+        PolicyName: 'AssumeDestinationRoles',
+        PolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({
+            Resource: [
+              partitionArn(':iam::444455556666:role/mid'),
+              partitionArn(':iam::555566667777:role/alpha'),
+              partitionArn(':iam::555566667777:role/zeta'),
+            ],
+          })],
+        }),
+      }],
+    });
+  });
+
+  test('writes no identity policy while there is no destination', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { Policies: Match.absent() });
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('keeps inline policies given by the user beside its own', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationRoles: [destination('d')],
+      inlinePolicies: {
+        Own: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] })] }),
+      },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      Policies: [Match.objectLike({ PolicyName: 'Own' }), Match.objectLike({ PolicyName: 'AssumeDestinationRoles' })],
+    });
+  });
+
+  test('uses the destination path in the ARN', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'd', path: '/team/' })],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      Policies: [Match.objectLike({
+        PolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Resource: partitionArn(':iam::555566667777:role/team/d') })] }),
+      })],
+    });
+  });
+});
+
+describe('role options', () => {
+  test('passes description, path, boundary, managed policies and session duration to the role', () => {
+    const stack = sourceStack();
+    const boundary = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'boundary');
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      roleName: 'r',
+      description: 'reads the reports bucket',
+      path: '/ecs/',
+      permissionsBoundary: boundary,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+      maxSessionDuration: Duration.hours(2),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'r',
+      Description: 'reads the reports bucket',
+      Path: '/ecs/',
+      MaxSessionDuration: 7200,
+      PermissionsBoundary: partitionArn(':iam::111122223333:policy/boundary'),
+      ManagedPolicyArns: [partitionArn(':iam::aws:policy/ReadOnlyAccess')],
+    });
+  });
+
+  test('generates a deterministic name from the construct path when none is given', () => {
+    const stack = sourceStack();
+    const role = new CrossAccountTaskRole(stack, 'TaskRole');
+    expect(role.reference.roleName).toMatch(/^SourceStack-TaskRole-[0-9A-F]{8}$/);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { RoleName: role.reference.roleName });
+  });
+
+  test('keeps generated names within 64 characters for deep paths', () => {
+    const stack = sourceStack(newApp(), 'S'.repeat(100));
+    const role = new CrossAccountTaskRole(stack, 'T'.repeat(100));
+    expect(role.reference.roleName.length).toBe(64);
+  });
+
+  test('works as the task role of an ECS task definition and with grants', () => {
+    const stack = sourceStack();
+    const role = new CrossAccountTaskRole(stack, 'TaskRole', { roleName: 'my-ECS-task-role' });
+    new ecs.FargateTaskDefinition(stack, 'Task', { taskRole: role });
+    new s3.Bucket(stack, 'Local').grantRead(role);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      TaskRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TaskRole'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^TaskRole') }],
+    });
+  });
+});
+
+describe('reference', () => {
+  test('names the role by account, path and name', () => {
+    const role = new CrossAccountTaskRole(sourceStack(), 'TaskRole', { roleName: 'my-ECS-task-role', path: '/ecs/' });
+    expect(role.reference.toString()).toBe('arn:${AWS::Partition}:iam::111122223333:role/ecs/my-ECS-task-role');
+  });
+
+  test('needs an explicit account on the stack', () => {
+    const role = new CrossAccountTaskRole(new Stack(newApp(), 'Agnostic'), 'TaskRole');
+    expect(() => role.reference).toThrow(/Agnostic\/TaskRole: reference needs the account of stack Agnostic.*explicit env/);
+  });
+
+  test('is recognised across copies of the library by its brand', () => {
+    const role = new CrossAccountTaskRole(sourceStack(), 'TaskRole');
+    expect(CrossAccountTaskRole.isCrossAccountTaskRole(role)).toBe(true);
+    expect(CrossAccountTaskRole.isCrossAccountTaskRole(new iam.Role(sourceStack(), 'Plain', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    }))).toBe(false);
+    expect(role.destinationRoles).toEqual([]);
+  });
+});
+
+describe('validation', () => {
+  test('rejects a 65-character role name, naming the construct path', () => {
+    expect(() => new CrossAccountTaskRole(sourceStack(), 'TaskRole', { roleName: 'r'.repeat(65) }))
+      .toThrow(/SourceStack\/TaskRole: roleName "r{65}" is invalid: a role name is 1 to 64 characters/);
+  });
+
+  test('accepts a 64-character role name', () => {
+    const role = new CrossAccountTaskRole(sourceStack(), 'TaskRole', { roleName: 'r'.repeat(64) });
+    expect(role.reference.roleName).toHaveLength(64);
+  });
+
+  test('rejects a path without its closing slash', () => {
+    expect(() => new CrossAccountTaskRole(sourceStack(), 'TaskRole', { path: '/ecs' }))
+      .toThrow(/SourceStack\/TaskRole: path "\/ecs" is invalid: a role path is "\/" or starts and ends with "\/"/);
+  });
+
+  test('rejects a session duration over 12 hours', () => {
+    expect(() => new CrossAccountTaskRole(sourceStack(), 'TaskRole', { maxSessionDuration: Duration.hours(13) }))
+      .toThrow(/maxSessionDuration "13 hours" is invalid: a role's maximum session duration is between 1 and 12 hours/);
+  });
+
+  test('accepts a role name token and defers it', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', { roleName: Lazy.string({ produce: () => 'late-name' }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'late-name' });
+  });
+});

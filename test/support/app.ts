@@ -1,0 +1,18 @@
+import { App, Stack } from 'aws-cdk-lib';
+
+export const SOURCE_ACCOUNT = '111122223333';
+export const DESTINATION_ACCOUNT = '555566667777';
+export const OTHER_ACCOUNT = '444455556666';
+
+/** A fresh app without version reporting, so that templates hold only what the test builds. */
+export function newApp(): App {
+  return new App({ analyticsReporting: false });
+}
+
+export function sourceStack(app: App = newApp(), id = 'SourceStack'): Stack {
+  return new Stack(app, id, { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
+}
+
+export function destinationStack(app: App = newApp(), id = 'DestinationStack'): Stack {
+  return new Stack(app, id, { env: { account: DESTINATION_ACCOUNT, region: 'us-east-1' } });
+}

@@ -1,0 +1,177 @@
+import { Duration, Lazy, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Annotations, Match, Matcher, Template } from 'aws-cdk-lib/assertions';
+import { RoleReference, TrustMode, TrustedDestinationRole } from '../src';
+import { OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp } from './support/app';
+
+const taskRole = RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' });
+
+function partitionArn(rest: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
+}
+
+/** Exact with a plain object, partial with Match.objectLike. */
+function expectTrust(stack: Stack, document: object): void {
+  const pattern = Matcher.isMatcher(document) ? document : Match.objectEquals(document as Record<string, unknown>);
+  Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: pattern });
+}
+
+describe('TrustMode.ROLE_ARN (default)', () => {
+  test('names the trusted role ARN as the only principal', () => {
+    // GIVEN
+    const stack = destinationStack();
+    // WHEN
+    new TrustedDestinationRole(stack, 'DestinationRole', { roleName: 'destination-account-role', trustedRoles: [taskRole] });
+    // THEN
+    expectTrust(stack, {
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { AWS: partitionArn(':iam::111122223333:role/my-ECS-task-role') },
+      }],
+    });
+  });
+
+  test('lists every trusted role once, including ones added later', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [taskRole] });
+    role.addTrustedRole(RoleReference.of({ account: OTHER_ACCOUNT, roleName: 'worker', path: '/jobs/' }));
+    role.addTrustedRole(taskRole);
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({
+        Principal: {
+          AWS: [
+            partitionArn(':iam::111122223333:role/my-ECS-task-role'),
+            partitionArn(':iam::444455556666:role/jobs/worker'),
+          ],
+        },
+      })],
+    }));
+    expect(role.trustedRoles).toHaveLength(2);
+  });
+
+  test('requires the external ID when one is given', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [taskRole], externalId: 'reports-2026' });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Condition: { StringEquals: { 'sts:ExternalId': 'reports-2026' } } })],
+    }));
+  });
+
+  test('keeps a literal partition from an ARN', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'DestinationRole', {
+      trustedRoles: [RoleReference.fromArn('arn:aws-us-gov:iam::111122223333:role/gov')],
+    });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { AWS: 'arn:aws-us-gov:iam::111122223333:role/gov' } })],
+    }));
+  });
+});
+
+describe('TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN', () => {
+  test('names the account and limits it to the role ARN', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'DestinationRole', {
+      trustedRoles: [taskRole],
+      trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN,
+    });
+    expectTrust(stack, {
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { AWS: partitionArn(':iam::111122223333:root') },
+        Condition: { ArnEquals: { 'aws:PrincipalArn': partitionArn(':iam::111122223333:role/my-ECS-task-role') } },
+      }],
+    });
+  });
+
+  test('lists each account once and every role ARN in the condition', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', {
+      trustedRoles: [taskRole, RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'second' })],
+      trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN,
+      externalId: 'x-1',
+    });
+    role.addTrustedRole(RoleReference.of({ account: OTHER_ACCOUNT, roleName: 'third' }));
+    expectTrust(stack, Match.objectLike({
+      Statement: [{
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { AWS: [partitionArn(':iam::111122223333:root'), partitionArn(':iam::444455556666:root')] },
+        Condition: {
+          StringEquals: { 'sts:ExternalId': 'x-1' },
+          ArnEquals: {
+            'aws:PrincipalArn': [
+              partitionArn(':iam::111122223333:role/my-ECS-task-role'),
+              partitionArn(':iam::111122223333:role/second'),
+              partitionArn(':iam::444455556666:role/third'),
+            ],
+          },
+        },
+      }],
+    }));
+  });
+});
+
+describe('permissions', () => {
+  test('takes grants like any role', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [taskRole] });
+    new s3.Bucket(stack, 'Reports').grantRead(role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })] },
+      Roles: [{ Ref: Match.stringLikeRegexp('^DestinationRole') }],
+    });
+  });
+});
+
+describe('validation', () => {
+  test('fails synth when it trusts no role', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'DestinationRole');
+    expect(() => Template.fromStack(stack)).toThrow(/DestinationStack\/DestinationRole\] trusts no role: pass trustedRoles or call addTrustedRole/);
+  });
+
+  test('rejects an external ID of one character and accepts two', () => {
+    expect(() => new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], externalId: 'x' }))
+      .toThrow(/DestinationStack\/R: externalId "x" is invalid: an external ID is 2 to 1,224 characters/);
+    expect(new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], externalId: 'xy' }).trustMode)
+      .toBe(TrustMode.ROLE_ARN);
+  });
+
+  test('accepts an external ID token', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], externalId: Lazy.string({ produce: () => 'later' }) });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Condition: { StringEquals: { 'sts:ExternalId': 'later' } } })],
+    }));
+  });
+
+  test('warns when the session duration exceeds the 1-hour cap of role chaining', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], maxSessionDuration: Duration.hours(4) });
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
+      Match.stringLikeRegexp('maxSessionDuration is 4 hours, but a role assumed with another role\'s credentials.*at most 1 hour'));
+  });
+
+  test('does not warn at 1 hour', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], maxSessionDuration: Duration.hours(1) });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('reference needs an explicit account', () => {
+    const role = new TrustedDestinationRole(new Stack(newApp(), 'Agnostic'), 'R', { trustedRoles: [taskRole] });
+    expect(() => role.reference).toThrow(/Agnostic\/R: reference needs the account of stack Agnostic/);
+  });
+
+  test('is recognised by its brand', () => {
+    const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
+    expect(TrustedDestinationRole.isTrustedDestinationRole(role)).toBe(true);
+    expect(TrustedDestinationRole.isTrustedDestinationRole(new iam.Role(destinationStack(), 'Plain', {
+      assumedBy: new iam.AccountRootPrincipal(),
+    }))).toBe(false);
+  });
+});

@@ -1,0 +1,94 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { CrossAccountTaskRole, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
+import { destinationStack, newApp, sourceStack } from './support/app';
+
+function dependenciesOf(app: App, stackName: string): string[] {
+  const assembly = app.synth();
+  return assembly.getStackByName(stackName).dependencies.map(d => d.id).filter(id => !id.endsWith('.assets'));
+}
+
+function chain(trustMode?: TrustMode) {
+  const app = newApp();
+  const source = sourceStack(app);
+  const destination = destinationStack(app);
+  const taskRole = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role' });
+  const destinationRole = new TrustedDestinationRole(destination, 'DestinationRole', {
+    roleName: 'destination-account-role',
+    trustedRoles: [taskRole.reference],
+    trustMode,
+  });
+  taskRole.addDestination(destinationRole.reference);
+  return { app, source, destination };
+}
+
+describe('two stacks in one app', () => {
+  test('hold literal ARNs: no exports or imports between the stacks', () => {
+    const { source, destination } = chain();
+    for (const stack of [source, destination]) {
+      const json = JSON.stringify(Template.fromStack(stack).toJSON());
+      expect(json).not.toMatch(/Fn::ImportValue|"Outputs"/);
+    }
+  });
+
+  test('deploy the destination after the source in ROLE_ARN mode', () => {
+    const { app } = chain(TrustMode.ROLE_ARN);
+    expect(dependenciesOf(app, 'DestinationStack')).toEqual(['SourceStack']);
+  });
+
+  test('deploy in any order in ACCOUNT_WITH_PRINCIPAL_ARN mode', () => {
+    const { app } = chain(TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN);
+    expect(dependenciesOf(app, 'DestinationStack')).toEqual([]);
+  });
+
+  test('order stacks also when the destination names the task role with RoleReference.of', () => {
+    const app = newApp();
+    const source = sourceStack(app);
+    new CrossAccountTaskRole(source, 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
+    });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role' })],
+    });
+    expect(dependenciesOf(app, 'DestinationStack')).toEqual(['SourceStack']);
+  });
+
+  test('fail synth when the destination trusts a task role that does not list it, naming both sides', () => {
+    const app = newApp();
+    const taskRole = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { roleName: 'my-ECS-task-role' });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [taskRole.reference],
+    });
+    expect(() => app.synth()).toThrow(
+      /DestinationStack\/DestinationRole\] names arn:\$\{AWS::Partition\}:iam::111122223333:role\/my-ECS-task-role \(SourceStack\/TaskRole\), but SourceStack\/TaskRole does not name .*destination-account-role back: call SourceStack\/TaskRole.addDestination\(DestinationStack\/DestinationRole.reference\)/);
+  });
+
+  test('fail synth when the task role lists a destination that does not trust it, naming both sides', () => {
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
+    });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'someone-else' })],
+    });
+    expect(() => app.synth()).toThrow(
+      /SourceStack\/TaskRole\] names .*destination-account-role \(DestinationStack\/DestinationRole\), but DestinationStack\/DestinationRole does not name .*my-ECS-task-role back: add SourceStack\/TaskRole.reference to the trustedRoles of DestinationStack\/DestinationRole/);
+  });
+
+  test('do not check a destination in another app', () => {
+    const taskRole = new CrossAccountTaskRole(sourceStack(), 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
+    });
+    new TrustedDestinationRole(destinationStack(), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'someone-else' })],
+    });
+    expect(() => Template.fromStack(Stack.of(taskRole))).not.toThrow();
+  });
+});
