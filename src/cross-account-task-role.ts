@@ -1,6 +1,7 @@
 import { Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { destinationsNamed, registerSource, unreciprocated } from './private/counterparts';
+import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps } from './private/role-setup';
 import { assumeDestinationsStatement, ecsTasksPrincipal } from './private/statements';
 import { CrossAccountRoleOptions } from './role-options';
@@ -89,6 +90,10 @@ export class CrossAccountTaskRole extends iam.Role {
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);
     }
+    addQuotaChecks(this, props.iamQuotas, {
+      trust: 'Remove statements added to this role\'s trust policy.',
+      inline: 'assume fewer destination roles from one task role',
+    });
     registerSource(this);
     this.node.addValidation({
       validate: () => unreciprocated(this, destinationsNamed,

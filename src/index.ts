@@ -2,3 +2,4 @@ export * from './role-reference';
 export * from './role-options';
 export * from './cross-account-task-role';
 export * from './trusted-destination-role';
+export * from './aws-config-profile';

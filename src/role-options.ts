@@ -59,4 +59,38 @@ export interface CrossAccountRoleOptions {
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html#id_roles_use_view-role-max-session
    */
   readonly maxSessionDuration?: Duration;
+
+  /**
+   * The IAM quotas of the account the role is deployed to, when they were raised.
+   * The role's policies are checked against them at synth: a warning from 90%,
+   * an error above.
+   *
+   * @default - the default quotas: trust policy 2,048 characters, 10 managed policies per role
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+   */
+  readonly iamQuotas?: IamQuotas;
+}
+
+/**
+ * IAM quotas that an account can have raised through Service Quotas. The ones
+ * that cannot be raised (inline policies 10,240 characters per role, a managed
+ * policy 6,144 characters) are always checked.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length
+ */
+export interface IamQuotas {
+  /**
+   * The largest trust policy the account accepts, in characters without white space,
+   * from 2,048 to 4,096.
+   *
+   * @default 2048
+   */
+  readonly trustPolicySize?: number;
+
+  /**
+   * How many managed policies may be attached to a role, from 10 to 20.
+   *
+   * @default 10
+   */
+  readonly managedPoliciesPerRole?: number;
 }

@@ -1,6 +1,7 @@
 import { Annotations, Aspects, IAspect, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
+import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps } from './private/role-setup';
 import { ASSUME_ROLE } from './private/statements';
 import { validateExternalId } from './private/validation';
@@ -115,6 +116,10 @@ export class TrustedDestinationRole extends iam.Role {
       this.addTrustedRole(role);
     }
     warnAboutChainedSessionDuration(this, props);
+    addQuotaChecks(this, props.iamQuotas, {
+      trust: 'Trust fewer roles in one destination role (split it in two), '
+        + 'or raise the quota (up to 4,096) in Service Quotas and declare it with iamQuotas.trustPolicySize.',
+    });
     registerDestination(this);
     this.node.addValidation({
       validate: () => [

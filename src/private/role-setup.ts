@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CrossAccountRoleOptions } from '../role-options';
+import { validateIamQuotas } from './quotas';
 import { MAX_ROLE_NAME_LENGTH, validateMaxSessionDuration, validateRoleName, validateRolePath } from './validation';
 
 /**
@@ -17,6 +18,7 @@ export function commonRoleProps(scope: Construct, id: string, options: CrossAcco
     validateRolePath(where, 'path', options.path);
   }
   validateMaxSessionDuration(where, 'maxSessionDuration', options.maxSessionDuration);
+  validateIamQuotas(where, options.iamQuotas);
   return {
     roleName: options.roleName ?? generateRoleName(scope, id),
     description: options.description,

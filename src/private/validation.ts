@@ -11,6 +11,13 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ROLE_PATH = /^\/(?:[\u0021-\u007F]+\/)?$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const PARTITION = /^aws(?:-[a-z]+)*$/;
+// The characters that the SDK for JavaScript accepts in `[profile <name>]`; others make it skip the section.
+const PROFILE_NAME = /^[\w@+.%:/-]+$/;
+const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const ENVIRONMENT_VARIABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MIN_DURATION_SECONDS = 900;
+const MAX_CHAINED_DURATION_SECONDS = 3600;
 
 export const MAX_ROLE_NAME_LENGTH = 64;
 export const MAX_ROLE_PATH_LENGTH = 512;
@@ -75,5 +82,50 @@ export function validateMaxSessionDuration(where: string, property: string, valu
   const seconds = value.toSeconds();
   if (seconds < 3600 || seconds > 43200) {
     throw invalid(where, property, value.toHumanString(), 'a role\'s maximum session duration is between 1 and 12 hours');
+  }
+}
+
+export function validateProfileName(where: string, value: string): void {
+  if (Token.isUnresolved(value) || (PROFILE_NAME.test(value) && value !== '__proto__')) {
+    return;
+  }
+  throw invalid(where, 'profileName', value,
+    'a profile name is letters, digits and _ - @ + . % : / without whitespace or brackets, which the SDKs would not read');
+}
+
+export function validateRoleSessionName(where: string, value: string): void {
+  if (Token.isUnresolved(value) || ROLE_SESSION_NAME.test(value)) {
+    return;
+  }
+  throw invalid(where, 'roleSessionName', value,
+    `a role session name is 2 to 64 characters of letters, digits and + = , . @ _ - (it has ${value.length})`);
+}
+
+export function validateRegion(where: string, value: string): void {
+  if (Token.isUnresolved(value) || REGION.test(value)) {
+    return;
+  }
+  throw invalid(where, 'region', value, 'a Region is lowercase words and a number joined by hyphens, such as us-east-1');
+}
+
+export function validateDurationSeconds(where: string, value: number): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < MIN_DURATION_SECONDS || value > MAX_CHAINED_DURATION_SECONDS) {
+    throw invalid(where, 'durationSeconds', value,
+      `a session lasts a whole number of seconds from ${MIN_DURATION_SECONDS} (15 minutes) to ${MAX_CHAINED_DURATION_SECONDS} (1 hour): `
+      + 'a role assumed with a task role\'s or instance profile\'s session (role chaining) gets at most 1 hour');
+  }
+}
+
+export function validateEnvironmentVariablePrefix(where: string, value: string): void {
+  if (!ENVIRONMENT_VARIABLE_PREFIX.test(value)) {
+    throw invalid(where, 'environmentVariablePrefix', value,
+      'an environment variable prefix is letters, digits and _, not starting with a digit');
+  }
+  if (/^AWS(?:_|$)/i.test(value)) {
+    throw invalid(where, 'environmentVariablePrefix', value,
+      'AWS_* variables are read by the AWS SDKs themselves (AWS_ROLE_ARN means web identity): choose another prefix');
   }
 }

@@ -1,0 +1,49 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+
+/**
+ * The size of a policy as IAM counts it against its quotas: the JSON text without
+ * white space, after CloudFormation has resolved what it resolves.
+ *
+ * Pseudo parameters are replaced by what they become: the partition and Region
+ * of the stack when its Region is known (`aws` and a 14-character Region
+ * otherwise), 12 digits for the account. Other intrinsics (a `Fn::GetAtt`, an
+ * import) are counted as their own JSON, which is an estimate.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length
+ */
+export function policySize(stack: Stack, document: unknown): number {
+  const rendered = render(stack.resolve(document), pseudoParameters(stack));
+  return JSON.stringify(rendered).replace(/\s+/g, '').length;
+}
+
+function pseudoParameters(stack: Stack): Record<string, string> {
+  const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
+  return {
+    'AWS::Partition': (region && RegionInfo.get(region).partition) || 'aws',
+    'AWS::Region': region ?? 'ap-southeast-5',
+    'AWS::AccountId': Token.isUnresolved(stack.account) ? '123456789012' : stack.account,
+    'AWS::URLSuffix': (region && RegionInfo.get(region).domainSuffix) || 'amazonaws.com',
+  };
+}
+
+function render(value: unknown, pseudo: Record<string, string>): unknown {
+  if (Array.isArray(value)) {
+    return value.map(v => render(v, pseudo));
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 1) {
+    const [[key, argument]] = entries;
+    if (key === 'Ref' && typeof argument === 'string' && argument in pseudo) {
+      return pseudo[argument];
+    }
+    if (key === 'Fn::Join' && Array.isArray(argument) && Array.isArray(argument[1])) {
+      const parts = (argument[1] as unknown[]).map(p => render(p, pseudo));
+      return parts.map(p => (typeof p === 'string' ? p : JSON.stringify(p))).join(String(argument[0]));
+    }
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, render(v, pseudo)]));
+}

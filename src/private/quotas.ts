@@ -1,0 +1,112 @@
+import { Annotations, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { IamQuotas } from '../role-options';
+import { policySize } from './policy-size';
+import { invalid } from './validation';
+
+export const TRUST_POLICY_SIZE = { default: 2048, max: 4096 };
+export const MANAGED_POLICIES_PER_ROLE = { default: 10, max: 20 };
+export const INLINE_POLICIES_PER_ROLE_SIZE = 10240;
+export const MANAGED_POLICY_SIZE = 6144;
+/** From this share of a quota on, a role gets a warning. */
+export const WARNING_SHARE = 0.9;
+
+/** Checks the quotas a user declared, at construction, where the mistake was made. */
+export function validateIamQuotas(where: string, quotas: IamQuotas | undefined): void {
+  const check = (property: keyof IamQuotas, range: { default: number; max: number }) => {
+    const value = quotas?.[property];
+    if (value !== undefined && !Token.isUnresolved(value)
+      && (!Number.isInteger(value) || value < range.default || value > range.max)) {
+      throw invalid(where, `iamQuotas.${property}`, value,
+        `IAM allows this quota to be raised from ${range.default} up to ${range.max}, no further`);
+    }
+  };
+  check('trustPolicySize', TRUST_POLICY_SIZE);
+  check('managedPoliciesPerRole', MANAGED_POLICIES_PER_ROLE);
+}
+
+interface Measure {
+  readonly what: string;
+  readonly size: number;
+  readonly quota: number;
+  readonly unit: string;
+  readonly wayOut: string;
+}
+
+/**
+ * Checks a role's policies against the IAM quotas once the app is complete, so
+ * that what `cdk deploy` would fail on fails at synth instead, with the figures.
+ */
+export interface WaysOut {
+  /** What to do about a trust policy over the quota. */
+  readonly trust: string;
+  /** What to do about inline policies over the quota, besides managed policies. */
+  readonly inline?: string;
+}
+
+export function addQuotaChecks(role: iam.Role, quotas: IamQuotas | undefined, waysOut: WaysOut): void {
+  role.node.addValidation({
+    validate: () => {
+      const errors: string[] = [];
+      for (const m of measure(role, quotas, waysOut)) {
+        const figures = `${m.what} is ${m.size.toLocaleString('en-US')} ${m.unit}, `
+          + `the IAM quota is ${m.quota.toLocaleString('en-US')}`;
+        if (m.size > m.quota) {
+          errors.push(`${figures}: deploying would fail. ${m.wayOut}`);
+        } else if (m.size >= m.quota * WARNING_SHARE) {
+          Annotations.of(role).addWarningV2('cdk-cross-account-task-roles:nearIamQuota',
+            `${figures} (${Math.round((m.size / m.quota) * 100)}%). ${m.wayOut}`);
+        }
+      }
+      return errors;
+    },
+  });
+}
+
+function measure(role: iam.Role, quotas: IamQuotas | undefined, waysOut: WaysOut): Measure[] {
+  const stack = Stack.of(role);
+  const cfnRole = role.node.defaultChild as iam.CfnRole;
+  const roleRef = stack.resolve(cfnRole.ref);
+  const attachedTo = (roles: unknown) => JSON.stringify(stack.resolve(roles) ?? []).includes(JSON.stringify(roleRef));
+
+  const stackPolicies = stack.node.findAll().filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy);
+  const inlineDocuments = [
+    ...(stack.resolve(cfnRole.policies) ?? []).map((p: { policyDocument: unknown }) => p.policyDocument),
+    ...stackPolicies.filter(p => attachedTo(p.roles)).map(p => p.policyDocument),
+  ];
+  const managedArns: unknown[] = stack.resolve(cfnRole.managedPolicyArns) ?? [];
+  const managedInStack = stack.node.findAll()
+    .filter((c): c is iam.CfnManagedPolicy => c instanceof iam.CfnManagedPolicy)
+    .filter(p => attachedTo(p.roles)
+      || managedArns.some(arn => JSON.stringify(arn) === JSON.stringify(stack.resolve(p.ref))));
+
+  return [
+    {
+      what: 'the trust policy',
+      size: policySize(stack, cfnRole.assumeRolePolicyDocument),
+      quota: quotas?.trustPolicySize ?? TRUST_POLICY_SIZE.default,
+      unit: 'characters (IAM counts them without white space)',
+      wayOut: waysOut.trust,
+    },
+    {
+      what: 'the inline policies together',
+      size: inlineDocuments.reduce((sum: number, d) => sum + policySize(stack, d), 0),
+      quota: INLINE_POLICIES_PER_ROLE_SIZE,
+      unit: 'characters (IAM counts them without white space)',
+      wayOut: `This quota cannot be raised: ${waysOut.inline ? `${waysOut.inline}, or ` : ''}move statements into customer managed policies (6,144 characters each).`,
+    },
+    {
+      what: 'the number of managed policies',
+      size: managedArns.length,
+      quota: quotas?.managedPoliciesPerRole ?? MANAGED_POLICIES_PER_ROLE.default,
+      unit: 'policies',
+      wayOut: 'Merge managed policies, or raise the quota (up to 20) in Service Quotas and declare it with iamQuotas.managedPoliciesPerRole.',
+    },
+    ...managedInStack.map(p => ({
+      what: `managed policy ${p.node.path}`,
+      size: policySize(stack, p.policyDocument),
+      quota: MANAGED_POLICY_SIZE,
+      unit: 'characters (IAM counts them without white space)',
+      wayOut: 'This quota cannot be raised: split the policy in two.',
+    })),
+  ];
+}

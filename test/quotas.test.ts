@@ -1,0 +1,178 @@
+import { Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { CrossAccountTaskRole, IamQuotas, RoleReference, TrustedDestinationRole } from '../src';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from './support/app';
+
+// Sizes are computed here from the policy IAM will see, independently of the library:
+// JSON without white space, in the aws partition (the stacks are in us-east-1).
+const iamSize = (document: unknown) => JSON.stringify(document).replace(/\s+/g, '').length;
+const roleArn = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+
+const trustSize = (names: string[]) => iamSize({
+  Statement: [{
+    Action: 'sts:AssumeRole',
+    Effect: 'Allow',
+    Principal: { AWS: names.length === 1 ? roleArn(SOURCE_ACCOUNT, names[0]) : names.map(n => roleArn(SOURCE_ACCOUNT, n)) },
+  }],
+  Version: '2012-10-17',
+});
+
+const identitySize = (names: string[]) => iamSize({
+  Statement: [{
+    Action: 'sts:AssumeRole',
+    Effect: 'Allow',
+    Resource: names.length === 1 ? roleArn(DESTINATION_ACCOUNT, names[0]) : names.map(n => roleArn(DESTINATION_ACCOUNT, n)).sort(),
+    Sid: 'AssumeDestinationRoles',
+  }],
+  Version: '2012-10-17',
+});
+
+/** Role names whose policy, as `size` measures it, is exactly `target` characters. */
+function namesOfSize(size: (names: string[]) => number, target: number): string[] {
+  const names: string[] = [];
+  while (size([...names, 'x'.repeat(64)]) < target) {
+    names.push(`role-${String(names.length).padStart(4, '0')}-${'n'.repeat(10)}`);
+  }
+  for (let length = 1; length <= 64; length++) {
+    const candidate = [...names, 'z'.repeat(length)];
+    if (size(candidate) === target) {
+      return candidate;
+    }
+  }
+  throw new Error(`no names give exactly ${target}`);
+}
+
+function destinationTrusting(names: string[], iamQuotas?: IamQuotas): Stack {
+  const stack = destinationStack();
+  new TrustedDestinationRole(stack, 'DestinationRole', {
+    roleName: 'destination-account-role',
+    trustedRoles: names.map(roleName => RoleReference.of({ account: SOURCE_ACCOUNT, roleName })),
+    iamQuotas,
+  });
+  return stack;
+}
+
+function taskRoleAssuming(names: string[]): Stack {
+  const stack = sourceStack();
+  new CrossAccountTaskRole(stack, 'TaskRole', {
+    roleName: 'my-ECS-task-role',
+    destinationRoles: names.map(roleName => RoleReference.of({ account: DESTINATION_ACCOUNT, roleName })),
+  });
+  return stack;
+}
+
+const nearQuota = (figure: string) => Match.stringLikeRegexp(`is ${figure}.*the IAM quota is`);
+
+describe('trust policy size (2,048 by default)', () => {
+  test('at exactly 2,048 characters: synthesizes, with a warning that gives the figure', () => {
+    const stack = destinationTrusting(namesOfSize(trustSize, 2048));
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/DestinationRole',
+      Match.stringLikeRegexp('the trust policy is 2,048 characters .* the IAM quota is 2,048 \\(100%\\)'));
+  });
+
+  test('at 2,049 characters: fails with the figure and the way out', () => {
+    const stack = destinationTrusting(namesOfSize(trustSize, 2049));
+    expect(() => Template.fromStack(stack)).toThrow(
+      /the trust policy is 2,049 characters .* the IAM quota is 2,048: deploying would fail\. Trust fewer roles .* iamQuotas.trustPolicySize/);
+  });
+
+  test('just below 90% (1,843 characters): no warning', () => {
+    const stack = destinationTrusting(namesOfSize(trustSize, 1843));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('at 90% (1,844 characters): a warning', () => {
+    const stack = destinationTrusting(namesOfSize(trustSize, 1844));
+    Annotations.fromStack(stack).hasWarning('*', nearQuota('1,844'));
+  });
+
+  test('with a declared quota of 4,096: 4,096 synthesizes and 4,097 fails', () => {
+    expect(() => Template.fromStack(destinationTrusting(namesOfSize(trustSize, 4096), { trustPolicySize: 4096 }))).not.toThrow();
+    expect(() => Template.fromStack(destinationTrusting(namesOfSize(trustSize, 4097), { trustPolicySize: 4096 })))
+      .toThrow(/the trust policy is 4,097 characters .* the IAM quota is 4,096/);
+  });
+
+  test('a declared quota above what IAM allows is refused', () => {
+    expect(() => destinationTrusting(['a'], { trustPolicySize: 4097 }))
+      .toThrow(/DestinationStack\/DestinationRole: iamQuotas.trustPolicySize 4097 is invalid: IAM allows this quota to be raised from 2048 up to 4096/);
+  });
+
+  test('a declared quota below the default is refused', () => {
+    expect(() => destinationTrusting(['a'], { trustPolicySize: 2047 })).toThrow(/iamQuotas.trustPolicySize 2047 is invalid/);
+  });
+});
+
+describe('inline policies per role (10,240 together)', () => {
+  test('at exactly 10,240 characters: synthesizes, with a warning', () => {
+    const stack = taskRoleAssuming(namesOfSize(identitySize, 10240));
+    Annotations.fromStack(stack).hasWarning('/SourceStack/TaskRole',
+      Match.stringLikeRegexp('the inline policies together is 10,240 characters .* \\(100%\\)'));
+  });
+
+  test('at 10,241 characters: fails and says the quota cannot be raised', () => {
+    const stack = taskRoleAssuming(namesOfSize(identitySize, 10241));
+    expect(() => Template.fromStack(stack)).toThrow(
+      /the inline policies together is 10,241 characters .* the IAM quota is 10,240: deploying would fail\. This quota cannot be raised: assume fewer destination roles/);
+  });
+
+  test('counts the policies that grants add beside the role', () => {
+    const names = namesOfSize(identitySize, 10240 - 200);
+    const stack = taskRoleAssuming(names);
+    const role = stack.node.findChild('TaskRole') as CrossAccountTaskRole;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${'b'.repeat(200)}/*`] }));
+    expect(() => Template.fromStack(stack)).toThrow(/the inline policies together is 10,\d{3} characters/);
+  });
+});
+
+describe('managed policies per role (10 by default)', () => {
+  const withManagedPolicies = (count: number, iamQuotas?: IamQuotas) => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      managedPolicies: Array.from({ length: count }, (_, i) => iam.ManagedPolicy.fromManagedPolicyName(stack, `P${i}`, `policy-${i}`)),
+      iamQuotas,
+    });
+    return stack;
+  };
+
+  test('10 synthesize, 11 fail', () => {
+    expect(() => Template.fromStack(withManagedPolicies(10))).not.toThrow();
+    expect(() => Template.fromStack(withManagedPolicies(11)))
+      .toThrow(/the number of managed policies is 11 policies, the IAM quota is 10: deploying would fail/);
+  });
+
+  test('8 give no warning, 9 do', () => {
+    Annotations.fromStack(withManagedPolicies(8)).hasNoWarning('*', Match.anyValue());
+    Annotations.fromStack(withManagedPolicies(9)).hasWarning('*', nearQuota('9 policies'));
+  });
+
+  test('with a declared quota of 20: 20 synthesize, 21 fail', () => {
+    expect(() => Template.fromStack(withManagedPolicies(20, { managedPoliciesPerRole: 20 }))).not.toThrow();
+    expect(() => Template.fromStack(withManagedPolicies(21, { managedPoliciesPerRole: 20 }))).toThrow(/is 21 policies, the IAM quota is 20/);
+  });
+});
+
+describe('managed policy size (6,144)', () => {
+  const policyDocument = (padding: number) => ({
+    Statement: [{ Action: 's3:GetObject', Effect: 'Allow', Resource: `arn:aws:s3:::${'b'.repeat(padding)}/*` }],
+    Version: '2012-10-17',
+  });
+  const withManagedPolicyOfSize = (size: number) => {
+    const padding = size - iamSize(policyDocument(0));
+    const stack = sourceStack();
+    const policy = new iam.ManagedPolicy(stack, 'Big', {
+      document: iam.PolicyDocument.fromJson(policyDocument(padding)),
+    });
+    new CrossAccountTaskRole(stack, 'TaskRole', { managedPolicies: [policy] });
+    return stack;
+  };
+
+  test('6,144 synthesizes with a warning', () => {
+    Annotations.fromStack(withManagedPolicyOfSize(6144)).hasWarning('*',
+      Match.stringLikeRegexp('managed policy SourceStack/Big/Resource is 6,144 characters'));
+  });
+
+  test('6,145 fails', () => {
+    expect(() => Template.fromStack(withManagedPolicyOfSize(6145)))
+      .toThrow(/managed policy SourceStack\/Big\/Resource is 6,145 characters .* the IAM quota is 6,144: deploying would fail\. This quota cannot be raised: split the policy/);
+  });
+});
