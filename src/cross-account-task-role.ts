@@ -1,9 +1,9 @@
 import { Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { destinationsNamed, registerSource, unreciprocated } from './private/counterparts';
+import { DestinationList, checkAsSource } from './private/destination-list';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps } from './private/role-setup';
-import { assumeDestinationsStatement, ecsTasksPrincipal } from './private/statements';
+import { ecsTasksPrincipal } from './private/statements';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
@@ -61,7 +61,7 @@ export class CrossAccountTaskRole extends iam.Role {
     return x !== null && typeof x === 'object' && CROSS_ACCOUNT_TASK_ROLE in x;
   }
 
-  private readonly destinations: RoleReference[] = [];
+  private readonly destinations = new DestinationList();
   private readonly givenRoleName: string;
   private readonly givenPath: string;
 
@@ -79,10 +79,8 @@ export class CrossAccountTaskRole extends iam.Role {
     const inlinePolicies = cfnRole.policies;
     cfnRole.policies = Lazy.any({
       produce: () => {
-        const ours = this.destinations.length === 0 ? [] : [{
-          policyName: 'AssumeDestinationRoles',
-          policyDocument: new iam.PolicyDocument({ statements: [assumeDestinationsStatement(this.destinations)] }),
-        }];
+        const policyDocument = this.destinations.policyDocument();
+        const ours = policyDocument ? [{ policyName: 'AssumeDestinationRoles', policyDocument }] : [];
         return [...(Array.isArray(inlinePolicies) ? inlinePolicies : []), ...ours];
       },
     }, { omitEmptyArray: true });
@@ -94,11 +92,7 @@ export class CrossAccountTaskRole extends iam.Role {
       trust: 'Remove statements added to this role\'s trust policy.',
       inline: 'assume fewer destination roles from one task role',
     });
-    registerSource(this);
-    this.node.addValidation({
-      validate: () => unreciprocated(this, destinationsNamed,
-        counterpart => `add ${this.node.path}.reference to the trustedRoles of ${counterpart.node.path}, or remove the destination`),
-    });
+    checkAsSource(this);
   }
 
   /**
@@ -121,7 +115,7 @@ export class CrossAccountTaskRole extends iam.Role {
    * The destination roles this role may assume, in the order they were added.
    */
   public get destinationRoles(): RoleReference[] {
-    return [...this.destinations];
+    return [...this.destinations.all];
   }
 
   /**
@@ -130,9 +124,7 @@ export class CrossAccountTaskRole extends iam.Role {
    * Adding the same role twice has no effect.
    */
   public addDestination(destination: RoleReference): void {
-    if (!this.destinations.some(d => d.roleArn === destination.roleArn)) {
-      this.destinations.push(destination);
-    }
+    this.destinations.add(destination);
   }
 
   /** @internal */
@@ -142,6 +134,6 @@ export class CrossAccountTaskRole extends iam.Role {
 
   /** @internal */
   public _namedRoles(): readonly RoleReference[] {
-    return this.destinations;
+    return this.destinations.all;
   }
 }

@@ -1,0 +1,107 @@
+/**
+ * The demo of the README: synthesize the seed walkthrough with the aws-cdk CLI (offline),
+ * then show what was synthesized and, by offline policy simulation, that the chain works
+ * and what is refused. Exits non-zero if any verdict differs from what is expected.
+ */
+import { spawnSync } from 'child_process';
+import { existsSync, readFileSync, rmSync } from 'fs';
+import { join } from 'path';
+import { AwsConfigProfile, RoleReference } from '../src';
+import { StackTemplate, TemplateRole, extractRoles, formatVerdictTable, walkthroughVerdicts } from '../test/support/simulate';
+
+const EXAMPLES = join(__dirname, '..', 'examples');
+
+interface Run {
+  readonly title: string;
+  readonly outdir: string;
+  readonly context: Record<string, string>;
+}
+
+const RUNS: Run[] = [
+  { title: 'TrustMode.ROLE_ARN (the walkthrough as AWS writes it)', outdir: 'cdk.out', context: {} },
+  {
+    title: 'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN with an external ID',
+    outdir: 'external-id.cdk.out',
+    context: { trustMode: 'ACCOUNT_WITH_PRINCIPAL_ARN', externalId: 'verify-2026' },
+  },
+];
+
+function cdkSynth(run: Run): void {
+  rmSync(join(EXAMPLES, run.outdir), { recursive: true, force: true });
+  const args = ['cdk', 'synth', '--no-notices', '--quiet', '--output', run.outdir,
+    ...Object.entries(run.context).flatMap(([key, value]) => ['--context', `${key}=${value}`])];
+  console.log(`$ npx ${args.join(' ')}`);
+  const result = spawnSync('npx', args, { cwd: EXAMPLES, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf-8' });
+  const errors = result.stderr.split('\n').filter(l => l.trim() !== '' && !/^npm warn/i.test(l));
+  if (result.status !== 0) {
+    console.error(errors.join('\n'));
+    throw new Error(`cdk synth failed with exit code ${result.status}`);
+  }
+}
+
+function readTemplates(outdir: string): { name: string; dependencies: string[]; stack: StackTemplate }[] {
+  const manifest = JSON.parse(readFileSync(join(EXAMPLES, outdir, 'manifest.json'), 'utf-8'));
+  return Object.entries<any>(manifest.artifacts)
+    .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
+    .map(([name, artifact]) => {
+      const [, account, region] = /^aws:\/\/(\d+)\/(.+)$/.exec(artifact.environment)!;
+      const file = join(EXAMPLES, outdir, artifact.properties.templateFile);
+      if (!existsSync(file)) {
+        throw new Error(`cdk synth wrote no ${file}`);
+      }
+      return {
+        name,
+        dependencies: (artifact.dependencies ?? []).filter((d: string) => !d.endsWith('.assets')),
+        stack: { template: JSON.parse(readFileSync(file, 'utf-8')), account, region },
+      };
+    });
+}
+
+function describeRole(role: TemplateRole): string[] {
+  const lines = [`  role ${role.arn}`];
+  for (const statement of role.trustPolicy.Statement) {
+    const conditions = Object.entries<Record<string, unknown>>(statement.Condition ?? {})
+      .flatMap(([operator, keys]) => Object.entries(keys).map(([key, value]) => `${operator} ${key} = ${JSON.stringify(value)}`));
+    lines.push(`    trusted by   ${JSON.stringify(statement.Principal)}${conditions.length ? `\n                 if ${conditions.join('\n                 and ')}` : ''}`);
+  }
+  for (const { policy } of role.identityPolicies) {
+    for (const statement of policy.Statement) {
+      lines.push(`    may          ${[statement.Action].flat().join(', ')} on ${[statement.Resource].flat().join(', ')}`);
+    }
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  let failures = 0;
+  for (const run of RUNS) {
+    console.log(`\n=== ${run.title}\n`);
+    cdkSynth(run);
+    const stacks = readTemplates(run.outdir);
+    for (const { name, dependencies, stack } of stacks) {
+      console.log(`\n${name}: account ${stack.account}, ${stack.region}`
+        + (dependencies.length ? ` (deploys after ${dependencies.join(', ')})` : ' (no deployment order needed)'));
+      for (const role of extractRoles(stack)) {
+        console.log(describeRole(role).join('\n'));
+      }
+    }
+
+    const destination = RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' });
+    console.log('\nIn the container, ~/.aws/config:\n');
+    console.log(AwsConfigProfile.render(destination, { externalId: run.context.externalId }).replace(/^/gm, '  '));
+
+    const rows = await walkthroughVerdicts(stacks.map(s => s.stack), { externalId: run.context.externalId });
+    console.log('Who may assume what (offline IAM policy simulation of the synthesized templates):\n');
+    console.log(formatVerdictTable(rows));
+    failures += rows.filter(r => r.result !== r.expected).length;
+  }
+  if (failures > 0) {
+    throw new Error(`${failures} verdict(s) differ from what the walkthrough expects`);
+  }
+  console.log('\nThe chain works: the task role, and only the task role, assumes destination-account-role.');
+}
+
+main().catch(error => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

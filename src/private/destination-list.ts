@@ -1,0 +1,41 @@
+import { aws_iam as iam } from 'aws-cdk-lib';
+import { RoleReference } from '../role-reference';
+import { ChainEnd, destinationsNamed, registerSource, unreciprocated } from './counterparts';
+import { assumeDestinationsStatement } from './statements';
+
+/**
+ * The destination roles of a source (an ECS task role or any other role), kept in
+ * the order they were added, each once.
+ */
+export class DestinationList {
+  private readonly roles: RoleReference[] = [];
+
+  public add(destination: RoleReference): void {
+    if (!this.roles.some(d => d.roleArn === destination.roleArn)) {
+      this.roles.push(destination);
+    }
+  }
+
+  public get all(): readonly RoleReference[] {
+    return this.roles;
+  }
+
+  /** The identity policy that allows exactly these destinations, or none while there are none. */
+  public policyDocument(): iam.PolicyDocument | undefined {
+    return this.roles.length === 0
+      ? undefined
+      : new iam.PolicyDocument({ statements: [assumeDestinationsStatement(this.roles)] });
+  }
+}
+
+/**
+ * Makes a source take part in the checks of its app: every destination it names
+ * that is in the same app must name it back.
+ */
+export function checkAsSource(source: ChainEnd): void {
+  registerSource(source);
+  source.node.addValidation({
+    validate: () => unreciprocated(source, destinationsNamed,
+      counterpart => `add ${source.node.path}.reference to the trustedRoles of ${counterpart.node.path}, or remove the destination`),
+  });
+}
