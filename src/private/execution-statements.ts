@@ -1,0 +1,274 @@
+import {
+  ArnFormat,
+  Stack,
+  Token,
+  aws_ecr as ecr,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_logs as logs,
+  aws_secretsmanager as secretsmanager,
+  aws_ssm as ssm,
+} from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { invalid } from './validation';
+
+/**
+ * The one place that writes the policy statements of a task execution role, and
+ * checks the VPC IDs that limit where it may pull images from.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+ */
+
+/** In the order of the AWS documentation; `ecr:GetAuthorizationToken` is kept apart. */
+export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
+export const ECR_AUTHORIZATION_ACTION = 'ecr:GetAuthorizationToken';
+export const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+export const SECRET_READ_ACTION = 'secretsmanager:GetSecretValue';
+export const PARAMETER_READ_ACTION = 'ssm:GetParameters';
+export const KMS_DECRYPT_ACTION = 'kms:Decrypt';
+
+const PULL_ACTIONS = new Set(ECR_PULL_ACTIONS.map(a => a.toLowerCase()));
+
+/** IAM conditions: operator, then condition key, then value(s). */
+export type Conditions = { [operator: string]: { [key: string]: unknown } };
+
+/** What a task execution role was asked to allow. */
+export interface ExecutionGrants {
+  /** False under the AWS managed policy, which already covers every repository and log group. */
+  readonly imagePullAndLogs: boolean;
+  readonly repositories: readonly ecr.IRepository[];
+  readonly logGroups: readonly logs.ILogGroup[];
+  /** Registry credentials and ECS secrets alike: both need only `GetSecretValue`. */
+  readonly secrets: readonly secretsmanager.ISecret[];
+  readonly parameters: readonly ssm.IParameter[];
+  readonly kmsKeys: readonly kms.IKey[];
+  /** Conditions of the ECR pull statement; never of `ecr:GetAuthorizationToken`. */
+  readonly pullConditions?: Conditions;
+}
+
+/** One resource of a statement, and broader resources that make it redundant when already granted. */
+interface Target {
+  readonly arn: string;
+  readonly coveredAlsoBy?: readonly string[];
+}
+
+interface StatementPlan {
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly targets: readonly Target[];
+  readonly conditions?: Conditions;
+}
+
+/**
+ * The statements of the role's own inline policy, with deduplicated resources
+ * sorted by their rendered form so that templates diff cleanly.
+ *
+ * A resource is left out when `grantedElsewhere` (the statements that went to
+ * the role's default policy, such as aws-cdk-lib's grants) already allows the
+ * same actions on it, or on a broader resource we know of, under the same
+ * conditions or none: the template then never holds the same permission twice.
+ */
+export function executionRoleStatements(
+  scope: IConstruct,
+  grants: ExecutionGrants,
+  grantedElsewhere: readonly iam.PolicyStatement[],
+): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const granted = new GrantIndex(stack, grantedElsewhere);
+  return statementPlans(scope, grants).flatMap(plan => {
+    const missing = plan.targets.filter(target => !granted.covers(plan.actions, target, plan.conditions));
+    const resources = uniqueSorted(stack, missing.map(target => target.arn));
+    return resources.length === 0 ? [] : [new iam.PolicyStatement({
+      sid: plan.sid,
+      actions: [...plan.actions],
+      resources,
+      conditions: plan.conditions,
+    })];
+  });
+}
+
+function statementPlans(scope: IConstruct, grants: ExecutionGrants): StatementPlan[] {
+  const stack = Stack.of(scope);
+  const repositories = grants.imagePullAndLogs ? grants.repositories : [];
+  const logGroups = grants.imagePullAndLogs ? grants.logGroups : [];
+  const secretsWithKeys = grants.secrets.filter(secret => secret.encryptionKey !== undefined);
+  const secretsManagerEndpoints = uniqueSorted(stack, secretsWithKeys.map(s => `secretsmanager.${s.env.region}.amazonaws.com`));
+  return [
+    {
+      sid: 'PullImages',
+      actions: ECR_PULL_ACTIONS,
+      targets: repositories.map(repository => ({ arn: repository.repositoryArn })),
+      conditions: grants.pullConditions,
+    },
+    {
+      // Called through an interface of Fargate, not of the task: it cannot carry VPC conditions.
+      sid: 'GetEcrAuthorizationToken',
+      actions: [ECR_AUTHORIZATION_ACTION],
+      targets: repositories.length === 0 ? [] : [{ arn: '*' }],
+    },
+    {
+      sid: 'WriteContainerLogs',
+      actions: LOG_WRITE_ACTIONS,
+      targets: logGroups.map(logGroup => ({ arn: logStreamsArn(stack, logGroup), coveredAlsoBy: [logGroup.logGroupArn] })),
+    },
+    {
+      sid: 'ReadSecrets',
+      actions: [SECRET_READ_ACTION],
+      targets: grants.secrets.map(secret => ({ arn: secretArnForPolicies(stack, secret) })),
+    },
+    {
+      sid: 'ReadParameters',
+      actions: [PARAMETER_READ_ACTION],
+      targets: grants.parameters.map(parameter => ({ arn: parameter.parameterArn })),
+    },
+    {
+      // Secrets Manager decrypts on the role's behalf; only a customer managed key needs this.
+      sid: 'DecryptSecrets',
+      actions: [KMS_DECRYPT_ACTION],
+      targets: secretsWithKeys.map(secret => ({ arn: secret.encryptionKey!.keyArn })),
+      conditions: { StringEquals: { 'kms:ViaService': oneOrMany(secretsManagerEndpoints) } },
+    },
+    {
+      sid: 'DecryptWithKeys',
+      actions: [KMS_DECRYPT_ACTION],
+      targets: grants.kmsKeys.map(key => ({ arn: key.keyArn })),
+    },
+  ];
+}
+
+/**
+ * The streams of a log group, which is what `CreateLogStream` and `PutLogEvents`
+ * are authorized against. (`logGroupArn` ends in `:*` already, so it cannot be extended.)
+ */
+function logStreamsArn(stack: Stack, logGroup: logs.ILogGroup): string {
+  return stack.formatArn({
+    service: 'logs',
+    account: logGroup.env.account,
+    region: logGroup.env.region,
+    resource: 'log-group',
+    resourceName: `${logGroup.logGroupName}:log-stream:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+/**
+ * The ARN that matches the secret in a policy, as aws-cdk-lib computes it: the full
+ * ARN when it is known here, otherwise the partial ARN followed by the six random
+ * characters that Secrets Manager appends.
+ */
+function secretArnForPolicies(stack: Stack, secret: secretsmanager.ISecret): string {
+  const secretStack = Stack.of(secret);
+  const sameEnvironment = secretStack.account === stack.account && secretStack.region === stack.region;
+  return sameEnvironment && secret.secretFullArn ? secret.secretFullArn : `${secret.secretArn}-??????`;
+}
+
+/**
+ * Whether a statement allows ECR image pull actions and nothing else, like the one
+ * `repository.grantPull()` writes.
+ */
+export function allowsOnlyImagePull(statement: iam.PolicyStatement): boolean {
+  return statement.effect === iam.Effect.ALLOW
+    && statement.notActions.length === 0
+    && statement.actions.length > 0
+    && statement.actions.every(action => PULL_ACTIONS.has(action.toLowerCase()));
+}
+
+/** Whether a statement allows some ECR image pull action. */
+export function allowsImagePull(statement: iam.PolicyStatement): boolean {
+  return statement.effect === iam.Effect.ALLOW && statement.actions.some(action => PULL_ACTIONS.has(action.toLowerCase()));
+}
+
+/**
+ * The `aws:SourceVpc` / `aws:SourceVpce` condition of the image pull statement, or
+ * undefined when neither list is given. Each list is checked first.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+ */
+export function imagePullConditions(
+  where: string,
+  sourceVpcs: readonly string[] | undefined,
+  sourceVpcEndpoints: readonly string[] | undefined,
+): Conditions | undefined {
+  const keys: { [key: string]: unknown } = {};
+  if (sourceVpcs !== undefined) {
+    validateIds(where, 'imagePullSourceVpcs', sourceVpcs, VPC_ID, 'a VPC ID is "vpc-" followed by 8 or 17 lowercase hexadecimal digits, such as vpc-0123456789abcdef0');
+    keys['aws:SourceVpc'] = oneOrMany([...new Set(sourceVpcs)].sort());
+  }
+  if (sourceVpcEndpoints !== undefined) {
+    validateIds(where, 'imagePullSourceVpcEndpoints', sourceVpcEndpoints, VPC_ENDPOINT_ID,
+      'a VPC endpoint ID is "vpce-" followed by 8 or 17 lowercase hexadecimal digits, such as vpce-0123456789abcdef0');
+    keys['aws:SourceVpce'] = oneOrMany([...new Set(sourceVpcEndpoints)].sort());
+  }
+  return Object.keys(keys).length === 0 ? undefined : { StringEquals: keys };
+}
+
+const VPC_ID = /^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+
+function validateIds(where: string, property: string, ids: readonly string[], pattern: RegExp, rule: string): void {
+  if (ids.length === 0) {
+    throw invalid(where, property, ids, `give at least one ID, or leave ${property} out to allow image pulls from anywhere`);
+  }
+  ids.forEach((id, index) => {
+    if (!Token.isUnresolved(id) && !pattern.test(id)) {
+      throw invalid(where, `${property}[${index}]`, id, rule);
+    }
+  });
+}
+
+function oneOrMany(values: readonly string[]): string | string[] {
+  return values.length === 1 ? values[0] : [...values];
+}
+
+/** Values without duplicates, in the order of their rendered form (tokens included). */
+function uniqueSorted(stack: Stack, values: readonly string[]): string[] {
+  const byRendered = new Map<string, string>();
+  for (const value of values) {
+    byRendered.set(rendered(stack, value), value);
+  }
+  return [...byRendered.keys()].sort().map(key => byRendered.get(key)!);
+}
+
+/** A value as the template will show it, with object keys in a fixed order, for comparing. */
+function rendered(stack: Stack, value: unknown): string {
+  return JSON.stringify(stack.resolve(value), (_key, v) => (v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+    : v));
+}
+
+/**
+ * What plain `Allow` statements already grant: action, resource and conditions, as
+ * rendered. Exact matches only: a wildcard action or resource elsewhere does not
+ * count, so at worst a narrower statement is written next to a broader one.
+ */
+class GrantIndex {
+  private readonly granted = new Set<string>();
+
+  constructor(private readonly stack: Stack, statements: readonly iam.PolicyStatement[]) {
+    for (const statement of statements) {
+      if (statement.effect !== iam.Effect.ALLOW || statement.hasPrincipal
+        || statement.notActions.length > 0 || statement.notResources.length > 0) {
+        continue;
+      }
+      const conditions = rendered(stack, statement.conditions);
+      for (const action of statement.actions) {
+        for (const resource of statement.resources) {
+          this.granted.add(this.key(action, rendered(stack, resource), conditions));
+        }
+      }
+    }
+  }
+
+  /** Granted under the same conditions, or under none (conditions only narrow a grant). */
+  public covers(actions: readonly string[], target: Target, conditions: Conditions | undefined): boolean {
+    const acceptable = [rendered(this.stack, conditions ?? {}), rendered(this.stack, {})];
+    return [target.arn, ...(target.coveredAlsoBy ?? [])].some(arn => {
+      const resource = rendered(this.stack, arn);
+      return acceptable.some(c => actions.every(action => this.granted.has(this.key(action, resource, c))));
+    });
+  }
+
+  private key(action: string, resource: string, conditions: string): string {
+    return JSON.stringify([action.toLowerCase(), resource, conditions]);
+  }
+}

@@ -1,0 +1,357 @@
+import {
+  Annotations,
+  Lazy,
+  Stack,
+  aws_ecr as ecr,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_logs as logs,
+  aws_secretsmanager as secretsmanager,
+  aws_ssm as ssm,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import {
+  Conditions,
+  allowsImagePull,
+  allowsOnlyImagePull,
+  executionRoleStatements,
+  imagePullConditions,
+} from './private/execution-statements';
+import { commonRoleProps } from './private/role-setup';
+import { ecsTasksPrincipal } from './private/statements';
+import { invalid } from './private/validation';
+import { CrossAccountRoleOptions } from './role-options';
+
+const TASK_EXECUTION_ROLE = Symbol.for('cdk-cross-account-task-roles.TaskExecutionRole');
+const INLINE_POLICY_NAME = 'TaskExecution';
+const AWS_MANAGED_POLICY_NAME = 'service-role/AmazonECSTaskExecutionRolePolicy';
+
+/**
+ * Where the permissions to pull images and write container logs come from.
+ */
+export enum ExecutionRolePolicy {
+  /**
+   * Inline statements that allow pulling from exactly the given ECR repositories
+   * and writing to exactly the given log groups, and nothing when none are given.
+   */
+  LEAST_PRIVILEGE = 'LEAST_PRIVILEGE',
+
+  /**
+   * The AWS managed policy `AmazonECSTaskExecutionRolePolicy`, which allows pulling
+   * from every ECR repository and writing to every log group of the account, and
+   * which AWS extends when ECS gains features. Repositories and log groups given to
+   * the role add nothing; secrets, parameters and keys still get inline statements.
+   *
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-iam-awsmanpol.html#security-iam-awsmanpol-AmazonECSTaskExecutionRolePolicy
+   */
+  AWS_MANAGED = 'AWS_MANAGED',
+}
+
+/**
+ * Properties of a `TaskExecutionRole`.
+ */
+export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
+  /**
+   * Whether the trust of `ecs-tasks.amazonaws.com` is limited to tasks of this
+   * stack's account and region (`aws:SourceAccount` and `aws:SourceArn`).
+   *
+   * Turning it off lets ECS hand this role to a task of any account whose owner
+   * can pass it; only do so for ECS features that do not send these keys.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+   */
+  readonly confusedDeputyGuard?: boolean;
+
+  /**
+   * Where the permissions to pull images and write logs come from.
+   *
+   * @default ExecutionRolePolicy.LEAST_PRIVILEGE
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+   */
+  readonly executionRolePolicy?: ExecutionRolePolicy;
+
+  /**
+   * The ECR repositories that tasks pull their images from. More can be added
+   * with `addRepository()`. `ecs.ContainerImage.fromEcrRepository()` grants its
+   * repository by itself; listing it here too writes nothing twice.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/ECR_on_ECS.html
+   */
+  readonly repositories?: ecr.IRepository[];
+
+  /**
+   * The log groups that the `awslogs` log driver writes to. More can be added
+   * with `addLogGroup()`.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html
+   */
+  readonly logGroups?: logs.ILogGroup[];
+
+  /**
+   * The Secrets Manager secret that holds the user name and password of a
+   * private registry (`repositoryCredentials` of a container). Its customer
+   * managed key, if it has one, may decrypt it through Secrets Manager.
+   *
+   * @default - no private registry
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html
+   */
+  readonly registryCredentials?: secretsmanager.ISecret;
+
+  /**
+   * Secrets Manager secrets that containers receive as ECS secrets. Their
+   * customer managed keys, if any, may decrypt them through Secrets Manager.
+   * More can be added with `addSecret()`.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
+   */
+  readonly secrets?: secretsmanager.ISecret[];
+
+  /**
+   * Systems Manager parameters that containers receive as ECS secrets. A
+   * parameter that references a Secrets Manager secret needs that secret in
+   * `secrets` too; a SecureString under a customer managed key needs the key in
+   * `kmsKeys`. More can be added with `addParameter()`.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html
+   */
+  readonly parameters?: ssm.IParameter[];
+
+  /**
+   * Customer managed KMS keys that the role may use to decrypt, such as the key
+   * of a SecureString parameter. Keys of the given secrets are added by
+   * themselves. More can be added with `addKmsKey()`.
+   *
+   * @default - none besides the keys of the given secrets
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html#task-execution-secrets
+   */
+  readonly kmsKeys?: kms.IKey[];
+
+  /**
+   * Image pulls are allowed only through these VPCs (`aws:SourceVpc`), that is,
+   * through an ECR interface endpoint in one of them. Applies to the image pull
+   * statement and to every statement that allows only ECR pull actions added to
+   * the role later (such as the one of `ecs.ContainerImage.fromEcrRepository()`),
+   * never to `ecr:GetAuthorizationToken`, which Fargate calls from its own network.
+   * Only for Fargate tasks; not with `ExecutionRolePolicy.AWS_MANAGED`.
+   *
+   * @default - image pulls are allowed from anywhere
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html#task-execution-ecr-conditionkeys
+   */
+  readonly imagePullSourceVpcs?: string[];
+
+  /**
+   * Image pulls are allowed only through these VPC endpoints (`aws:SourceVpce`).
+   * Works like `imagePullSourceVpcs`; when both are given, a pull must match both.
+   *
+   * @default - image pulls are allowed through any VPC endpoint, or none
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html#task-execution-ecr-conditionkeys
+   */
+  readonly imagePullSourceVpcEndpoints?: string[];
+}
+
+/**
+ * An ECS task execution role: the role the ECS agent uses to pull images, write
+ * container logs and fetch secrets before the task's own code runs.
+ *
+ * It is trusted by `ecs-tasks.amazonaws.com` for tasks of its own account and
+ * region. By default it allows exactly what it is given (repositories, log groups,
+ * secrets, parameters, keys) in one policy named `TaskExecution`, written at
+ * synthesis so that `add*()` calls count, and left out when it would be empty.
+ *
+ * aws-cdk-lib grants what a task definition uses (`ContainerImage.fromEcrRepository`,
+ * `ecs.Secret.fromSecretsManager`, `LogDrivers.awsLogs`) in the role's
+ * `DefaultPolicy`. The `TaskExecution` policy leaves out every permission that is
+ * already there under the same conditions, so the template never holds one twice.
+ *
+ * @example
+ * declare const stack: Stack;
+ * declare const repository: ecr.IRepository;
+ * declare const databaseSecret: secretsmanager.ISecret;
+ *
+ * const executionRole = new TaskExecutionRole(stack, 'ExecutionRole', {
+ *   repositories: [repository],
+ *   secrets: [databaseSecret],
+ *   imagePullSourceVpcEndpoints: ['vpce-0123456789abcdef0'],
+ * });
+ * const logGroup = new logs.LogGroup(stack, 'Logs');
+ * executionRole.addLogGroup(logGroup);
+ *
+ * const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task', { executionRole });
+ * taskDefinition.addContainer('App', {
+ *   image: ecs.ContainerImage.fromEcrRepository(repository),
+ *   logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'app' }),
+ *   secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(databaseSecret) },
+ * });
+ */
+export class TaskExecutionRole extends iam.Role {
+  /**
+   * Whether the given object is a `TaskExecutionRole`, also when it comes from
+   * another copy of this library.
+   */
+  public static isTaskExecutionRole(x: any): x is TaskExecutionRole {
+    return x !== null && typeof x === 'object' && TASK_EXECUTION_ROLE in x;
+  }
+
+  /** Where the permissions to pull images and write logs come from. */
+  public readonly executionRolePolicy: ExecutionRolePolicy;
+
+  private readonly repositories: ecr.IRepository[] = [];
+  private readonly logGroups: logs.ILogGroup[] = [];
+  private readonly secrets: secretsmanager.ISecret[] = [];
+  private readonly parameters: ssm.IParameter[] = [];
+  private readonly kmsKeys: kms.IKey[] = [];
+  private readonly pullConditions?: Conditions;
+  /** Statements that went to the default policy, so that ours do not repeat them. */
+  private readonly grantedElsewhere: iam.PolicyStatement[] = [];
+  private rendered?: iam.PolicyStatement[];
+
+  constructor(scope: Construct, id: string, props: TaskExecutionRoleProps = {}) {
+    const where = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const common = commonRoleProps(scope, id, props);
+    const executionRolePolicy = props.executionRolePolicy ?? ExecutionRolePolicy.LEAST_PRIVILEGE;
+    const pullConditions = imagePullConditions(where, props.imagePullSourceVpcs, props.imagePullSourceVpcEndpoints);
+    if (pullConditions && executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED) {
+      throw invalid(where, 'executionRolePolicy', executionRolePolicy,
+        'AmazonECSTaskExecutionRolePolicy allows image pulls from every repository without conditions, so '
+        + 'imagePullSourceVpcs and imagePullSourceVpcEndpoints could not limit them: use ExecutionRolePolicy.LEAST_PRIVILEGE');
+    }
+    if (props.inlinePolicies && INLINE_POLICY_NAME in props.inlinePolicies) {
+      throw invalid(where, 'inlinePolicies', INLINE_POLICY_NAME,
+        `the name ${INLINE_POLICY_NAME} is taken by the policy this role writes; choose another`);
+    }
+    super(scope, id, {
+      ...common,
+      managedPolicies: executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED
+        ? [...(common.managedPolicies ?? []), iam.ManagedPolicy.fromAwsManagedPolicyName(AWS_MANAGED_POLICY_NAME)]
+        : common.managedPolicies,
+      assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
+    });
+    Object.defineProperty(this, TASK_EXECUTION_ROLE, { value: true });
+    this.executionRolePolicy = executionRolePolicy;
+    this.pullConditions = pullConditions;
+
+    // A policy resource of its own rather than the role's Policies property: aws-cdk-lib
+    // puts some grants in resource policies that name the role (a key's policy, through
+    // Secret.grantRead), and a role that named that key back would make a cycle.
+    new OptionalPolicy(this, 'TaskExecutionPolicy', INLINE_POLICY_NAME, this, () => this.renderStatements());
+
+    props.repositories?.forEach(repository => this.addRepository(repository));
+    props.logGroups?.forEach(logGroup => this.addLogGroup(logGroup));
+    if (props.registryCredentials) {
+      this.addSecret(props.registryCredentials);
+    }
+    props.secrets?.forEach(secret => this.addSecret(secret));
+    props.parameters?.forEach(parameter => this.addParameter(parameter));
+    props.kmsKeys?.forEach(key => this.addKmsKey(key));
+  }
+
+  /**
+   * Allow pulling images from one more ECR repository, under the image pull
+   * conditions if any. Adds nothing under `ExecutionRolePolicy.AWS_MANAGED`.
+   */
+  public addRepository(repository: ecr.IRepository): void {
+    addOnce(this.repositories, repository);
+  }
+
+  /**
+   * Allow the `awslogs` log driver to create streams in one more log group and
+   * write to them. Adds nothing under `ExecutionRolePolicy.AWS_MANAGED`.
+   */
+  public addLogGroup(logGroup: logs.ILogGroup): void {
+    addOnce(this.logGroups, logGroup);
+  }
+
+  /**
+   * Allow reading one more Secrets Manager secret (an ECS secret or registry
+   * credentials), and decrypting it through Secrets Manager with its customer
+   * managed key if it has one.
+   */
+  public addSecret(secret: secretsmanager.ISecret): void {
+    addOnce(this.secrets, secret);
+  }
+
+  /**
+   * Allow reading one more Systems Manager parameter with `ssm:GetParameters`.
+   * A SecureString under a customer managed key also needs `addKmsKey()`.
+   */
+  public addParameter(parameter: ssm.IParameter): void {
+    addOnce(this.parameters, parameter);
+  }
+
+  /**
+   * Allow decrypting with one more customer managed KMS key.
+   */
+  public addKmsKey(key: kms.IKey): void {
+    addOnce(this.kmsKeys, key);
+  }
+
+  /**
+   * Adds a statement to the role's default policy, as `iam.Role` does; the
+   * grants of aws-cdk-lib arrive here.
+   *
+   * When image pulls are limited to VPCs or VPC endpoints, a statement that
+   * allows only ECR pull actions (such as the one `repository.grantPull()` writes)
+   * gets the same condition first, so that no grant undoes the limit. A statement
+   * that mixes pull with other actions is left as it is, with a warning.
+   */
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    if (this.pullConditions && allowsOnlyImagePull(statement)) {
+      for (const [operator, keys] of Object.entries(this.pullConditions)) {
+        statement.addCondition(operator, keys);
+      }
+    } else if (this.pullConditions && allowsImagePull(statement)) {
+      Annotations.of(this).addWarningV2('cdk-cross-account-task-roles:imagePullOutsideVpc',
+        `a statement allows ${statement.actions.join(', ')} together, so imagePullSourceVpcs and `
+        + 'imagePullSourceVpcEndpoints do not apply to its ECR pull actions: grant pulls in a statement of their own');
+    }
+    this.grantedElsewhere.push(statement);
+    return super.addToPrincipalPolicy(statement);
+  }
+
+  /**
+   * The statements of the `TaskExecution` policy, worked out once, at synthesis,
+   * when every grant has been made.
+   */
+  private renderStatements(): iam.PolicyStatement[] {
+    this.rendered ??= executionRoleStatements(this, {
+      imagePullAndLogs: this.executionRolePolicy === ExecutionRolePolicy.LEAST_PRIVILEGE,
+      repositories: this.repositories,
+      logGroups: this.logGroups,
+      secrets: this.secrets,
+      parameters: this.parameters,
+      kmsKeys: this.kmsKeys,
+      pullConditions: this.pullConditions,
+    }, this.grantedElsewhere);
+    return this.rendered;
+  }
+}
+
+/**
+ * An `AWS::IAM::Policy` on one role, left out of the template while it has no
+ * statements, as aws-cdk-lib does for a role's `DefaultPolicy`.
+ */
+class OptionalPolicy extends iam.CfnPolicy {
+  constructor(scope: Construct, id: string, policyName: string, role: iam.IRole,
+    private readonly statements: () => iam.PolicyStatement[]) {
+    super(scope, id, {
+      policyName,
+      roles: [role.roleName],
+      policyDocument: Lazy.any({ produce: () => new iam.PolicyDocument({ statements: statements() }) }),
+    });
+  }
+
+  protected shouldSynthesize(): boolean {
+    return this.statements().length > 0;
+  }
+}
+
+function addOnce<T>(list: T[], item: T): void {
+  if (!list.includes(item)) {
+    list.push(item);
+  }
+}

@@ -1,0 +1,367 @@
+import {
+  Lazy,
+  Stack,
+  aws_ecr as ecr,
+  aws_ecs as ecs,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_logs as logs,
+  aws_secretsmanager as secretsmanager,
+  aws_ssm as ssm,
+} from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ExecutionRolePolicy, TaskExecutionRole, TaskExecutionRoleProps } from '../src/task-execution-role';
+import { sourceStack } from './support/app';
+
+const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
+const VPC = 'vpc-0123456789abcdef0';
+const VPC_ENDPOINT = 'vpce-0123456789abcdef0';
+
+function partitionArn(rest: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
+}
+
+/** The statements of the role's own `TaskExecution` policy. */
+function expectStatements(stack: Stack, statements: unknown[]) {
+  Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    PolicyName: 'TaskExecution',
+    PolicyDocument: { Statement: statements },
+  });
+}
+
+/** Every (action, resource, condition) that any identity policy of the stack allows, duplicates kept. */
+function identityGrants(stack: Stack): string[] {
+  const grants: string[] = [];
+  for (const policy of Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))) {
+    for (const statement of policy.Properties.PolicyDocument.Statement) {
+      for (const action of [statement.Action].flat()) {
+        for (const resource of [statement.Resource].flat()) {
+          grants.push(JSON.stringify([action, resource, statement.Condition ?? {}]));
+        }
+      }
+    }
+  }
+  return grants;
+}
+
+function duplicates(values: string[]): string[] {
+  return values.filter((value, index) => values.indexOf(value) !== index);
+}
+
+function role(stack: Stack, props: TaskExecutionRoleProps = {}) {
+  return new TaskExecutionRole(stack, 'ExecutionRole', props);
+}
+
+describe('trust', () => {
+  test('trusts ECS tasks of its own account and region only', () => {
+    // GIVEN
+    const stack = sourceStack();
+    // WHEN
+    role(stack);
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'ecs-tasks.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': '111122223333' },
+            ArnLike: { 'aws:SourceArn': partitionArn(':ecs:us-east-1:111122223333:*') },
+          },
+        }],
+      },
+    });
+  });
+
+  test('drops the confused-deputy conditions only when asked to', () => {
+    const stack = sourceStack();
+    role(stack, { confusedDeputyGuard: false });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } }],
+      },
+    });
+  });
+
+  test('is recognised by isTaskExecutionRole', () => {
+    const stack = sourceStack();
+    expect(TaskExecutionRole.isTaskExecutionRole(role(stack))).toBe(true);
+    expect(TaskExecutionRole.isTaskExecutionRole(stack)).toBe(false);
+  });
+});
+
+describe('policy choice', () => {
+  test('AWS_MANAGED attaches AmazonECSTaskExecutionRolePolicy and writes no ECR or log statements', () => {
+    // GIVEN
+    const stack = sourceStack();
+    // WHEN
+    role(stack, {
+      executionRolePolicy: ExecutionRolePolicy.AWS_MANAGED,
+      repositories: [new ecr.Repository(stack, 'Repo')],
+      logGroups: [new logs.LogGroup(stack, 'Logs')],
+    });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: [partitionArn(':iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy')],
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('AWS_MANAGED still allows reading the given secrets, which the managed policy does not cover', () => {
+    const stack = sourceStack();
+    const secret = new secretsmanager.Secret(stack, 'Secret');
+    role(stack, { executionRolePolicy: ExecutionRolePolicy.AWS_MANAGED, secrets: [secret] });
+    expectStatements(stack, [{ Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'SecretA720EF05' } }]);
+  });
+
+  test('LEAST_PRIVILEGE is the default: no managed policy, and no policy at all while nothing is granted', () => {
+    const stack = sourceStack();
+    role(stack);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent(), Policies: Match.absent() });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+});
+
+describe('least privilege', () => {
+  test('pulls from exactly the given repositories, and asks for an authorization token', () => {
+    const stack = sourceStack();
+    const repository = ecr.Repository.fromRepositoryName(stack, 'Repo', 'app');
+    role(stack, { repositories: [repository] });
+    expectStatements(stack, [
+      { Sid: 'PullImages', Effect: 'Allow', Action: PULL_ACTIONS, Resource: partitionArn(':ecr:us-east-1:111122223333:repository/app') },
+      { Sid: 'GetEcrAuthorizationToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+    ]);
+  });
+
+  test('asks for no authorization token without a repository', () => {
+    const stack = sourceStack();
+    role(stack, { logGroups: [logs.LogGroup.fromLogGroupName(stack, 'Logs', 'app')] });
+    expectStatements(stack, [Match.objectLike({ Sid: 'WriteContainerLogs' })]);
+  });
+
+  test('writes to the streams of exactly the given log groups', () => {
+    const stack = sourceStack();
+    role(stack, { logGroups: [logs.LogGroup.fromLogGroupName(stack, 'Logs', '/ecs/app')] });
+    expectStatements(stack, [{
+      Sid: 'WriteContainerLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: partitionArn(':logs:us-east-1:111122223333:log-group:/ecs/app:log-stream:*'),
+    }]);
+  });
+
+  test('reads registry credentials under the default key without any KMS permission', () => {
+    const stack = sourceStack();
+    role(stack, { registryCredentials: new secretsmanager.Secret(stack, 'Secret') });
+    expectStatements(stack, [{ Sid: 'ReadSecrets', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'SecretA720EF05' } }]);
+  });
+
+  test('decrypts registry credentials under a customer managed key through Secrets Manager only', () => {
+    const stack = sourceStack();
+    const key = new kms.Key(stack, 'Key');
+    role(stack, { registryCredentials: new secretsmanager.Secret(stack, 'Secret', { encryptionKey: key }) });
+    expectStatements(stack, [
+      Match.objectLike({ Sid: 'ReadSecrets' }),
+      {
+        Sid: 'DecryptSecrets',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: stack.resolve(key.keyArn),
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  test('matches the random suffix of a secret known by name only', () => {
+    const stack = sourceStack();
+    role(stack, { secrets: [secretsmanager.Secret.fromSecretNameV2(stack, 'Secret', 'app/db')] });
+    expectStatements(stack, [Match.objectLike({
+      Resource: partitionArn(':secretsmanager:us-east-1:111122223333:secret:app/db-??????'),
+    })]);
+  });
+
+  test('reads exactly the given parameters', () => {
+    const stack = sourceStack();
+    role(stack, { parameters: [ssm.StringParameter.fromStringParameterName(stack, 'Param', '/app/url')] });
+    expectStatements(stack, [{
+      Sid: 'ReadParameters',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameters',
+      Resource: partitionArn(':ssm:us-east-1:111122223333:parameter/app/url'),
+    }]);
+  });
+
+  test('decrypts with exactly the given keys', () => {
+    const stack = sourceStack();
+    const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    role(stack, { kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
+    expectStatements(stack, [{ Sid: 'DecryptWithKeys', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn }]);
+  });
+
+  test('counts what is added after construction, once each, in a stable order', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const executionRole = role(stack, { parameters: [ssm.StringParameter.fromStringParameterName(stack, 'Zeta', 'zeta')] });
+    const alpha = ssm.StringParameter.fromStringParameterName(stack, 'Alpha', 'alpha');
+    // WHEN
+    executionRole.addParameter(alpha);
+    executionRole.addParameter(alpha);
+    // THEN
+    expectStatements(stack, [Match.objectLike({
+      Resource: [
+        partitionArn(':ssm:us-east-1:111122223333:parameter/alpha'),
+        partitionArn(':ssm:us-east-1:111122223333:parameter/zeta'),
+      ],
+    })]);
+  });
+});
+
+describe('image pull source', () => {
+  test('puts aws:SourceVpc and aws:SourceVpce on the pull statement only', () => {
+    const stack = sourceStack();
+    role(stack, {
+      repositories: [ecr.Repository.fromRepositoryName(stack, 'Repo', 'app')],
+      imagePullSourceVpcs: [VPC],
+      imagePullSourceVpcEndpoints: [VPC_ENDPOINT],
+    });
+    expectStatements(stack, [
+      Match.objectLike({ Sid: 'PullImages', Condition: { StringEquals: { 'aws:SourceVpc': VPC, 'aws:SourceVpce': VPC_ENDPOINT } } }),
+      { Sid: 'GetEcrAuthorizationToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+    ]);
+  });
+
+  test('gives aws-cdk-lib\'s pull grant the same condition, and never the authorization token', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const executionRole = role(stack, { imagePullSourceVpcs: [VPC] });
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task', { executionRole });
+    // WHEN
+    taskDefinition.addContainer('App', { image: ecs.ContainerImage.fromEcrRepository(new ecr.Repository(stack, 'Repo')) });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Action: PULL_ACTIONS, Condition: { StringEquals: { 'aws:SourceVpc': VPC } } }),
+          { Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+        ],
+      },
+    });
+  });
+
+  test('warns about a statement that mixes pull with other actions', () => {
+    const stack = sourceStack();
+    const executionRole = role(stack, { imagePullSourceVpcs: [VPC] });
+    new ecr.Repository(stack, 'Repo').grantPullPush(executionRole);
+    Annotations.fromStack(stack).hasWarning('/SourceStack/ExecutionRole',
+      Match.stringLikeRegexp('imagePullSourceVpcs and imagePullSourceVpcEndpoints do not apply to its ECR pull actions'));
+  });
+
+  test('rejects a malformed VPC ID, naming the construct, property, value and rule', () => {
+    const stack = sourceStack();
+    expect(() => role(stack, { imagePullSourceVpcs: [VPC, 'vpce-12345678'] }))
+      .toThrow(/SourceStack\/ExecutionRole: imagePullSourceVpcs\[1\] "vpce-12345678" is invalid: a VPC ID is "vpc-" followed by 8 or 17/);
+  });
+
+  test('rejects a malformed VPC endpoint ID', () => {
+    const stack = sourceStack();
+    expect(() => role(stack, { imagePullSourceVpcEndpoints: ['vpce-0123456789ABCDEF0'] }))
+      .toThrow(/imagePullSourceVpcEndpoints\[0\] "vpce-0123456789ABCDEF0" is invalid: a VPC endpoint ID is "vpce-" followed by 8 or 17 lowercase/);
+  });
+
+  test('accepts 8 and 17 hexadecimal digits and rejects 18', () => {
+    expect(() => role(sourceStack(), { imagePullSourceVpcs: ['vpc-01234567', `vpc-${'a'.repeat(17)}`] })).not.toThrow();
+    expect(() => role(sourceStack(), { imagePullSourceVpcs: [`vpc-${'a'.repeat(18)}`] })).toThrow(/is invalid: a VPC ID/);
+  });
+
+  test('accepts IDs known only at deploy time', () => {
+    const stack = sourceStack();
+    role(stack, {
+      repositories: [ecr.Repository.fromRepositoryName(stack, 'Repo', 'app')],
+      imagePullSourceVpcEndpoints: [Lazy.string({ produce: () => VPC_ENDPOINT })],
+    });
+    expectStatements(stack, [Match.objectLike({ Condition: { StringEquals: { 'aws:SourceVpce': VPC_ENDPOINT } } }), Match.anyValue()]);
+  });
+
+  test('rejects an empty list rather than allowing pulls from anywhere', () => {
+    expect(() => role(sourceStack(), { imagePullSourceVpcs: [] }))
+      .toThrow(/imagePullSourceVpcs \[\] is invalid: give at least one ID, or leave imagePullSourceVpcs out/);
+  });
+
+  test('rejects VPC limits under the AWS managed policy, which they could not limit', () => {
+    expect(() => role(sourceStack(), { executionRolePolicy: ExecutionRolePolicy.AWS_MANAGED, imagePullSourceVpcs: [VPC] }))
+      .toThrow(/executionRolePolicy "AWS_MANAGED" is invalid: AmazonECSTaskExecutionRolePolicy allows image pulls .* use ExecutionRolePolicy.LEAST_PRIVILEGE/);
+  });
+});
+
+test('rejects an inline policy that takes the name of its own policy', () => {
+  expect(() => role(sourceStack(), { inlinePolicies: { TaskExecution: new iam.PolicyDocument() } }))
+    .toThrow(/inlinePolicies "TaskExecution" is invalid: the name TaskExecution is taken/);
+});
+
+describe('with aws-cdk-lib\'s own grants', () => {
+  function taskUsing(stack: Stack, executionRole: TaskExecutionRole, container: ecs.ContainerDefinitionOptions) {
+    new ecs.FargateTaskDefinition(stack, 'Task', { executionRole }).addContainer('App', container);
+  }
+
+  test('holds no permission twice when the task definition grants the same resources', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const repository = new ecr.Repository(stack, 'Repo');
+    const secret = new secretsmanager.Secret(stack, 'Secret');
+    const logGroup = new logs.LogGroup(stack, 'Logs');
+    const executionRole = role(stack, { repositories: [repository], secrets: [secret], logGroups: [logGroup] });
+    // WHEN
+    taskUsing(stack, executionRole, {
+      image: ecs.ContainerImage.fromEcrRepository(repository),
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'app' }),
+      secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(secret) },
+    });
+    // THEN
+    const grants = identityGrants(stack);
+    expect(duplicates(grants)).toEqual([]);
+    expect(grants.filter(g => g.includes('ecr:GetAuthorizationToken'))).toHaveLength(1);
+    expect(grants.filter(g => g.includes('secretsmanager:GetSecretValue'))).toHaveLength(1);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 1); // the DefaultPolicy only
+  });
+
+  test('still grants what the task definition does not', () => {
+    const stack = sourceStack();
+    const used = new ecr.Repository(stack, 'Used');
+    const spare = ecr.Repository.fromRepositoryName(stack, 'Spare', 'spare');
+    const executionRole = role(stack, { repositories: [used, spare] });
+    taskUsing(stack, executionRole, { image: ecs.ContainerImage.fromEcrRepository(used) });
+    expectStatements(stack, [Match.objectLike({ Sid: 'PullImages', Resource: partitionArn(':ecr:us-east-1:111122223333:repository/spare') })]);
+    expect(duplicates(identityGrants(stack))).toEqual([]);
+  });
+
+  test('deploys a secret under a customer managed key without a dependency cycle', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const secret = new secretsmanager.Secret(stack, 'Secret', { encryptionKey: new kms.Key(stack, 'Key') });
+    const executionRole = role(stack, { secrets: [secret] });
+    // WHEN
+    taskUsing(stack, executionRole, {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
+      secrets: { TOKEN: ecs.Secret.fromSecretsManager(secret) },
+    });
+    // THEN (Template.fromStack throws on a cycle)
+    expect(duplicates(identityGrants(stack))).toEqual([]);
+    expectStatements(stack, [Match.objectLike({ Sid: 'DecryptSecrets' })]);
+  });
+
+  test('holds no parameter or key permission twice with ecs.Secret.fromSsmParameter', () => {
+    const stack = sourceStack();
+    const key = new kms.Key(stack, 'Key');
+    const parameter = ssm.StringParameter.fromSecureStringParameterAttributes(stack, 'Param', { parameterName: '/app/db', encryptionKey: key });
+    const executionRole = role(stack, { parameters: [parameter], kmsKeys: [key] });
+    taskUsing(stack, executionRole, {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
+      secrets: { DB: ecs.Secret.fromSsmParameter(parameter) },
+    });
+    expect(duplicates(identityGrants(stack))).toEqual([]);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 1);
+  });
+});
