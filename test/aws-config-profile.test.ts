@@ -156,8 +156,12 @@ describe('the AWS SDK config loader reads the rendered profile', () => {
   test('with every optional setting', async () => {
     const options = { externalId: 'my-external-id', roleSessionName: 'worker', region: 'eu-west-1', durationSeconds: 900 };
     expect((await load(render(options)))['cross-account']).toEqual({
-      role_arn: DESTINATION_ARN, credential_source: 'EcsContainer',
-      external_id: 'my-external-id', role_session_name: 'worker', region: 'eu-west-1', duration_seconds: '900',
+      role_arn: DESTINATION_ARN,
+      credential_source: 'EcsContainer',
+      external_id: 'my-external-id',
+      role_session_name: 'worker',
+      region: 'eu-west-1',
+      duration_seconds: '900',
     });
   });
 
@@ -258,8 +262,10 @@ describe('AwsConfigProfile.addToContainer', () => {
     const role = RoleReference.of({ account: Lazy.string({ produce: () => '555566667777' }), roleName: 'destination-account-role' });
     expectEnvironment(environmentOf({ includeProfile: true, region: 'us-east-1' }, role), [{
       Name: 'CROSS_ACCOUNT_AWS_CONFIG',
-      Value: { 'Fn::Join': ['', ['[profile cross-account]\nrole_arn = arn:', { Ref: 'AWS::Partition' },
-        ':iam::555566667777:role/destination-account-role\ncredential_source = EcsContainer\nregion = us-east-1\n']] },
+      Value: {
+        'Fn::Join': ['', ['[profile cross-account]\nrole_arn = arn:', { Ref: 'AWS::Partition' },
+          ':iam::555566667777:role/destination-account-role\ncredential_source = EcsContainer\nregion = us-east-1\n']],
+      },
     }]);
   });
 
@@ -281,12 +287,20 @@ describe('AwsConfigProfile.addToContainer', () => {
   test('accepts unresolved tokens for every profile setting, which resolve in the template', () => {
     const late = (value: string) => Lazy.string({ produce: () => value });
     const options = {
-      includeProfile: true, profileName: late('late'), externalId: late('late-id'), roleSessionName: late('late-session'),
-      region: late('us-east-1'), durationSeconds: Token.asNumber(Lazy.number({ produce: () => 900 })), partition: late('aws'),
+      includeProfile: true,
+      profileName: late('late'),
+      externalId: late('late-id'),
+      roleSessionName: late('late-session'),
+      region: late('us-east-1'),
+      durationSeconds: Token.asNumber(Lazy.number({ produce: () => 900 })),
+      partition: late('aws'),
     };
-    expectEnvironment(environmentOf(options), [{ Name: 'CROSS_ACCOUNT_AWS_CONFIG', Value: Match.stringLikeRegexp('^\\[profile late\\]\n'
+    expectEnvironment(environmentOf(options), [{
+      Name: 'CROSS_ACCOUNT_AWS_CONFIG',
+      Value: Match.stringLikeRegexp('^\\[profile late\\]\n'
       + 'role_arn = arn:aws:iam::555566667777:role/destination-account-role\ncredential_source = EcsContainer\nexternal_id = late-id\n'
-      + 'role_session_name = late-session\nregion = us-east-1\nduration_seconds = 900\n$') }]);
+      + 'role_session_name = late-session\nregion = us-east-1\nduration_seconds = 900\n$'),
+    }]);
   });
 
   test('puts an unresolved external ID in CROSS_ACCOUNT_EXTERNAL_ID', () => {

@@ -50,7 +50,7 @@ export interface TemplateRole {
 export type RoleIndex = ReadonlyMap<string, TemplateRole>;
 
 // The resources whose Ref or Arn a policy of this library can mention.
-const NAMED_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::ManagedPolicy']);
+const NAMED_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::ManagedPolicy', 'AWS::S3::Bucket']);
 
 const URL_SUFFIXES: Record<string, string> = {
   'aws': 'amazonaws.com',
@@ -91,15 +91,22 @@ function resolveIntrinsic(stack: StackTemplate, name: string, arg: any, where: s
       case 'AWS::URLSuffix': return URL_SUFFIXES[partition] ?? unresolvable(where, `the URL suffix of partition ${partition}`);
     }
     const target = namedResource(stack, arg, where);
-    return target.Type === 'AWS::IAM::Role' ? roleName(stack, arg) : managedPolicyArn(stack, arg);
+    switch (target.Type) {
+      case 'AWS::IAM::Role': return roleName(stack, arg);
+      case 'AWS::S3::Bucket': return literalProperty(stack, arg, 'BucketName');
+      default: return managedPolicyArn(stack, arg);
+    }
   }
   if (name === 'Fn::GetAtt') {
     const [logicalId, attribute] = typeof arg === 'string' ? arg.split(/\.(.*)/) : arg;
     const target = namedResource(stack, logicalId, where);
-    if (target.Type !== 'AWS::IAM::Role' || attribute !== 'Arn') {
-      return unresolvable(where, `Fn::GetAtt ${logicalId}.${attribute} (${target.Type})`);
+    if (target.Type === 'AWS::IAM::Role' && attribute === 'Arn') {
+      return roleArn(stack, logicalId);
     }
-    return roleArn(stack, logicalId);
+    if (target.Type === 'AWS::S3::Bucket' && attribute === 'Arn') {
+      return `arn:${partition}:s3:::${literalProperty(stack, logicalId, 'BucketName')}`;
+    }
+    return unresolvable(where, `Fn::GetAtt ${logicalId}.${attribute} (${target.Type})`);
   }
   if (name === 'Fn::Join') {
     const [separator, parts] = arg;

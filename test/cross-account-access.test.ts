@@ -1,0 +1,88 @@
+import { Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CrossAccountAccess, RoleReference, TrustedDestinationRole } from '../src';
+import { DESTINATION_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
+
+const bucketRole = RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'assume_s3_role' });
+
+function instanceRole(stack: Stack, props: { roleName?: string } = { roleName: 'S3FullAccessFromEC2' }): iam.Role {
+  return new iam.Role(stack, 'InstanceRole', { ...props, assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+}
+
+describe('CrossAccountAccess', () => {
+  test('gives the role one statement: sts:AssumeRole on exactly the destinations', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const role = instanceRole(stack);
+    // WHEN
+    const access = new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
+    access.addDestination(RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'another' }));
+    access.addDestination(bucketRole);
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^InstanceRole') }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'AssumeDestinationRoles',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: [
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555566667777:role/another']] },
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555566667777:role/assume_s3_role']] },
+          ],
+        }],
+      },
+    });
+    expect(access.destinationRoles).toHaveLength(2);
+  });
+
+  test('leaves the role\'s trust alone', () => {
+    const stack = sourceStack();
+    new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack), destinationRoles: [bucketRole] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
+    });
+  });
+
+  test('reference names the role by account, path and name', () => {
+    const stack = sourceStack();
+    const role = new iam.Role(stack, 'InstanceRole', {
+      roleName: 'S3FullAccessFromEC2',
+      path: '/ec2/',
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+    });
+    const access = new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
+    expect(access.reference.toString()).toBe('arn:${AWS::Partition}:iam::111122223333:role/ec2/S3FullAccessFromEC2');
+  });
+
+  test('reference of an imported role comes from its ARN', () => {
+    const stack = sourceStack();
+    const role = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111122223333:role/lambda/reporter', { mutable: true });
+    const access = new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
+    expect(access.reference.roleArn).toBe('arn:aws:iam::111122223333:role/lambda/reporter');
+  });
+
+  test('reference needs a role name known at synth time', () => {
+    const stack = sourceStack();
+    const access = new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack, {}), destinationRoles: [bucketRole] });
+    expect(() => access.reference).toThrow(/SourceStack\/Access: reference needs the ARN of role SourceStack\/InstanceRole at synth time: give the role a roleName/);
+  });
+
+  test('fails synth without a destination', () => {
+    const stack = sourceStack();
+    new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack) });
+    expect(() => Template.fromStack(stack)).toThrow(/SourceStack\/Access\] has no destination role: pass destinationRoles or call addDestination/);
+  });
+
+  test('is checked against a destination in the same app that does not trust it', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack), destinationRoles: [bucketRole] });
+    new TrustedDestinationRole(destinationStack(app), 'BucketRole', {
+      roleName: 'assume_s3_role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'someone-else' })],
+    });
+    expect(() => app.synth()).toThrow(/SourceStack\/Access\] names .*assume_s3_role \(DestinationStack\/BucketRole\), but DestinationStack\/BucketRole does not name .*S3FullAccessFromEC2 back/);
+  });
+});
