@@ -75,6 +75,10 @@ for (const [name, value] of Object.entries(quietJsii)) {
   project.tasks.addEnvironment(name, value);
 }
 
+for (const name of ['integ', 'integ:update']) {
+  project.tasks.tryFind(name)?.env('TS_NODE_TRANSPILE_ONLY', 'true');
+}
+
 project.addTask('demo', {
   description: 'Synthesize the seed walkthrough with the aws-cdk CLI (offline) and show that the chain works',
   env: { ...quietJsii, ...offlineCdk, TS_NODE_TRANSPILE_ONLY: 'true' },
