@@ -1,6 +1,7 @@
 import { Lazy, Names, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DestinationList, checkAsSource } from './private/destination-list';
+import { OrganizationRoles } from './organization-roles';
 import { RoleReference } from './role-reference';
 
 /**
@@ -24,6 +25,14 @@ export interface CrossAccountAccessProps {
    * @default - none yet; add at least one with `addDestination()` before synthesis
    */
   readonly destinationRoles?: RoleReference[];
+
+  /**
+   * Roles of an AWS Organization, by name pattern, that `role` may assume in any
+   * of the organization's accounts.
+   *
+   * @default - none
+   */
+  readonly destinationOrganizationRoles?: OrganizationRoles[];
 }
 
 /**
@@ -62,6 +71,9 @@ export class CrossAccountAccess extends Construct {
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);
     }
+    for (const roles of props.destinationOrganizationRoles ?? []) {
+      this.addDestinationOrganizationRoles(roles);
+    }
 
     new iam.CfnPolicy(this, 'Resource', {
       policyName: Names.uniqueResourceName(this, { maxLength: 128 }),
@@ -70,7 +82,7 @@ export class CrossAccountAccess extends Construct {
     });
     checkAsSource(this);
     this.node.addValidation({
-      validate: () => this.destinations.all.length > 0 ? [] : [
+      validate: () => !this.destinations.isEmpty ? [] : [
         'has no destination role: pass destinationRoles or call addDestination() (an empty policy fails to deploy)',
       ],
     });
@@ -99,6 +111,14 @@ export class CrossAccountAccess extends Construct {
    */
   public addDestination(destination: RoleReference): void {
     this.destinations.add(destination);
+  }
+
+  /**
+   * Allow the role to assume the roles of an organization that match a name
+   * pattern, in any of its accounts (`aws:ResourceOrgID`).
+   */
+  public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
+    this.destinations.addOrganizationRoles(roles);
   }
 
   /** @internal */

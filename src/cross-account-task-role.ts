@@ -4,6 +4,7 @@ import { DestinationList, checkAsSource } from './private/destination-list';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
+import { OrganizationRoles } from './organization-roles';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
@@ -20,6 +21,15 @@ export interface CrossAccountTaskRoleProps extends CrossAccountRoleOptions {
    * @default - none yet; add them with `addDestination()`
    */
   readonly destinationRoles?: RoleReference[];
+
+  /**
+   * Roles of an AWS Organization, by name pattern, that tasks with this role may
+   * assume in any of the organization's accounts. The policy's size does not grow
+   * with the number of accounts. More can be added with `addDestinationOrganizationRoles()`.
+   *
+   * @default - none
+   */
+  readonly destinationOrganizationRoles?: OrganizationRoles[];
 
   /**
    * Whether the trust of `ecs-tasks.amazonaws.com` is limited to tasks of this
@@ -88,6 +98,9 @@ export class CrossAccountTaskRole extends iam.Role {
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);
     }
+    for (const roles of props.destinationOrganizationRoles ?? []) {
+      this.addDestinationOrganizationRoles(roles);
+    }
     addQuotaChecks(this, props.iamQuotas, {
       trust: 'Remove statements added to this role\'s trust policy.',
       inline: 'assume fewer destination roles from one task role',
@@ -125,6 +138,15 @@ export class CrossAccountTaskRole extends iam.Role {
    */
   public addDestination(destination: RoleReference): void {
     this.destinations.add(destination);
+  }
+
+  /**
+   * Allow this role to assume the roles of an organization that match a name
+   * pattern, in any of its accounts (`aws:ResourceOrgID`). The destinations must
+   * trust this role too, for example with `addTrustedOrganizationRoles()`.
+   */
+  public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
+    this.destinations.addOrganizationRoles(roles);
   }
 
   /** @internal */

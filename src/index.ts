@@ -5,3 +5,4 @@ export * from './trusted-destination-role';
 export * from './cross-account-access';
 export * from './task-execution-role';
 export * from './aws-config-profile';
+export * from './organization-roles';

@@ -3,8 +3,9 @@ import { Construct, IConstruct } from 'constructs';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps } from './private/role-setup';
-import { ASSUME_ROLE } from './private/statements';
+import { ASSUME_ROLE, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
 import { validateExternalId } from './private/validation';
+import { OrganizationRoles } from './organization-roles';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
@@ -49,6 +50,16 @@ export interface TrustedDestinationRoleProps extends CrossAccountRoleOptions {
   readonly trustedRoles?: RoleReference[];
 
   /**
+   * Roles of an AWS Organization, by name pattern, that may assume this role from
+   * any account of the organization (or of some of its units). The trust policy's
+   * size does not grow with the number of accounts. More can be added with
+   * `addTrustedOrganizationRoles()`.
+   *
+   * @default - none
+   */
+  readonly trustedOrganizationRoles?: OrganizationRoles[];
+
+  /**
    * How the trust policy names the trusted roles.
    *
    * @default TrustMode.ROLE_ARN
@@ -91,7 +102,10 @@ export class TrustedDestinationRole extends iam.Role {
   public readonly trustMode: TrustMode;
 
   private readonly trusted: RoleReference[] = [];
+  private readonly trustedOrganizations: OrganizationRoles[] = [];
   private readonly trustStatement: iam.PolicyStatement;
+  private readonly trustDocument: StatementPrincipal;
+  private readonly externalId?: string;
   private readonly trustedAccountRoots = new Set<string>();
   private readonly givenRoleName: string;
   private readonly givenPath: string;
@@ -105,15 +119,21 @@ export class TrustedDestinationRole extends iam.Role {
     if (props.externalId !== undefined) {
       trustStatement.addCondition('StringEquals', { 'sts:ExternalId': props.externalId });
     }
-    super(scope, id, { ...common, assumedBy: new StatementPrincipal(trustStatement) });
+    const trustDocument = new StatementPrincipal();
+    super(scope, id, { ...common, assumedBy: trustDocument });
     Object.defineProperty(this, TRUSTED_DESTINATION_ROLE, { value: true });
     this.trustStatement = trustStatement;
+    this.trustDocument = trustDocument;
+    this.externalId = props.externalId;
     this.trustMode = props.trustMode ?? TrustMode.ROLE_ARN;
     this.givenRoleName = common.roleName as string;
     this.givenPath = props.path ?? '/';
 
     for (const role of props.trustedRoles ?? []) {
       this.addTrustedRole(role);
+    }
+    for (const roles of props.trustedOrganizationRoles ?? []) {
+      this.addTrustedOrganizationRoles(roles);
     }
     warnAboutChainedSessionDuration(this, props);
     addQuotaChecks(this, props.iamQuotas, {
@@ -123,8 +143,9 @@ export class TrustedDestinationRole extends iam.Role {
     registerDestination(this);
     this.node.addValidation({
       validate: () => [
-        ...(this.trusted.length === 0
-          ? ['trusts no role: pass trustedRoles or call addTrustedRole() with the source role\'s reference']
+        ...(this.trusted.length === 0 && this.trustedOrganizations.length === 0
+          ? ['trusts no role: pass trustedRoles or call addTrustedRole() with the source role\'s reference '
+            + '(or trust roles of an organization with trustedOrganizationRoles)']
           : []),
         ...unreciprocated(this, sourcesNamed,
           counterpart => `call ${counterpart.node.path}.addDestination(${this.node.path}.reference), or remove the trusted role`),
@@ -166,6 +187,9 @@ export class TrustedDestinationRole extends iam.Role {
     if (this.trusted.some(t => t.roleArn === role.roleArn)) {
       return;
     }
+    if (this.trusted.length === 0) {
+      this.trustDocument.add(this.trustStatement);
+    }
     this.trusted.push(role);
     if (this.trustMode === TrustMode.ROLE_ARN) {
       this.trustStatement.addPrincipals(new iam.ArnPrincipal(role.roleArn));
@@ -177,6 +201,26 @@ export class TrustedDestinationRole extends iam.Role {
     }
     const arns = this.trusted.map(t => t.roleArn);
     this.trustStatement.addCondition('ArnEquals', { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns });
+  }
+
+  /**
+   * The organization roles this role trusts, in the order they were added.
+   */
+  public get trustedOrganizationRoles(): OrganizationRoles[] {
+    return [...this.trustedOrganizations];
+  }
+
+  /**
+   * Trust the roles of an organization that match a name pattern, from any of its
+   * accounts (`aws:PrincipalOrgID` and `ArnLike aws:PrincipalArn`). The external
+   * ID, if any, is required of them too. Adding the same roles twice has no effect.
+   */
+  public addTrustedOrganizationRoles(roles: OrganizationRoles): void {
+    if (this.trustedOrganizations.some(r => sameOrganizationRoles(r, roles))) {
+      return;
+    }
+    this.trustedOrganizations.push(roles);
+    this.trustDocument.add(organizationTrustStatement(roles, this.externalId));
   }
 
   /** @internal */
@@ -191,22 +235,24 @@ export class TrustedDestinationRole extends iam.Role {
 }
 
 /**
- * A principal that hands the role one statement that the role keeps adding
- * trusted roles to, so that `addTrustedRole()` works after construction.
+ * The principal a role is created with, which only keeps hold of the role's trust
+ * policy, so that statements can be added to it as trusted roles are added, and
+ * only once they have a principal.
  */
 class StatementPrincipal extends iam.PrincipalBase implements iam.IAssumeRolePrincipal {
   public readonly assumeRoleAction = ASSUME_ROLE;
-
-  constructor(private readonly statement: iam.PolicyStatement) {
-    super();
-  }
+  private document?: iam.PolicyDocument;
 
   public get policyFragment(): iam.PrincipalPolicyFragment {
     return new iam.PrincipalPolicyFragment({});
   }
 
   public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
-    document.addStatements(this.statement);
+    this.document = document;
+  }
+
+  public add(statement: iam.PolicyStatement): void {
+    this.document!.addStatements(statement);
   }
 
   public dedupeString(): string | undefined {

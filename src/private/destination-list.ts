@@ -1,7 +1,8 @@
 import { aws_iam as iam } from 'aws-cdk-lib';
+import { OrganizationRoles } from '../organization-roles';
 import { RoleReference } from '../role-reference';
 import { ChainEnd, destinationsNamed, registerSource, unreciprocated } from './counterparts';
-import { assumeDestinationsStatement } from './statements';
+import { assumeDestinationsStatement, assumeOrganizationRolesStatement, sameOrganizationRoles } from './statements';
 
 /**
  * The destination roles of a source (an ECS task role or any other role), kept in
@@ -9,6 +10,7 @@ import { assumeDestinationsStatement } from './statements';
  */
 export class DestinationList {
   private readonly roles: RoleReference[] = [];
+  private readonly organizationRoles: OrganizationRoles[] = [];
 
   public add(destination: RoleReference): void {
     if (!this.roles.some(d => d.roleArn === destination.roleArn)) {
@@ -16,15 +18,35 @@ export class DestinationList {
     }
   }
 
+  public addOrganizationRoles(roles: OrganizationRoles): void {
+    if (!this.organizationRoles.some(r => sameOrganizationRoles(r, roles))) {
+      this.organizationRoles.push(roles);
+    }
+  }
+
   public get all(): readonly RoleReference[] {
     return this.roles;
   }
 
+  public get allOrganizationRoles(): readonly OrganizationRoles[] {
+    return this.organizationRoles;
+  }
+
+  public get isEmpty(): boolean {
+    return this.roles.length === 0 && this.organizationRoles.length === 0;
+  }
+
   /** The identity policy that allows exactly these destinations, or none while there are none. */
   public policyDocument(): iam.PolicyDocument | undefined {
-    return this.roles.length === 0
-      ? undefined
-      : new iam.PolicyDocument({ statements: [assumeDestinationsStatement(this.roles)] });
+    if (this.isEmpty) {
+      return undefined;
+    }
+    return new iam.PolicyDocument({
+      statements: [
+        ...(this.roles.length > 0 ? [assumeDestinationsStatement(this.roles)] : []),
+        ...this.organizationRoles.map(assumeOrganizationRolesStatement),
+      ],
+    });
   }
 }
 

@@ -14,7 +14,8 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
  */
 export function policySize(stack: Stack, document: unknown): number {
   const rendered = render(stack.resolve(document), pseudoParameters(stack));
-  return JSON.stringify(rendered).replace(/\s+/g, '').length;
+  // An empty policy document renders as nothing.
+  return rendered === undefined ? 0 : JSON.stringify(rendered).replace(/\s+/g, '').length;
 }
 
 function pseudoParameters(stack: Stack): Record<string, string> {

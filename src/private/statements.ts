@@ -1,4 +1,5 @@
 import { Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { OrganizationRoles } from '../organization-roles';
 import { RoleReference } from '../role-reference';
 
 /**
@@ -36,4 +37,54 @@ export function ecsTasksPrincipal(stack: Stack, confusedDeputyGuard: boolean): i
     ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:*` },
     StringEquals: { 'aws:SourceAccount': stack.account },
   });
+}
+
+/**
+ * The identity statement of a source for roles of an organization: `sts:AssumeRole`
+ * on the name pattern in any account, only where the role's account is in the
+ * organization (and its units).
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid
+ */
+export function assumeOrganizationRolesStatement(roles: OrganizationRoles): iam.PolicyStatement {
+  const statement = new iam.PolicyStatement({
+    actions: [ASSUME_ROLE],
+    resources: [roles.roleArnPattern],
+    conditions: { StringEquals: { 'aws:ResourceOrgID': roles.organizationId } },
+  });
+  if (roles.organizationalUnitPaths.length > 0) {
+    statement.addCondition('ForAnyValue:StringLike', { 'aws:ResourceOrgPaths': roles.organizationalUnitPaths });
+  }
+  return statement;
+}
+
+/**
+ * The trust statement of a destination for roles of an organization: any
+ * principal, but only one of the organization (and its units) whose ARN matches
+ * the pattern.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+ */
+export function organizationTrustStatement(roles: OrganizationRoles, externalId?: string): iam.PolicyStatement {
+  const statement = new iam.PolicyStatement({
+    actions: [ASSUME_ROLE],
+    principals: [new iam.AnyPrincipal()],
+    conditions: {
+      StringEquals: {
+        'aws:PrincipalOrgID': roles.organizationId,
+        ...(externalId === undefined ? {} : { 'sts:ExternalId': externalId }),
+      },
+      ArnLike: { 'aws:PrincipalArn': roles.roleArnPattern },
+    },
+  });
+  if (roles.organizationalUnitPaths.length > 0) {
+    statement.addCondition('ForAnyValue:StringLike', { 'aws:PrincipalOrgPaths': roles.organizationalUnitPaths });
+  }
+  return statement;
+}
+
+/** Two patterns that render the same statements. */
+export function sameOrganizationRoles(a: OrganizationRoles, b: OrganizationRoles): boolean {
+  return a.roleArnPattern === b.roleArnPattern && a.organizationId === b.organizationId
+    && a.organizationalUnitPaths.join('\n') === b.organizationalUnitPaths.join('\n');
 }

@@ -129,3 +129,54 @@ export function validateEnvironmentVariablePrefix(where: string, value: string):
       'AWS_* variables are read by the AWS SDKs themselves (AWS_ROLE_ARN means web identity): choose another prefix');
   }
 }
+
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const ORGANIZATIONAL_UNIT_PATH = /^(o-[a-z0-9]{10,32})\/r-[0-9a-z]{4,32}\/(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)*\*?$/;
+const ROLE_NAME_PATTERN = /^[\w+=,.@*?-]{1,64}$/;
+const ROLE_PATH_PATTERN = /^\/(?:[\u0021-\u007F]+\/)?$/;
+
+export function validateOrganizationId(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value) || ORGANIZATION_ID.test(value)) {
+    return;
+  }
+  throw invalid(where, property, value, 'an organization ID is "o-" followed by 10 to 32 lowercase letters or digits');
+}
+
+export function validateOrganizationalUnitPath(where: string, property: string, value: string, organizationId: string): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  const match = ORGANIZATIONAL_UNIT_PATH.exec(value);
+  if (!match) {
+    throw invalid(where, property, value,
+      'an organizational unit path is <organization ID>/<root ID>/<OU ID>/.../, such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/, optionally ending with *');
+  }
+  if (!Token.isUnresolved(organizationId) && match[1] !== organizationId) {
+    throw invalid(where, property, value, `the path must start with the organization ID ${organizationId}`);
+  }
+}
+
+/** A role name or a pattern of names with * and ?, that must say something about the name. */
+export function validateRoleNamePattern(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (!ROLE_NAME_PATTERN.test(value)) {
+    throw invalid(where, property, value,
+      `a role name pattern is 1 to 64 characters of letters, digits, + = , . @ _ - and the wildcards * ? (it has ${value.length})`);
+  }
+  if (/^[*?]+$/.test(value)) {
+    throw invalid(where, property, value,
+      'a pattern of only wildcards would match every role of the organization: name the roles, for example "my-ECS-task-role" or "reports-*"');
+  }
+}
+
+export function validateRolePathPattern(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (value.length > MAX_ROLE_PATH_LENGTH || !ROLE_PATH_PATTERN.test(value)) {
+    throw invalid(where, property, value,
+      `a role path pattern is "/" or starts and ends with "/", up to ${MAX_ROLE_PATH_LENGTH} printable ASCII characters; * and ? are wildcards`);
+  }
+}

@@ -35,6 +35,23 @@ export interface AssumeRoleRequest {
    * @default - none: a target outside the templates cannot be judged, so the call throws
    */
   readonly targetTrust?: PolicyDocument;
+  /**
+   * The AWS Organization of the caller's account (`aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`).
+   * @default - the caller's account is in no organization
+   */
+  readonly callerOrganization?: OrganizationContext;
+  /**
+   * The AWS Organization of the target's account (`aws:ResourceOrgID`, `aws:ResourceOrgPaths`).
+   * @default - the target's account is in no organization
+   */
+  readonly targetOrganization?: OrganizationContext;
+}
+
+/** Where an account sits in an AWS Organization. */
+export interface OrganizationContext {
+  readonly id: string;
+  /** Such as `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/`. */
+  readonly path: string;
 }
 
 /** ECS asks for the task role itself, so only the trust half applies. */
@@ -138,6 +155,14 @@ export async function canAssume(roles: RoleIndex, request: AssumeRoleRequest): P
         'aws:PrincipalArn': request.callerArn,
         'aws:PrincipalAccount': callerAccount,
         ...(request.externalId === undefined ? {} : { 'sts:ExternalId': request.externalId }),
+        ...(request.callerOrganization === undefined ? {} : {
+          'aws:PrincipalOrgID': request.callerOrganization.id,
+          'aws:PrincipalOrgPaths': [request.callerOrganization.path],
+        }),
+        ...(request.targetOrganization === undefined ? {} : {
+          'aws:ResourceOrgID': request.targetOrganization.id,
+          'aws:ResourceOrgPaths': [request.targetOrganization.path],
+        }),
       },
     },
     identityPolicies: caller?.identityPolicies ?? request.callerPolicies ?? [],

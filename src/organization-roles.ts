@@ -1,0 +1,129 @@
+import { Aws } from 'aws-cdk-lib';
+import {
+  validateOrganizationId,
+  validateOrganizationalUnitPath,
+  validatePartition,
+  validateRoleNamePattern,
+  validateRolePathPattern,
+} from './private/validation';
+
+/**
+ * Roles of an AWS Organization chosen by name pattern.
+ */
+export interface OrganizationRolesProps {
+  /**
+   * The organization's ID, such as `o-a1b2c3d4e5`.
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+   */
+  readonly organizationId: string;
+
+  /**
+   * The role name, or a pattern of names where `*` matches any characters and `?`
+   * one character. It must be given and cannot be only wildcards: least privilege
+   * stays explicit.
+   */
+  readonly roleName: string;
+
+  /**
+   * The role path, or a pattern of paths.
+   *
+   * @default '/'
+   */
+  readonly path?: string;
+
+  /**
+   * Limit the roles further to accounts under these organizational units, as
+   * paths such as `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/`; a path that ends with
+   * `*` also matches the units below it.
+   *
+   * @default - every account of the organization
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
+   */
+  readonly organizationalUnitPaths?: string[];
+
+  /**
+   * The partition of the organization's accounts.
+   *
+   * @default - the partition of the stack the pattern is used in (`AWS::Partition`)
+   */
+  readonly partition?: string;
+}
+
+/**
+ * The roles with a given name (or name pattern) in every account of an AWS
+ * Organization, or of some of its organizational units.
+ *
+ * Where listing role ARNs does not scale (a trust policy of 2,048 characters
+ * holds about 30 of them), a destination can trust these roles
+ * (`TrustedDestinationRole.addTrustedOrganizationRoles`) and a source can be
+ * allowed to assume them (`CrossAccountTaskRole.addDestinationOrganizationRoles`),
+ * with policies whose size does not grow with the number of accounts.
+ *
+ * A trust uses `aws:PrincipalOrgID` (and `aws:PrincipalOrgPaths`) with
+ * `ArnLike aws:PrincipalArn`; an identity policy uses
+ * `arn:<partition>:iam::*:role/<path><name>` with `aws:ResourceOrgID`
+ * (and `aws:ResourceOrgPaths`).
+ *
+ * @example
+ * const taskRoles = OrganizationRoles.of({
+ *   organizationId: 'o-a1b2c3d4e5',
+ *   roleName: 'my-ECS-task-role',
+ *   organizationalUnitPaths: ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/'],
+ * });
+ */
+export class OrganizationRoles {
+  /**
+   * Roles of the organization chosen by name pattern. Literal values are
+   * validated; unresolved tokens are used as they are.
+   */
+  public static of(props: OrganizationRolesProps): OrganizationRoles {
+    return new OrganizationRoles(props);
+  }
+
+  /** The organization's ID. */
+  public readonly organizationId: string;
+
+  /** The role name or name pattern. */
+  public readonly roleName: string;
+
+  /** The role path or path pattern. */
+  public readonly path: string;
+
+  /** The organizational units the roles' accounts must be under; empty for the whole organization. */
+  public readonly organizationalUnitPaths: string[];
+
+  /**
+   * The partition given for the roles.
+   *
+   * @default - none: the pattern uses the partition of the stack it is used in
+   */
+  public readonly partition?: string;
+
+  private constructor(props: OrganizationRolesProps) {
+    const where = 'OrganizationRoles.of';
+    validateOrganizationId(where, 'organizationId', props.organizationId);
+    validateRoleNamePattern(where, 'roleName', props.roleName);
+    if (props.path !== undefined) {
+      validateRolePathPattern(where, 'path', props.path);
+    }
+    for (const ouPath of props.organizationalUnitPaths ?? []) {
+      validateOrganizationalUnitPath(where, 'organizationalUnitPaths', ouPath, props.organizationId);
+    }
+    if (props.partition !== undefined) {
+      validatePartition(where, 'partition', props.partition);
+    }
+    this.organizationId = props.organizationId;
+    this.roleName = props.roleName;
+    this.path = props.path ?? '/';
+    this.organizationalUnitPaths = [...new Set(props.organizationalUnitPaths ?? [])];
+    this.partition = props.partition;
+  }
+
+  /**
+   * The pattern of the roles' ARNs, `arn:<partition>:iam::*:role<path><roleName>`.
+   */
+  public get roleArnPattern(): string {
+    return `arn:${this.partition ?? Aws.PARTITION}:iam::*:role${this.path}${this.roleName}`;
+  }
+}
