@@ -6,3 +6,4 @@ export * from './cross-account-access';
 export * from './task-execution-role';
 export * from './aws-config-profile';
 export * from './organization-roles';
+export * from './destination-role-stack-set';

@@ -1,0 +1,125 @@
+import { Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { DestinationRoleStackSet, OrganizationRoles, RoleReference, StackSetCallAs, TrustMode } from '../src';
+import { newApp } from './support/app';
+
+const ORG = 'o-a1b2c3d4e5';
+const taskRoles = OrganizationRoles.of({ organizationId: ORG, roleName: 'my-ECS-task-role' });
+
+function managementStack(): Stack {
+  return new Stack(newApp(), 'Management', { env: { account: '999988887777', region: 'us-east-1' } });
+}
+
+function deployedTemplate(stack: Stack): any {
+  const [stackSet] = Object.values(Template.fromStack(stack).findResources('AWS::CloudFormation::StackSet'));
+  return JSON.parse(stackSet.Properties.TemplateBody);
+}
+
+describe('DestinationRoleStackSet', () => {
+  test('deploys to organizational units with service-managed permissions and auto deployment', () => {
+    // GIVEN
+    const stack = managementStack();
+    // WHEN
+    new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'reports-reader', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['ou-ab12-11111111', 'r-ab12'],
+    });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      StackSetName: Match.stringLikeRegexp('^Management-Reports-'),
+      PermissionModel: 'SERVICE_MANAGED',
+      CallAs: 'SELF',
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      ManagedExecution: { Active: true },
+      StackInstancesGroup: [{
+        DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-11111111', 'r-ab12'] },
+        Regions: ['us-east-1'],
+      }],
+    });
+  });
+
+  test('deploys a template with exactly the destination role and its trust', () => {
+    const stack = managementStack();
+    new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'reports-reader', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['ou-ab12-11111111'],
+    });
+    const template = deployedTemplate(stack);
+    expect(Object.keys(template)).toEqual(['Resources']);
+    expect(Object.values(template.Resources)).toEqual([{
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: 'reports-reader',
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: { AWS: '*' },
+            Condition: {
+              StringEquals: { 'aws:PrincipalOrgID': ORG },
+              ArnLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/my-ECS-task-role']] } },
+            },
+          }],
+        },
+      },
+    }]);
+  });
+
+  test('includes permissions added after construction', () => {
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: {
+        roleName: 'reports-reader',
+        trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role' })],
+        trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN,
+      },
+      organizationalUnitIds: ['ou-ab12-11111111'],
+      callAs: StackSetCallAs.DELEGATED_ADMIN,
+      autoDeployment: false,
+    });
+    stackSet.destinationRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] }));
+    const types = Object.values<any>(deployedTemplate(stack).Resources).map(r => r.Type).sort();
+    expect(types).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Role']);
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      CallAs: 'DELEGATED_ADMIN',
+      AutoDeployment: { Enabled: false },
+    });
+  });
+
+  test('gives the role\'s reference in any target account', () => {
+    const stackSet = new DestinationRoleStackSet(managementStack(), 'Reports', {
+      destinationRole: { roleName: 'reports-reader', path: '/data/', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['ou-ab12-11111111'],
+    });
+    expect(stackSet.referenceIn('555566667777').toString()).toBe('arn:${AWS::Partition}:iam::555566667777:role/data/reports-reader');
+  });
+
+  test('requires a role name', () => {
+    expect(() => new DestinationRoleStackSet(managementStack(), 'Reports', {
+      destinationRole: { trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['ou-ab12-11111111'],
+    })).toThrow(/Management\/Reports: destinationRole.roleName "undefined" is invalid: a StackSet creates the role in many accounts/);
+  });
+
+  test('refuses an account ID where an organizational unit is expected', () => {
+    expect(() => new DestinationRoleStackSet(managementStack(), 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['555566667777'],
+    })).toThrow(/organizationalUnitIds "555566667777" is invalid: an organizational unit ID is ou-<root>-<unit>/);
+  });
+
+  test('refuses an empty list of organizational units', () => {
+    expect(() => new DestinationRoleStackSet(managementStack(), 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: [],
+    })).toThrow(/organizationalUnitIds \[\] is invalid: name at least one/);
+  });
+
+  test('fails synth when the role it deploys trusts no one', () => {
+    const stack = managementStack();
+    new DestinationRoleStackSet(stack, 'Reports', { destinationRole: { roleName: 'r' }, organizationalUnitIds: ['r-ab12'] });
+    expect(() => Template.fromStack(stack)).toThrow(/trusts no role/);
+  });
+});
