@@ -85,4 +85,10 @@ project.addTask('demo', {
   exec: 'ts-node --project tsconfig.dev.json scripts/demo.ts',
 });
 
+project.addTask('bench', {
+  description: 'Compare synth time and policy sizes of the library with plain aws-cdk-lib roles (not part of the tests)',
+  env: { ...quietJsii, TS_NODE_TRANSPILE_ONLY: 'true' },
+  exec: 'ts-node --project tsconfig.dev.json scripts/bench.ts',
+});
+
 project.synth();

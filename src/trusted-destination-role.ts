@@ -1,4 +1,4 @@
-import { Annotations, Aspects, IAspect, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Aspects, IAspect, Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
 import { addQuotaChecks } from './private/quotas';
@@ -102,6 +102,7 @@ export class TrustedDestinationRole extends iam.Role {
   public readonly trustMode: TrustMode;
 
   private readonly trusted: RoleReference[] = [];
+  private readonly trustedArns = new Set<string>();
   private readonly trustedOrganizations: OrganizationRoles[] = [];
   private readonly trustStatement: iam.PolicyStatement;
   private readonly trustDocument: StatementPrincipal;
@@ -184,23 +185,28 @@ export class TrustedDestinationRole extends iam.Role {
    * Adding the same role twice has no effect.
    */
   public addTrustedRole(role: RoleReference): void {
-    if (this.trusted.some(t => t.roleArn === role.roleArn)) {
+    const arn = role.roleArn;
+    if (this.trustedArns.has(arn)) {
       return;
     }
     if (this.trusted.length === 0) {
       this.trustDocument.add(this.trustStatement);
+      if (this.trustMode === TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN) {
+        // One condition whose values are read at synth, rather than rewritten on every add.
+        const arns = () => [...this.trustedArns];
+        this.trustStatement.addCondition('ArnEquals', {
+          'aws:PrincipalArn': Lazy.any({ produce: () => (arns().length === 1 ? arns()[0] : arns()) }),
+        });
+      }
     }
     this.trusted.push(role);
+    this.trustedArns.add(arn);
     if (this.trustMode === TrustMode.ROLE_ARN) {
-      this.trustStatement.addPrincipals(new iam.ArnPrincipal(role.roleArn));
-      return;
-    }
-    if (!this.trustedAccountRoots.has(role.accountRootArn)) {
+      this.trustStatement.addPrincipals(new iam.ArnPrincipal(arn));
+    } else if (!this.trustedAccountRoots.has(role.accountRootArn)) {
       this.trustedAccountRoots.add(role.accountRootArn);
       this.trustStatement.addPrincipals(new iam.ArnPrincipal(role.accountRootArn));
     }
-    const arns = this.trusted.map(t => t.roleArn);
-    this.trustStatement.addCondition('ArnEquals', { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns });
   }
 
   /**

@@ -10,10 +10,13 @@ import { assumeDestinationsStatement, assumeOrganizationRolesStatement, sameOrga
  */
 export class DestinationList {
   private readonly roles: RoleReference[] = [];
+  private readonly arns = new Set<string>();
   private readonly organizationRoles: OrganizationRoles[] = [];
 
   public add(destination: RoleReference): void {
-    if (!this.roles.some(d => d.roleArn === destination.roleArn)) {
+    const arn = destination.roleArn;
+    if (!this.arns.has(arn)) {
+      this.arns.add(arn);
       this.roles.push(destination);
     }
   }

@@ -68,13 +68,14 @@ function measure(role: iam.Role, quotas: IamQuotas | undefined, waysOut: WaysOut
   const roleRef = stack.resolve(cfnRole.ref);
   const attachedTo = (roles: unknown) => JSON.stringify(stack.resolve(roles) ?? []).includes(JSON.stringify(roleRef));
 
-  const stackPolicies = stack.node.findAll().filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy);
+  const constructs = stack.node.findAll();
+  const stackPolicies = constructs.filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy);
   const inlineDocuments = [
     ...(stack.resolve(cfnRole.policies) ?? []).map((p: { policyDocument: unknown }) => p.policyDocument),
     ...stackPolicies.filter(p => attachedTo(p.roles)).map(p => p.policyDocument),
   ];
   const managedArns: unknown[] = stack.resolve(cfnRole.managedPolicyArns) ?? [];
-  const managedInStack = stack.node.findAll()
+  const managedInStack = constructs
     .filter((c): c is iam.CfnManagedPolicy => c instanceof iam.CfnManagedPolicy)
     .filter(p => attachedTo(p.roles)
       || managedArns.some(arn => JSON.stringify(arn) === JSON.stringify(stack.resolve(p.ref))));
