@@ -103,7 +103,8 @@ export class CrossAccountTaskRole extends iam.Role {
     }
     addQuotaChecks(this, props.iamQuotas, {
       trust: 'Remove statements added to this role\'s trust policy.',
-      inline: 'assume fewer destination roles from one task role',
+      inline: 'name the destinations by organization instead (destinationOrganizationRoles with OrganizationRoles.of()), '
+        + 'whose size does not grow with the number of accounts; or assume fewer destination roles from one task role',
     });
     checkAsSource(this);
   }

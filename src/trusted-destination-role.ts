@@ -138,7 +138,8 @@ export class TrustedDestinationRole extends iam.Role {
     }
     warnAboutChainedSessionDuration(this, props);
     addQuotaChecks(this, props.iamQuotas, {
-      trust: 'Trust fewer roles in one destination role (split it in two), '
+      trust: 'Trust the source roles by organization instead (trustedOrganizationRoles with OrganizationRoles.of()), '
+        + 'whose size does not grow with the number of accounts; or trust fewer roles in one destination role; '
         + 'or raise the quota (up to 4,096) in Service Quotas and declare it with iamQuotas.trustPolicySize.',
     });
     registerDestination(this);

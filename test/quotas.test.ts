@@ -73,7 +73,7 @@ describe('trust policy size (2,048 by default)', () => {
   test('at 2,049 characters: fails with the figure and the way out', () => {
     const stack = destinationTrusting(namesOfSize(trustSize, 2049));
     expect(() => Template.fromStack(stack)).toThrow(
-      /the trust policy is 2,049 characters .* the IAM quota is 2,048: deploying would fail\. Trust fewer roles .* iamQuotas.trustPolicySize/);
+      /the trust policy is 2,049 characters .* the IAM quota is 2,048: deploying would fail\. Trust the source roles by organization instead \(trustedOrganizationRoles with OrganizationRoles.of\(\)\).* iamQuotas.trustPolicySize/);
   });
 
   test('just below 90% (1,843 characters): no warning', () => {
@@ -112,7 +112,7 @@ describe('inline policies per role (10,240 together)', () => {
   test('at 10,241 characters: fails and says the quota cannot be raised', () => {
     const stack = taskRoleAssuming(namesOfSize(identitySize, 10241));
     expect(() => Template.fromStack(stack)).toThrow(
-      /the inline policies together is 10,241 characters .* the IAM quota is 10,240: deploying would fail\. This quota cannot be raised: assume fewer destination roles/);
+      /the inline policies together is 10,241 characters .* the IAM quota is 10,240: deploying would fail\. This quota cannot be raised: name the destinations by organization instead \(destinationOrganizationRoles/);
   });
 
   test('counts the policies that grants add beside the role', () => {
