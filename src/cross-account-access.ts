@@ -1,7 +1,7 @@
 import { Lazy, Names, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DestinationList, checkAsSource } from './private/destination-list';
 import { OrganizationRoles } from './organization-roles';
+import { DestinationList, checkAsSource } from './private/destination-list';
 import { RoleReference } from './role-reference';
 
 /**

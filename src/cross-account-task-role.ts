@@ -1,10 +1,11 @@
 import { Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
-import { OrganizationRoles } from './organization-roles';
+import { warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
@@ -81,6 +82,7 @@ export class CrossAccountTaskRole extends iam.Role {
       ...common,
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
     });
+    warnIfConfusedDeputyGuardOff(this, props.confusedDeputyGuard);
     Object.defineProperty(this, CROSS_ACCOUNT_TASK_ROLE, { value: true });
     this.givenRoleName = common.roleName as string;
     this.givenPath = props.path ?? '/';

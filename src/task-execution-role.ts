@@ -20,6 +20,7 @@ import {
 import { commonRoleProps } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { invalid } from './private/validation';
+import { warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 
 const TASK_EXECUTION_ROLE = Symbol.for('cdk-cross-account-task-roles.TaskExecutionRole');
@@ -231,6 +232,7 @@ export class TaskExecutionRole extends iam.Role {
         : common.managedPolicies,
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
     });
+    warnIfConfusedDeputyGuardOff(this, props.confusedDeputyGuard);
     Object.defineProperty(this, TASK_EXECUTION_ROLE, { value: true });
     this.executionRolePolicy = executionRolePolicy;
     this.pullConditions = pullConditions;

@@ -1,11 +1,12 @@
-import { Annotations, Aspects, IAspect, Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Aspects, IAspect, Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { OrganizationRoles } from './organization-roles';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps } from './private/role-setup';
 import { ASSUME_ROLE, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
 import { validateExternalId } from './private/validation';
-import { OrganizationRoles } from './organization-roles';
+import { addWholeAccountTrustCheck, warnAboutChainedSessionDuration } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
@@ -136,7 +137,8 @@ export class TrustedDestinationRole extends iam.Role {
     for (const roles of props.trustedOrganizationRoles ?? []) {
       this.addTrustedOrganizationRoles(roles);
     }
-    warnAboutChainedSessionDuration(this, props);
+    warnAboutChainedSessionDuration(this, props.maxSessionDuration);
+    addWholeAccountTrustCheck(this);
     addQuotaChecks(this, props.iamQuotas, {
       trust: 'Trust the source roles by organization instead (trustedOrganizationRoles with OrganizationRoles.of()), '
         + 'whose size does not grow with the number of accounts; or trust fewer roles in one destination role; '
@@ -289,15 +291,5 @@ class DeployAfterTrustedSources implements IAspect {
         }
       }
     }
-  }
-}
-
-function warnAboutChainedSessionDuration(role: TrustedDestinationRole, props: TrustedDestinationRoleProps): void {
-  const seconds = props.maxSessionDuration?.toSeconds();
-  if (seconds !== undefined && !Token.isUnresolved(seconds) && seconds > 3600) {
-    Annotations.of(role).addWarningV2('cdk-cross-account-task-roles:chainedSessionDuration',
-      `maxSessionDuration is ${props.maxSessionDuration!.toHumanString()}, but a role assumed with another role's credentials `
-      + '(role chaining, as an ECS task role does) gets at most 1 hour: a request for a longer DurationSeconds fails. '
-      + 'Leave maxSessionDuration at 1 hour unless people or services also assume this role with long-term credentials.');
   }
 }

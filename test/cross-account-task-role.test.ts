@@ -1,5 +1,5 @@
 import { Duration, Lazy, Stack, aws_ecs as ecs, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, RoleReference } from '../src';
 import { DESTINATION_ACCOUNT, newApp, sourceStack } from './support/app';
 
@@ -41,6 +41,19 @@ describe('trust', () => {
         })],
       },
     });
+  });
+
+  test('warns when the confused-deputy guard is turned off', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', { confusedDeputyGuard: false });
+    Annotations.fromStack(stack).hasWarning('/SourceStack/TaskRole',
+      Match.stringLikeRegexp('confusedDeputyGuard is off: ecs-tasks.amazonaws.com may hand this role to a task of any account'));
+  });
+
+  test('does not warn with the guard on', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole');
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
   test('drops the confused-deputy conditions only when asked to', () => {

@@ -175,3 +175,25 @@ describe('validation', () => {
     }))).toBe(false);
   });
 });
+
+describe('whole-account trust', () => {
+  test('warns when a statement admits a whole account without aws:PrincipalArn', () => {
+    // GIVEN
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    // WHEN
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)],
+    }));
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
+      Match.stringLikeRegexp('the trust policy admits every principal of arn:aws:iam::111122223333:root .* add an aws:PrincipalArn condition'));
+  });
+
+  test('does not warn in ACCOUNT_WITH_PRINCIPAL_ARN mode, whose account principal is limited by aws:PrincipalArn', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});

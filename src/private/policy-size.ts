@@ -13,9 +13,17 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length
  */
 export function policySize(stack: Stack, document: unknown): number {
-  const rendered = render(stack.resolve(document), pseudoParameters(stack));
+  const rendered = renderLikeIam(stack, document);
   // An empty policy document renders as nothing.
   return rendered === undefined ? 0 : JSON.stringify(rendered).replace(/\s+/g, '').length;
+}
+
+/**
+ * A policy as CloudFormation hands it to IAM, as far as can be known at synth:
+ * joins joined and pseudo parameters replaced (see `policySize`).
+ */
+export function renderLikeIam(stack: Stack, document: unknown): any {
+  return render(stack.resolve(document), pseudoParameters(stack));
 }
 
 function pseudoParameters(stack: Stack): Record<string, string> {
