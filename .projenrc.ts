@@ -62,7 +62,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['cdk.out', '*.cdk.out', '.cdk.staging', 'examples/cdk.context.json'],
+  gitignore: ['cdk.out', '*.cdk.out', '.cdk.staging', 'examples/cdk.context.json', '.jsii.tabl.json', 'test-reports/'],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['examples/', 'scripts/', 'rosetta/', 'SECURITY.md'] },
   docgen: true,
@@ -74,6 +74,13 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 for (const [name, value] of Object.entries(quietJsii)) {
   project.tasks.addEnvironment(name, value);
 }
+
+// Every example in README.md and in docstrings must compile (strict rosetta).
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile the examples of README.md and the docstrings',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
 
 for (const name of ['integ', 'integ:update']) {
   project.tasks.tryFind(name)?.env('TS_NODE_TRANSPILE_ONLY', 'true');
