@@ -68,6 +68,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   docgen: true,
 });
 
+// integ-runner's snapshots are committed whole; its scratch output is not.
+project.gitignore.exclude('/test/**/cdk-integ.out.*/');
+project.gitignore.include('/test/**/*.snapshot/**/cdk.out');
+
 // The registry reachable from CI serves only the Linux parts of unrs-resolver 1.12.2.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 

@@ -15,21 +15,29 @@ export const DESTINATION_ACCOUNT = '555566667777';
 export const REGION = 'us-east-1';
 
 export interface SeedWalkthroughOptions {
+  /** @default SOURCE_ACCOUNT */
+  readonly sourceAccount?: string;
+  /** @default DESTINATION_ACCOUNT */
+  readonly destinationAccount?: string;
   /** @default TrustMode.ROLE_ARN */
   readonly trustMode?: TrustMode;
   /** @default - none */
   readonly externalId?: string;
 }
 
+export interface SourceStackProps extends StackProps {
+  readonly destinationAccount: string;
+}
+
 /** Source account: the task role and the task definition that uses it. */
 export class SourceStack extends Stack {
   public readonly taskRole: CrossAccountTaskRole;
 
-  constructor(scope: Construct, id: string, props: StackProps) {
+  constructor(scope: Construct, id: string, props: SourceStackProps) {
     super(scope, id, props);
     this.taskRole = new CrossAccountTaskRole(this, 'TaskRole', {
       roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+      destinationRoles: [RoleReference.of({ account: props.destinationAccount, roleName: 'destination-account-role' })],
     });
 
     const taskDefinition = new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
@@ -72,11 +80,13 @@ export class DestinationStack extends Stack {
 }
 
 export function createSeedWalkthrough(app: App, options: SeedWalkthroughOptions = {}) {
+  const destinationAccount = options.destinationAccount ?? DESTINATION_ACCOUNT;
   const source = new SourceStack(app, 'SourceStack', {
-    env: { account: SOURCE_ACCOUNT, region: REGION },
+    env: { account: options.sourceAccount ?? SOURCE_ACCOUNT, region: REGION },
+    destinationAccount,
   });
   const destination = new DestinationStack(app, 'DestinationStack', {
-    env: { account: DESTINATION_ACCOUNT, region: REGION },
+    env: { account: destinationAccount, region: REGION },
     trustedRole: source.taskRole.reference,
     options,
   });
