@@ -1,13 +1,10 @@
 import { Duration, Lazy, Stack, aws_ecs as ecs, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, RoleReference } from '../src';
-import { DESTINATION_ACCOUNT, newApp, sourceStack } from './support/app';
+import { DESTINATION_ACCOUNT, newApp, sourceStack, partitionArn } from './support/app';
 
 const destination = (roleName: string, account = DESTINATION_ACCOUNT) => RoleReference.of({ account, roleName });
 
-function partitionArn(rest: string) {
-  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
-}
 
 describe('trust', () => {
   test('trusts ECS tasks of its own account and region only', () => {

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
 import { newApp } from './support/app';
-import { canAssume, rolesOf, stackTemplate } from './support/simulate';
+import { allowAssumeAnyRole, canAssume, rolesOf, stackTemplate } from './support/simulate';
 
 const INSTANCE_ROLE = 'arn:aws:iam::111122223333:role/S3FullAccessFromEC2';
 const BUCKET_ROLE = 'arn:aws:iam::555566667777:role/assume_s3_role';
@@ -38,7 +38,7 @@ describe('EC2 to S3 walkthrough', () => {
     const verdict = await canAssume(roles, {
       callerArn: 'arn:aws:iam::111122223333:role/other-role',
       targetArn: BUCKET_ROLE,
-      callerPolicies: [{ name: 'AnyRole', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] } }],
+      callerPolicies: [allowAssumeAnyRole()],
     });
     expect(verdict.result).toBe('denied');
   });
@@ -48,7 +48,7 @@ describe('EC2 to S3 walkthrough', () => {
     const verdict = await canAssume(roles, {
       callerArn: 'arn:aws:iam::444455556666:role/S3FullAccessFromEC2',
       targetArn: BUCKET_ROLE,
-      callerPolicies: [{ name: 'AnyRole', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] } }],
+      callerPolicies: [allowAssumeAnyRole()],
     });
     expect(verdict.result).toBe('denied');
   });

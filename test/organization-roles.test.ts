@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinationRole } from '../src';
-import { OTHER_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
-import { OrganizationContext, canAssume, rolesOf, stackTemplate } from './support/simulate';
+import { OTHER_ACCOUNT, destinationStack, newApp, sourceStack, partitionArn } from './support/app';
+import { OrganizationContext, allowAssumeAnyRole, canAssume, rolesOf, stackTemplate } from './support/simulate';
 
 const ORG = 'o-a1b2c3d4e5';
 const PAYMENTS_OU = `${ORG}/r-ab12/ou-ab12-11111111/`;
@@ -10,9 +10,6 @@ const taskRoles = (props: Partial<{ roleName: string; organizationalUnitPaths: s
   OrganizationRoles.of({ organizationId: ORG, roleName: 'my-ECS-task-role', ...props });
 const destinationRoles = () => OrganizationRoles.of({ organizationId: ORG, roleName: 'destination-account-role' });
 
-function partitionArn(rest: string) {
-  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
-}
 
 describe('trust of organization roles', () => {
   test('admits roles of the organization whose ARN matches the pattern', () => {
@@ -168,7 +165,7 @@ describe('simulation: who may assume what across the organization', () => {
   const otherOrg: OrganizationContext = { id: 'o-zzzzzzzzzz', path: 'o-zzzzzzzzzz/r-zz99/' };
   const taskRole = 'arn:aws:iam::111122223333:role/my-ECS-task-role';
   const destination = 'arn:aws:iam::555566667777:role/destination-account-role';
-  const anyRole = [{ name: 'AnyRole', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] } }];
+  const anyRole = [allowAssumeAnyRole()];
 
   function organizationChain(ouPaths?: string[]) {
     const app = newApp();

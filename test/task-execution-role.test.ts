@@ -11,15 +11,12 @@ import {
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ExecutionRolePolicy, TaskExecutionRole, TaskExecutionRoleProps } from '../src/task-execution-role';
-import { sourceStack } from './support/app';
+import { sourceStack, partitionArn } from './support/app';
 
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
 const VPC = 'vpc-0123456789abcdef0';
 const VPC_ENDPOINT = 'vpce-0123456789abcdef0';
 
-function partitionArn(rest: string) {
-  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
-}
 
 /** The statements of the role's own `TaskExecution` policy. */
 function expectStatements(stack: Stack, statements: unknown[]) {

@@ -1,13 +1,10 @@
 import { Duration, Lazy, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Matcher, Template } from 'aws-cdk-lib/assertions';
 import { RoleReference, TrustMode, TrustedDestinationRole } from '../src';
-import { OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp } from './support/app';
+import { OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, partitionArn } from './support/app';
 
 const taskRole = RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' });
 
-function partitionArn(rest: string) {
-  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
-}
 
 /** Exact with a plain object, partial with Match.objectLike. */
 function expectTrust(stack: Stack, document: object): void {

@@ -16,3 +16,8 @@ export function sourceStack(app: App = newApp(), id = 'SourceStack'): Stack {
 export function destinationStack(app: App = newApp(), id = 'DestinationStack'): Stack {
   return new Stack(app, id, { env: { account: DESTINATION_ACCOUNT, region: 'us-east-1' } });
 }
+
+/** What a library ARN renders to in a template: `arn:${AWS::Partition}` followed by `rest`. */
+export function partitionArn(rest: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
+}
