@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { App, Lazy, LegacyStackSynthesizer, Names, Stack, Token, aws_cloudformation as cloudformation } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { invalid } from './private/validation';
+import { invalid, validateRegion } from './private/validation';
 import { RoleReference } from './role-reference';
 import { TrustedDestinationRole, TrustedDestinationRoleProps } from './trusted-destination-role';
 
@@ -54,6 +57,23 @@ export interface DestinationRoleStackSetProps {
   readonly autoDeployment?: boolean;
 
   /**
+   * The share of target accounts deployed at the same time, from 1 to 100.
+   *
+   * @default 25
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html#stackset-ops-options
+   */
+  readonly maxConcurrentPercentage?: number;
+
+  /**
+   * The share of target accounts in which the deployment may fail before the
+   * operation stops, from 0 to 100. With 0, one account where the role cannot be
+   * created (for example because a role of that name exists) stops the operation.
+   *
+   * @default 0
+   */
+  readonly failureTolerancePercentage?: number;
+
+  /**
    * Which account the StackSet is managed from.
    *
    * @default StackSetCallAs.SELF
@@ -69,6 +89,8 @@ const ORGANIZATIONAL_UNIT_ID = /^(?:ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{
 /**
  * A `TrustedDestinationRole` in every account of some organizational units,
  * deployed by AWS CloudFormation StackSets with service-managed permissions.
+ * Service-managed StackSets do not deploy to the organization's management
+ * account, even when the root is targeted.
  *
  * The role's template is synthesized from a `TrustedDestinationRole` in a stack of
  * its own and given to the StackSet inline, so no asset bucket is needed in the
@@ -107,8 +129,8 @@ export class DestinationRoleStackSet extends Construct {
     super(scope, id);
     const roleName = props.destinationRole.roleName;
     if (roleName === undefined || Token.isUnresolved(roleName)) {
-      throw invalid(this.node.path, 'destinationRole.roleName', roleName ?? 'undefined',
-        'a StackSet creates the role in many accounts, and sources name it there by a literal name: give one');
+      throw new Error(`${this.node.path}: destinationRole.roleName is ${roleName === undefined ? 'missing' : `the token ${roleName}`}: `
+        + 'a StackSet creates the role in many accounts, and sources name it there by a literal name: give one');
     }
     if (props.organizationalUnitIds.length === 0) {
       throw invalid(this.node.path, 'organizationalUnitIds', props.organizationalUnitIds, 'name at least one organizational unit or root');
@@ -119,12 +141,28 @@ export class DestinationRoleStackSet extends Construct {
           'an organizational unit ID is ou-<root>-<unit> such as ou-ab12-11111111, or a root ID such as r-ab12');
       }
     }
+    for (const [property, value, min] of [
+      ['maxConcurrentPercentage', props.maxConcurrentPercentage, 1],
+      ['failureTolerancePercentage', props.failureTolerancePercentage, 0],
+    ] as const) {
+      if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > 100)) {
+        throw invalid(this.node.path, property, value, `a percentage here is a whole number from ${min} to 100`);
+      }
+    }
+    if (props.region !== undefined) {
+      validateRegion(this.node.path, props.region);
+    }
     this.roleName = roleName;
     this.rolePath = props.destinationRole.path ?? '/';
 
     // The template lives in an app of its own: the StackSet deploys it to accounts
-    // that are not known here, so it must not refer to this app's stacks.
-    const templateApp = new App({ analyticsReporting: false });
+    // that are not known here, so it must not refer to this app's stacks. Its own
+    // output directory keeps it out of the cloud assembly the CLI is writing.
+    const templateApp = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'destination-role-stack-set-')),
+      autoSynth: false,
+      analyticsReporting: false,
+    });
     this.templateStack = new Stack(templateApp, 'DestinationRole', { synthesizer: new LegacyStackSynthesizer() });
     this.destinationRole = new TrustedDestinationRole(this.templateStack, 'Role', props.destinationRole);
 
@@ -137,6 +175,11 @@ export class DestinationRoleStackSet extends Construct {
       capabilities: ['CAPABILITY_NAMED_IAM'],
       autoDeployment: { enabled: autoDeployment, retainStacksOnAccountRemoval: autoDeployment ? false : undefined },
       managedExecution: { Active: true },
+      operationPreferences: {
+        maxConcurrentPercentage: props.maxConcurrentPercentage ?? 25,
+        failureTolerancePercentage: props.failureTolerancePercentage ?? 0,
+        regionConcurrencyType: 'PARALLEL',
+      },
       stackInstancesGroup: [{
         deploymentTargets: { organizationalUnitIds: props.organizationalUnitIds },
         regions: [props.region ?? Stack.of(this).region],

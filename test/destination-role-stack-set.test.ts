@@ -1,4 +1,7 @@
-import { Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { mkdtempSync, readdirSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DestinationRoleStackSet, OrganizationRoles, RoleReference, StackSetCallAs, TrustMode } from '../src';
 import { newApp } from './support/app';
@@ -32,6 +35,7 @@ describe('DestinationRoleStackSet', () => {
       Capabilities: ['CAPABILITY_NAMED_IAM'],
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       ManagedExecution: { Active: true },
+      OperationPreferences: { MaxConcurrentPercentage: 25, FailureTolerancePercentage: 0, RegionConcurrencyType: 'PARALLEL' },
       StackInstancesGroup: [{
         DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-11111111', 'r-ab12'] },
         Regions: ['us-east-1'],
@@ -100,7 +104,7 @@ describe('DestinationRoleStackSet', () => {
     expect(() => new DestinationRoleStackSet(managementStack(), 'Reports', {
       destinationRole: { trustedOrganizationRoles: [taskRoles] },
       organizationalUnitIds: ['ou-ab12-11111111'],
-    })).toThrow(/Management\/Reports: destinationRole.roleName "undefined" is invalid: a StackSet creates the role in many accounts/);
+    })).toThrow(/Management\/Reports: destinationRole.roleName is missing: a StackSet creates the role in many accounts/);
   });
 
   test('refuses an account ID where an organizational unit is expected', () => {
@@ -115,6 +119,46 @@ describe('DestinationRoleStackSet', () => {
       destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
       organizationalUnitIds: [],
     })).toThrow(/organizationalUnitIds \[\] is invalid: name at least one/);
+  });
+
+  test('refuses a concurrency of 0% and accepts 100%', () => {
+    const props = { destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] }, organizationalUnitIds: ['r-ab12'] };
+    expect(() => new DestinationRoleStackSet(managementStack(), 'Reports', { ...props, maxConcurrentPercentage: 0 }))
+      .toThrow(/Management\/Reports: maxConcurrentPercentage 0 is invalid: a percentage here is a whole number from 1 to 100/);
+    expect(() => new DestinationRoleStackSet(managementStack(), 'Reports', { ...props, maxConcurrentPercentage: 100 })).not.toThrow();
+  });
+
+  test('refuses a malformed Region', () => {
+    expect(() => new DestinationRoleStackSet(managementStack(), 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['r-ab12'],
+      region: 'useast1',
+    })).toThrow(/region "useast1" is invalid: a Region is lowercase words and a number/);
+  });
+
+  test('does not write into the cloud assembly the cdk CLI is writing', () => {
+    // GIVEN the output directory the CLI hands the app in CDK_OUTDIR
+    const outdir = mkdtempSync(join(tmpdir(), 'outer-'));
+    const previous = process.env.CDK_OUTDIR;
+    process.env.CDK_OUTDIR = outdir;
+    try {
+      const app = new App({ analyticsReporting: false });
+      const stack = new Stack(app, 'Management', { env: { account: '999988887777', region: 'us-east-1' } });
+      new DestinationRoleStackSet(stack, 'Reports', {
+        destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
+        organizationalUnitIds: ['r-ab12'],
+      });
+      // WHEN
+      app.synth();
+      // THEN only the app's own stack is there
+      expect(readdirSync(outdir).filter(f => f.endsWith('.template.json'))).toEqual(['Management.template.json']);
+    } finally {
+      if (previous === undefined) {
+        delete process.env.CDK_OUTDIR;
+      } else {
+        process.env.CDK_OUTDIR = previous;
+      }
+    }
   });
 
   test('fails synth when the role it deploys trusts no one', () => {
