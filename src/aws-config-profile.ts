@@ -1,5 +1,6 @@
 import { Aws, Token, Tokenization, aws_ecs as ecs } from 'aws-cdk-lib';
 import { CrossAccountTaskRole } from './cross-account-task-role';
+import { namesRole } from './private/counterparts';
 import {
   invalid,
   validateDurationSeconds,
@@ -302,7 +303,7 @@ function claimPrefix(container: ecs.ContainerDefinition, prefix: string, role: R
 /** An error when the task role is one of ours and cannot assume the role handed to the container. */
 function unassumable(container: ecs.ContainerDefinition, role: RoleReference): string[] {
   const taskRole = container.taskDefinition.taskRole;
-  if (!CrossAccountTaskRole.isCrossAccountTaskRole(taskRole) || taskRole.destinationRoles.some(d => d.sameRoleAs(role))) {
+  if (!CrossAccountTaskRole.isCrossAccountTaskRole(taskRole) || namesRole(taskRole, role)) {
     return [];
   }
   return [`is given ${role} to assume, but its task role ${taskRole.node.path} may not assume it: `

@@ -139,4 +139,9 @@ export class CrossAccountAccess extends Construct {
   public _namedRoles(): readonly RoleReference[] {
     return this.destinations.all;
   }
+
+  /** @internal */
+  public _namedOrganizationRoles(): readonly OrganizationRoles[] {
+    return this.destinations.allOrganizationRoles;
+  }
 }

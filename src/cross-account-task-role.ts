@@ -135,6 +135,13 @@ export class CrossAccountTaskRole extends iam.Role {
   }
 
   /**
+   * The organization roles this role may assume, in the order they were added.
+   */
+  public get destinationOrganizationRoles(): OrganizationRoles[] {
+    return [...this.destinations.allOrganizationRoles];
+  }
+
+  /**
    * Allow this role to assume one more destination role. The destination must
    * trust this role too (`TrustedDestinationRole.addTrustedRole(taskRole.reference)`).
    * Adding the same role twice has no effect.
@@ -160,5 +167,10 @@ export class CrossAccountTaskRole extends iam.Role {
   /** @internal */
   public _namedRoles(): readonly RoleReference[] {
     return this.destinations.all;
+  }
+
+  /** @internal */
+  public _namedOrganizationRoles(): readonly OrganizationRoles[] {
+    return this.destinations.allOrganizationRoles;
   }
 }

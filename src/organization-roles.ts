@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
 import {
   validateOrganizationId,
   validateOrganizationalUnitPath,
@@ -6,6 +6,7 @@ import {
   validateRoleNamePattern,
   validateRolePathPattern,
 } from './private/validation';
+import { RoleReference } from './role-reference';
 
 /**
  * Roles of an AWS Organization chosen by name pattern.
@@ -21,7 +22,8 @@ export interface OrganizationRolesProps {
   /**
    * The role name, or a pattern of names where `*` matches any characters and `?`
    * one character. It must be given and cannot be only wildcards: least privilege
-   * stays explicit.
+   * stays explicit. As in IAM's `ArnLike`, `*` also matches `/`, so `reader-*`
+   * also matches `reader-x/any-name` (a role named `any-name` with path `/reader-x/`).
    */
   readonly roleName: string;
 
@@ -118,6 +120,22 @@ export class OrganizationRoles {
     this.path = props.path ?? '/';
     this.organizationalUnitPaths = [...new Set(props.organizationalUnitPaths ?? [])];
     this.partition = props.partition;
+  }
+
+  /**
+   * Whether the role's path and name match this pattern, as `ArnLike` matches them
+   * (`*` matches any characters, `/` included; `?` one character). Whether the
+   * role's account is in the organization is not known at synth time and is not
+   * checked. Unresolved tokens are taken to match.
+   */
+  public matchesName(role: RoleReference): boolean {
+    const pattern = `${this.path}${this.roleName}`;
+    const name = `${role.path}${role.roleName}`;
+    if (Token.isUnresolved(pattern) || Token.isUnresolved(name)) {
+      return true;
+    }
+    const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return new RegExp(`^${regex}$`).test(name);
   }
 
   /**

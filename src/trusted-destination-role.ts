@@ -241,6 +241,11 @@ export class TrustedDestinationRole extends iam.Role {
   public _namedRoles(): readonly RoleReference[] {
     return this.trusted;
   }
+
+  /** @internal */
+  public _namedOrganizationRoles(): readonly OrganizationRoles[] {
+    return this.trustedOrganizations;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { Lazy, Stack, Token, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, RoleReference } from '../src';
+import { CrossAccountTaskRole, OrganizationRoles, RoleReference } from '../src';
 import { AwsConfigProfile, AwsConfigProfileOptions, ContainerRoleOptions, CredentialSource } from '../src/aws-config-profile';
 import { sourceStack } from './support/app';
 import {
@@ -327,5 +327,18 @@ describe('AwsConfigProfile.addToContainer', () => {
     const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [DESTINATION] });
     AwsConfigProfile.addToContainer(containerIn(stack, taskRole), DESTINATION);
     expectEnvironment(Template.fromStack(stack), [{ Name: 'CROSS_ACCOUNT_ROLE_ARN', Value: ARN_WITH_STACK_PARTITION }]);
+  });
+});
+
+describe('addToContainer with a task role that assumes by organization pattern', () => {
+  test('accepts a destination that the pattern matches', () => {
+    const stack = sourceStack();
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'destination-account-role' })],
+    });
+    const container = new ecs.FargateTaskDefinition(stack, 'Task', { taskRole })
+      .addContainer('app', { image: ecs.ContainerImage.fromRegistry('app') });
+    AwsConfigProfile.addToContainer(container, RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' }));
+    expect(() => Template.fromStack(stack)).not.toThrow();
   });
 });

@@ -229,3 +229,59 @@ describe('simulation: who may assume what across the organization', () => {
     expect(verdict).toEqual({ identity: 'denied', trust: 'allowed', result: 'denied' });
   });
 });
+
+describe('matchesName', () => {
+  test.each([
+    ['my-ECS-task-role', '/', 'my-ECS-task-role', '/', true],
+    ['my-ECS-task-role', '/', 'my-ECS-task-role-2', '/', false],
+    ['reader-*', '/', 'reader-x', '/', true],
+    ['reader-*', '/', 'any-name', '/reader-x/', true],
+    ['reader-?', '/', 'reader-xy', '/', false],
+    ['r.le', '/', 'rXle', '/', false],
+    ['role', '/team/', 'role', '/', false],
+  ])('%s at %s matches %s at %s: %s', (pattern, patternPath, name, path, expected) => {
+    const roles = OrganizationRoles.of({ organizationId: ORG, roleName: pattern, path: patternPath });
+    expect(roles.matchesName(RoleReference.of({ account: OTHER_ACCOUNT, roleName: name, path }))).toBe(expected);
+  });
+});
+
+describe('both halves in one app', () => {
+  test('a destination that trusts the task role by organization pattern names it back', () => {
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
+    });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedOrganizationRoles: [taskRoles()],
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a task role that may assume the destination by organization pattern names it back', () => {
+    const app = newApp();
+    const taskRole = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationOrganizationRoles: [destinationRoles()],
+    });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [taskRole.reference],
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a pattern that does not match the name does not count as naming it back', () => {
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
+    });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedOrganizationRoles: [taskRoles({ roleName: 'batch-*' })],
+    });
+    expect(() => app.synth()).toThrow(/DestinationStack\/DestinationRole does not name .*my-ECS-task-role back/);
+  });
+});

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { OrganizationRoles } from '../organization-roles';
 import { RoleReference } from '../role-reference';
 
 /**
@@ -9,6 +10,8 @@ export interface ChainEnd extends IConstruct {
   _tryReference(): RoleReference | undefined;
   /** The roles this end names: destinations of a source, trusted roles of a destination. */
   _namedRoles(): readonly RoleReference[];
+  /** The organization patterns this end names. */
+  _namedOrganizationRoles(): readonly OrganizationRoles[];
 }
 
 interface Ends {
@@ -47,6 +50,12 @@ export function destinationsNamed(scope: IConstruct, role: RoleReference): Chain
   return [...endsOf(scope).destinations].filter(d => d._tryReference()?.sameRoleAs(role));
 }
 
+/** Whether an end names the role, exactly or by an organization pattern that matches its name. */
+export function namesRole(end: ChainEnd, role: RoleReference): boolean {
+  return end._namedRoles().some(r => r.sameRoleAs(role))
+    || end._namedOrganizationRoles().some(o => o.matchesName(role));
+}
+
 /**
  * Errors for each role that `end` names, that is in the same app, and that does
  * not name `end` back. `counterpartsNamed` finds the other side's constructs;
@@ -64,7 +73,7 @@ export function unreciprocated(
   const errors: string[] = [];
   for (const named of end._namedRoles()) {
     for (const counterpart of counterpartsNamed(end, named)) {
-      if (!counterpart._namedRoles().some(r => r.sameRoleAs(self))) {
+      if (!namesRole(counterpart, self)) {
         errors.push(`names ${named} (${counterpart.node.path}), but ${counterpart.node.path} does not name ${self} back: ${fix(counterpart)}`);
       }
     }
