@@ -2,6 +2,7 @@ import { Lazy, Names, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
+import { invalid } from './private/validation';
 import { RoleReference } from './role-reference';
 
 /**
@@ -68,6 +69,13 @@ export class CrossAccountAccess extends Construct {
   constructor(scope: Construct, id: string, props: CrossAccountAccessProps) {
     super(scope, id);
     this.role = props.role;
+    const roleAccount = props.role.env.account;
+    const stackAccount = Stack.of(this).account;
+    if (!Token.isUnresolved(roleAccount) && !Token.isUnresolved(stackAccount) && roleAccount !== stackAccount) {
+      throw invalid(this.node.path, 'role', props.role.roleArn,
+        `the role is in account ${roleAccount}, but this construct's stack deploys to ${stackAccount}: `
+        + 'put CrossAccountAccess in a stack of the role\'s account');
+    }
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);
     }

@@ -17,6 +17,7 @@ import {
   executionRoleStatements,
   imagePullConditions,
 } from './private/execution-statements';
+import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { invalid } from './private/validation';
@@ -240,6 +241,7 @@ export class TaskExecutionRole extends iam.Role {
     // A policy resource of its own rather than the role's Policies property: aws-cdk-lib
     // puts some grants in resource policies that name the role (a key's policy, through
     // Secret.grantRead), and a role that named that key back would make a cycle.
+    addQuotaChecks(this, props.iamQuotas, { trust: 'Remove statements added to this role\'s trust policy.' });
     new OptionalPolicy(this, 'TaskExecutionPolicy', INLINE_POLICY_NAME, this, () => this.renderStatements());
 
     props.repositories?.forEach(repository => this.addRepository(repository));

@@ -86,3 +86,12 @@ describe('CrossAccountAccess', () => {
     expect(() => app.synth()).toThrow(/SourceStack\/Access\] names .*assume_s3_role \(DestinationStack\/BucketRole\), but DestinationStack\/BucketRole does not name .*S3FullAccessFromEC2 back/);
   });
 });
+
+describe('CrossAccountAccess in the wrong account', () => {
+  test('refuses a role of another account than its stack, naming both', () => {
+    const stack = sourceStack();
+    const role = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::999999999999:role/reporter', { mutable: true });
+    expect(() => new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] }))
+      .toThrow(/SourceStack\/Access: role "arn:aws:iam::999999999999:role\/reporter" is invalid: the role is in account 999999999999, but this construct's stack deploys to 111122223333/);
+  });
+});

@@ -362,3 +362,13 @@ describe('with aws-cdk-lib\'s own grants', () => {
     Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 1);
   });
 });
+
+describe('IAM quotas', () => {
+  test('fails synth with more managed policies than the role may have', () => {
+    const stack = sourceStack();
+    new TaskExecutionRole(stack, 'ExecutionRole', {
+      managedPolicies: Array.from({ length: 11 }, (_, i) => iam.ManagedPolicy.fromManagedPolicyName(stack, `P${i}`, `policy-${i}`)),
+    });
+    expect(() => Template.fromStack(stack)).toThrow(/ExecutionRole\] the number of managed policies is 11 policies, the IAM quota is 10/);
+  });
+});

@@ -1,6 +1,6 @@
 import { Duration, Lazy, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Matcher, Template } from 'aws-cdk-lib/assertions';
-import { RoleReference, TrustMode, TrustedDestinationRole } from '../src';
+import { OrganizationRoles, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
 import { OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, partitionArn } from './support/app';
 
 const taskRole = RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' });
@@ -191,6 +191,46 @@ describe('whole-account trust', () => {
   test('does not warn in ACCOUNT_WITH_PRINCIPAL_ARN mode, whose account principal is limited by aws:PrincipalArn', () => {
     const stack = destinationStack();
     new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('whole-account trust, wider cases', () => {
+  function withExtraStatement(statement: iam.PolicyStatement): Stack {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(statement);
+    return stack;
+  }
+
+  test('warns about a statement that admits everyone', () => {
+    const stack = withExtraStatement(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AnyPrincipal()] }));
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every principal of \\*'));
+  });
+
+  test('warns about an account limited only by organization, which does not narrow it', () => {
+    const stack = withExtraStatement(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)],
+      conditions: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    }));
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every principal of arn:aws:iam::111122223333:root'));
+  });
+
+  test('warns about an aws:PrincipalArn condition of only wildcards', () => {
+    const stack = withExtraStatement(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/*' } },
+    }));
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every principal'));
+  });
+
+  test('does not warn about the organization trust the library writes', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'my-ECS-task-role' })],
+    });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 });

@@ -32,8 +32,8 @@ export function warnAboutChainedSessionDuration(role: IConstruct, maxSessionDura
 
 /**
  * Warns, once the app is complete, about trust statements that admit a whole
- * account (its root, or its bare ID) without naming the roles of that account
- * with `aws:PrincipalArn` (or an organization with `aws:PrincipalOrgID`).
+ * account (its root, its bare ID, or everyone) without naming the roles with a
+ * positive `aws:PrincipalArn` condition that is more than wildcards.
  */
 export function addWholeAccountTrustCheck(role: iam.Role): void {
   role.node.addValidation({
@@ -41,9 +41,7 @@ export function addWholeAccountTrustCheck(role: iam.Role): void {
       const document = renderLikeIam(Stack.of(role), role.assumeRolePolicy);
       for (const statement of document?.Statement ?? []) {
         const accounts = [statement.Principal?.AWS ?? []].flat().filter(isWholeAccount);
-        const conditionKeys = Object.values<Record<string, unknown>>(statement.Condition ?? {}).flatMap(Object.keys);
-        if (statement.Effect === 'Allow' && accounts.length > 0
-          && !conditionKeys.some(k => /^aws:(PrincipalArn|PrincipalOrgID|PrincipalOrgPaths)$/i.test(k))) {
+        if (statement.Effect === 'Allow' && accounts.length > 0 && !namesRoles(statement.Condition ?? {})) {
           Annotations.of(role).addWarningV2(WARNINGS.wholeAccountTrust,
             `the trust policy admits every principal of ${accounts.join(', ')} that is allowed sts:AssumeRole there, `
             + 'not only the intended roles: trust the roles (RoleReference) or add an aws:PrincipalArn condition.');
@@ -55,5 +53,15 @@ export function addWholeAccountTrustCheck(role: iam.Role): void {
 }
 
 function isWholeAccount(principal: unknown): boolean {
-  return typeof principal === 'string' && (/^\d{12}$/.test(principal) || /^arn:[^:]+:iam::\d{12}:root$/.test(principal));
+  return typeof principal === 'string'
+    && (principal === '*' || /^\d{12}$/.test(principal) || /^arn:[^:]+:iam::\d{12}:root$/.test(principal));
+}
+
+/** Whether the conditions limit the principal to roles named by something other than wildcards. */
+function namesRoles(condition: Record<string, Record<string, unknown>>): boolean {
+  return Object.entries(condition)
+    .filter(([operator]) => /^(ForAnyValue:|ForAllValues:)?(ArnEquals|ArnLike|StringEquals|StringLike)$/.test(operator))
+    .flatMap(([, keys]) => Object.entries(keys))
+    .some(([key, value]) => /^aws:PrincipalArn$/i.test(key)
+      && [value].flat().every(v => typeof v === 'string' && /:role\/.*[^*?/]/.test(v)));
 }
