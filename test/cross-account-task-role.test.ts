@@ -58,7 +58,7 @@ describe('trust', () => {
     new CrossAccountTaskRole(stack, 'TaskRole', { confusedDeputyGuard: false });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
-        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } }],
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Condition: Match.absent() }],
       },
     });
   });
