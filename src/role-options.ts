@@ -8,7 +8,8 @@ export interface CrossAccountRoleOptions {
    * The role's name. The other account's stack names the role by it, so give one
    * whenever the other side is deployed from another CDK app.
    *
-   * @default - a deterministic name made from the construct path, such as `SourceStack-TaskRole-1A2B3C4D`
+   * @default - a deterministic name made from the construct path and the stack's Region, such as `SourceStack-TaskRole-1A2B3C4D`;
+   * an environment-agnostic stack deployed to two Regions of one account needs explicit names
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names
    */
   readonly roleName?: string;

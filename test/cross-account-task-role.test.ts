@@ -160,6 +160,18 @@ describe('role options', () => {
     });
   });
 
+  // Upgrade safety: a generated name that changes renames, and so replaces, the deployed
+  // role, and breaks the other account's trust. If this changes, it is a breaking change.
+  test('generated names stay the same across versions', () => {
+    const role = new CrossAccountTaskRole(sourceStack(), 'TaskRole');
+    expect(role.reference.roleName).toBe('SourceStack-TaskRole-3E3FA822');
+  });
+
+  test('the same stack in another Region of the account gets another generated name', () => {
+    const stack = new Stack(newApp(), 'SourceStack', { env: { account: '111122223333', region: 'eu-west-1' } });
+    expect(new CrossAccountTaskRole(stack, 'TaskRole').reference.roleName).toBe('SourceStack-TaskRole-068D5E95');
+  });
+
   test('generates a deterministic name from the construct path when none is given', () => {
     const stack = sourceStack();
     const role = new CrossAccountTaskRole(stack, 'TaskRole');

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { aws_iam as iam } from 'aws-cdk-lib';
+import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CrossAccountRoleOptions } from '../role-options';
 import { validateIamQuotas } from './quotas';
@@ -31,13 +31,16 @@ export function commonRoleProps(scope: Construct, id: string, options: CrossAcco
 }
 
 /**
- * A role name that depends only on the construct path, so that the other
- * account can be told it before anything is deployed, and a redeploy keeps it.
- * Readable part first, then a hash of the whole path so that long paths stay unique.
+ * A role name that depends only on the construct path and the stack's Region, so
+ * that the other account can be told it before anything is deployed, a redeploy
+ * keeps it, and the same stack deployed to two Regions of one account (the ECS
+ * trust is per Region) gets two roles. Readable part first, then a hash.
  */
 export function generateRoleName(scope: Construct, id: string): string {
   const components = [...scope.node.scopes.map(s => s.node.id).filter(c => c !== ''), id];
-  const hash = createHash('sha256').update(components.join('/')).digest('hex').slice(0, 8).toUpperCase();
+  const region = Stack.of(scope).region;
+  const hashed = Token.isUnresolved(region) ? components.join('/') : `${components.join('/')}@${region}`;
+  const hash = createHash('sha256').update(hashed).digest('hex').slice(0, 8).toUpperCase();
   const readable = components.join('-').replace(/[^\w+=,.@-]/g, '');
   return `${readable.slice(0, MAX_ROLE_NAME_LENGTH - hash.length - 1)}-${hash}`;
 }
