@@ -132,7 +132,11 @@ export class CrossAccountAccess extends Construct {
   /** @internal */
   public _tryReference(): RoleReference | undefined {
     if (!Token.isUnresolved(this.role.roleArn)) {
-      return RoleReference.fromArn(this.role.roleArn);
+      try {
+        return RoleReference.fromArn(this.role.roleArn);
+      } catch (error) {
+        throw new Error(`${this.node.path}: role ${this.role.roleArn} cannot be named in another account's trust: ${(error as Error).message}`);
+      }
     }
     const cfnRole = this.role.node.defaultChild;
     const account = Stack.of(this.role).account;

@@ -18,7 +18,7 @@ import {
   imagePullConditions,
 } from './private/execution-statements';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps } from './private/role-setup';
+import { commonRoleProps, pathOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { invalid } from './private/validation';
 import { warnIfConfusedDeputyGuardOff } from './private/warnings';
@@ -213,7 +213,7 @@ export class TaskExecutionRole extends iam.Role {
   private rendered?: iam.PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: TaskExecutionRoleProps = {}) {
-    const where = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const where = pathOf(scope, id);
     const common = commonRoleProps(scope, id, props);
     const executionRolePolicy = props.executionRolePolicy ?? ExecutionRolePolicy.LEAST_PRIVILEGE;
     const pullConditions = imagePullConditions(where, props.imagePullSourceVpcs, props.imagePullSourceVpcEndpoints);

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps } from './private/role-setup';
+import { commonRoleProps, pathOf } from './private/role-setup';
 import { ASSUME_ROLE, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
 import { validateExternalId } from './private/validation';
 import { addWholeAccountTrustCheck, warnAboutChainedSessionDuration } from './private/warnings';
@@ -115,7 +115,7 @@ export class TrustedDestinationRole extends iam.Role {
   constructor(scope: Construct, id: string, props: TrustedDestinationRoleProps = {}) {
     const common = commonRoleProps(scope, id, props);
     if (props.externalId !== undefined) {
-      validateExternalId(`${scope.node.path}/${id}`, 'externalId', props.externalId);
+      validateExternalId(pathOf(scope, id), 'externalId', props.externalId);
     }
     const trustStatement = new iam.PolicyStatement({ actions: [ASSUME_ROLE] });
     if (props.externalId !== undefined) {

@@ -95,3 +95,13 @@ describe('CrossAccountAccess in the wrong account', () => {
       .toThrow(/SourceStack\/Access: role "arn:aws:iam::999999999999:role\/reporter" is invalid: the role is in account 999999999999, but this construct's stack deploys to 111122223333/);
   });
 });
+
+describe('CrossAccountAccess with an imported role whose ARN cannot be a reference', () => {
+  test('names the construct and the role', () => {
+    const stack = sourceStack();
+    const role = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111122223333:role/x', { mutable: true });
+    Object.defineProperty(role, 'roleArn', { value: 'arn:aws:iam::111122223333:role/*' });
+    const access = new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
+    expect(() => access.reference).toThrow(/^SourceStack\/Access: role arn:aws:iam::111122223333:role\/\* cannot be named in another account's trust: RoleReference.fromArn: roleArn .* wildcards/);
+  });
+});

@@ -68,3 +68,10 @@ describe('RoleReference.fromArn', () => {
       .toThrow(/the ARN must be a literal string; .* use RoleReference.of/);
   });
 });
+
+describe('messages say what is wrong', () => {
+  test('a role name with a space names the space, not the length', () => {
+    expect(() => RoleReference.of({ account: '555566667777', roleName: 'my role' }))
+      .toThrow(/roleName "my role" is invalid: a role name is 1 to 64 characters of letters, digits and \+ = , \. @ _ - \(" " is not allowed\)/);
+  });
+});

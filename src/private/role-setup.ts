@@ -10,7 +10,7 @@ import { MAX_ROLE_NAME_LENGTH, validateMaxSessionDuration, validateRoleName, val
  * after checking them. The caller adds its own trust (`assumedBy`).
  */
 export function commonRoleProps(scope: Construct, id: string, options: CrossAccountRoleOptions): Omit<iam.RoleProps, 'assumedBy'> {
-  const where = scope.node.path ? `${scope.node.path}/${id}` : id;
+  const where = pathOf(scope, id);
   if (options.roleName !== undefined) {
     validateRoleName(where, 'roleName', options.roleName);
   }
@@ -28,6 +28,11 @@ export function commonRoleProps(scope: Construct, id: string, options: CrossAcco
     permissionsBoundary: options.permissionsBoundary,
     maxSessionDuration: options.maxSessionDuration,
   };
+}
+
+/** The path the construct `id` will have in `scope`, for messages given before it exists. */
+export function pathOf(scope: Construct, id: string): string {
+  return scope.node.path ? `${scope.node.path}/${id}` : id;
 }
 
 /**

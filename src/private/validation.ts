@@ -22,6 +22,18 @@ const MAX_CHAINED_DURATION_SECONDS = 3600;
 export const MAX_ROLE_NAME_LENGTH = 64;
 export const MAX_ROLE_PATH_LENGTH = 512;
 
+/**
+ * What breaks a length-and-characters rule: the length when it is out of range,
+ * otherwise the first character that is not allowed.
+ */
+function fault(value: string, allowed: RegExp, min: number, max: number): string {
+  if (value.length < min || value.length > max) {
+    return `(it has ${value.length})`;
+  }
+  const bad = [...value].find(c => !allowed.test(c));
+  return bad === undefined ? '' : `(${JSON.stringify(bad)} is not allowed)`;
+}
+
 export function invalid(where: string, property: string, value: unknown, rule: string): Error {
   return new Error(`${where}: ${property} ${JSON.stringify(value)} is invalid: ${rule}`);
 }
@@ -41,7 +53,7 @@ export function validateRoleName(where: string, property: string, value: string)
     return;
   }
   throw invalid(where, property, value,
-    `a role name is 1 to ${MAX_ROLE_NAME_LENGTH} characters of letters, digits and + = , . @ _ - (it has ${value.length})`);
+    `a role name is 1 to ${MAX_ROLE_NAME_LENGTH} characters of letters, digits and + = , . @ _ - ${fault(value, /[\w+=,.@-]/, 1, MAX_ROLE_NAME_LENGTH)}`);
 }
 
 export function validateRolePath(where: string, property: string, value: string): void {
@@ -72,7 +84,7 @@ export function validateExternalId(where: string, property: string, value: strin
     return;
   }
   throw invalid(where, property, value,
-    `an external ID is 2 to 1,224 characters of letters, digits and + = , . @ : / _ - (it has ${value.length})`);
+    `an external ID is 2 to 1,224 characters of letters, digits and + = , . @ : / _ - ${fault(value, /[\w+=,.@:/-]/, 2, 1224)}`);
 }
 
 export function validateMaxSessionDuration(where: string, property: string, value: Duration | undefined): void {
@@ -98,7 +110,7 @@ export function validateRoleSessionName(where: string, value: string): void {
     return;
   }
   throw invalid(where, 'roleSessionName', value,
-    `a role session name is 2 to 64 characters of letters, digits and + = , . @ _ - (it has ${value.length})`);
+    `a role session name is 2 to 64 characters of letters, digits and + = , . @ _ - ${fault(value, /[\w+=,.@-]/, 2, 64)}`);
 }
 
 export function validateRegion(where: string, value: string): void {
@@ -163,7 +175,7 @@ export function validateRoleNamePattern(where: string, property: string, value: 
   }
   if (!ROLE_NAME_PATTERN.test(value)) {
     throw invalid(where, property, value,
-      `a role name pattern is 1 to 64 characters of letters, digits, + = , . @ _ - and the wildcards * ? (it has ${value.length})`);
+      `a role name pattern is 1 to 64 characters of letters, digits, + = , . @ _ - and the wildcards * ? ${fault(value, /[\w+=,.@*?-]/, 1, 64)}`);
   }
   if (/^[*?]+$/.test(value)) {
     throw invalid(where, property, value,
