@@ -1,7 +1,7 @@
 import { Duration, Lazy, Stack, aws_ecs as ecs, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, RoleReference } from '../src';
-import { DESTINATION_ACCOUNT, newApp, sourceStack, partitionArn } from './support/app';
+import { DESTINATION_ACCOUNT, newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
 
 const destination = (roleName: string, account = DESTINATION_ACCOUNT) => RoleReference.of({ account, roleName });
 
@@ -14,17 +14,7 @@ describe('trust', () => {
     new CrossAccountTaskRole(stack, 'TaskRole', { roleName: 'my-ECS-task-role' });
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [{
-          Effect: 'Allow',
-          Action: 'sts:AssumeRole',
-          Principal: { Service: 'ecs-tasks.amazonaws.com' },
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': '111122223333' },
-            ArnLike: { 'aws:SourceArn': partitionArn(':ecs:us-east-1:111122223333:*') },
-          },
-        }],
-      },
+      AssumeRolePolicyDocument: guardedEcsTrust(),
     });
   });
 

@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ExecutionRolePolicy, TaskExecutionRole, TaskExecutionRoleProps } from '../src/task-execution-role';
-import { sourceStack, partitionArn } from './support/app';
+import { sourceStack, guardedEcsTrust, partitionArn } from './support/app';
 
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
 const VPC = 'vpc-0123456789abcdef0';
@@ -57,17 +57,7 @@ describe('trust', () => {
     role(stack);
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [{
-          Effect: 'Allow',
-          Action: 'sts:AssumeRole',
-          Principal: { Service: 'ecs-tasks.amazonaws.com' },
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': '111122223333' },
-            ArnLike: { 'aws:SourceArn': partitionArn(':ecs:us-east-1:111122223333:*') },
-          },
-        }],
-      },
+      AssumeRolePolicyDocument: guardedEcsTrust(),
     });
   });
 

@@ -21,3 +21,18 @@ export function destinationStack(app: App = newApp(), id = 'DestinationStack'): 
 export function partitionArn(rest: string) {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] };
 }
+
+/** The trust policy of an ECS role with the confused-deputy guard, in the source stack's account and Region. */
+export function guardedEcsTrust() {
+  return {
+    Statement: [{
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Service: 'ecs-tasks.amazonaws.com' },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': SOURCE_ACCOUNT },
+        ArnLike: { 'aws:SourceArn': partitionArn(`:ecs:us-east-1:${SOURCE_ACCOUNT}:*`) },
+      },
+    }],
+  };
+}
