@@ -1,9 +1,9 @@
-import { Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps } from './private/role-setup';
+import { commonRoleProps, referenceOf, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
@@ -119,12 +119,7 @@ export class CrossAccountTaskRole extends iam.Role {
    * account's template holds this role's ARN as a literal.
    */
   public get reference(): RoleReference {
-    const account = Stack.of(this).account;
-    if (Token.isUnresolved(account)) {
-      throw new Error(`${this.node.path}: reference needs the account of stack ${Stack.of(this).stackName}, `
-        + 'which is not known at synth time: give the stack an explicit env: { account: \'111122223333\', region: \'us-east-1\' }');
-    }
-    return RoleReference._fromConstruct(this, { account, roleName: this.givenRoleName, path: this.givenPath });
+    return referenceOf(this, this.givenRoleName, this.givenPath);
   }
 
   /**
@@ -161,7 +156,7 @@ export class CrossAccountTaskRole extends iam.Role {
 
   /** @internal */
   public _tryReference(): RoleReference | undefined {
-    return Token.isUnresolved(Stack.of(this).account) ? undefined : this.reference;
+    return tryReferenceOf(this, this.givenRoleName, this.givenPath);
   }
 
   /** @internal */

@@ -1,10 +1,10 @@
-import { Aspects, IAspect, Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Aspects, IAspect, Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps, pathOf } from './private/role-setup';
-import { ASSUME_ROLE, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
+import { commonRoleProps, pathOf, referenceOf, tryReferenceOf } from './private/role-setup';
+import { ASSUME_ROLE, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
 import { validateExternalId } from './private/validation';
 import { addWholeAccountTrustCheck, warnAboutChainedSessionDuration } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
@@ -167,12 +167,7 @@ export class TrustedDestinationRole extends iam.Role {
    * The stack must have an explicit account (`env: { account }`).
    */
   public get reference(): RoleReference {
-    const account = Stack.of(this).account;
-    if (Token.isUnresolved(account)) {
-      throw new Error(`${this.node.path}: reference needs the account of stack ${Stack.of(this).stackName}, `
-        + 'which is not known at synth time: give the stack an explicit env: { account: \'555566667777\', region: \'us-east-1\' }');
-    }
-    return RoleReference._fromConstruct(this, { account, roleName: this.givenRoleName, path: this.givenPath });
+    return referenceOf(this, this.givenRoleName, this.givenPath);
   }
 
   /**
@@ -196,9 +191,8 @@ export class TrustedDestinationRole extends iam.Role {
       this.trustDocument.add(this.trustStatement);
       if (this.trustMode === TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN) {
         // One condition whose values are read at synth, rather than rewritten on every add.
-        const arns = () => [...this.trustedArns];
         this.trustStatement.addCondition('ArnEquals', {
-          'aws:PrincipalArn': Lazy.any({ produce: () => (arns().length === 1 ? arns()[0] : arns()) }),
+          'aws:PrincipalArn': Lazy.any({ produce: () => oneOrMany([...this.trustedArns]) }),
         });
       }
     }
@@ -234,7 +228,7 @@ export class TrustedDestinationRole extends iam.Role {
 
   /** @internal */
   public _tryReference(): RoleReference | undefined {
-    return Token.isUnresolved(Stack.of(this).account) ? undefined : this.reference;
+    return tryReferenceOf(this, this.givenRoleName, this.givenPath);
   }
 
   /** @internal */

@@ -1,7 +1,6 @@
 import {
   ArnFormat,
   Stack,
-  Token,
   aws_ecr as ecr,
   aws_iam as iam,
   aws_kms as kms,
@@ -10,7 +9,8 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { invalid } from './validation';
+import { oneOrMany } from './statements';
+import { validateVpcEndpointIds, validateVpcIds } from './validation';
 
 /**
  * The one place that writes the policy statements of a task execution role, and
@@ -191,33 +191,14 @@ export function imagePullConditions(
 ): Conditions | undefined {
   const keys: { [key: string]: unknown } = {};
   if (sourceVpcs !== undefined) {
-    validateIds(where, 'imagePullSourceVpcs', sourceVpcs, VPC_ID, 'a VPC ID is "vpc-" followed by 8 or 17 lowercase hexadecimal digits, such as vpc-0123456789abcdef0');
+    validateVpcIds(where, 'imagePullSourceVpcs', sourceVpcs);
     keys['aws:SourceVpc'] = oneOrMany([...new Set(sourceVpcs)].sort());
   }
   if (sourceVpcEndpoints !== undefined) {
-    validateIds(where, 'imagePullSourceVpcEndpoints', sourceVpcEndpoints, VPC_ENDPOINT_ID,
-      'a VPC endpoint ID is "vpce-" followed by 8 or 17 lowercase hexadecimal digits, such as vpce-0123456789abcdef0');
+    validateVpcEndpointIds(where, 'imagePullSourceVpcEndpoints', sourceVpcEndpoints);
     keys['aws:SourceVpce'] = oneOrMany([...new Set(sourceVpcEndpoints)].sort());
   }
   return Object.keys(keys).length === 0 ? undefined : { StringEquals: keys };
-}
-
-const VPC_ID = /^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-
-function validateIds(where: string, property: string, ids: readonly string[], pattern: RegExp, rule: string): void {
-  if (ids.length === 0) {
-    throw invalid(where, property, ids, `give at least one ID, or leave ${property} out to allow image pulls from anywhere`);
-  }
-  ids.forEach((id, index) => {
-    if (!Token.isUnresolved(id) && !pattern.test(id)) {
-      throw invalid(where, `${property}[${index}]`, id, rule);
-    }
-  });
-}
-
-function oneOrMany(values: readonly string[]): string | string[] {
-  return values.length === 1 ? values[0] : [...values];
 }
 
 /** Values without duplicates, in the order of their rendered form (tokens included). */

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CrossAccountRoleOptions } from '../role-options';
+import { RoleReference } from '../role-reference';
 import { validateIamQuotas } from './quotas';
 import { MAX_ROLE_NAME_LENGTH, validateMaxSessionDuration, validateRoleName, validateRolePath } from './validation';
 
@@ -48,4 +49,23 @@ export function generateRoleName(scope: Construct, id: string): string {
   const hash = createHash('sha256').update(hashed).digest('hex').slice(0, 8).toUpperCase();
   const readable = components.join('-').replace(/[^\w+=,.@-]/g, '');
   return `${readable.slice(0, MAX_ROLE_NAME_LENGTH - hash.length - 1)}-${hash}`;
+}
+
+/**
+ * A role of this library as a `RoleReference`, for the other account's stack: its
+ * stack's account, its path and name. Undefined while the account is a token.
+ */
+export function tryReferenceOf(role: Construct, roleName: string, path: string): RoleReference | undefined {
+  const account = Stack.of(role).account;
+  return Token.isUnresolved(account) ? undefined : RoleReference._fromConstruct(role, { account, roleName, path });
+}
+
+/** The same, or an error that says how to make the account known. */
+export function referenceOf(role: Construct, roleName: string, path: string): RoleReference {
+  const reference = tryReferenceOf(role, roleName, path);
+  if (!reference) {
+    throw new Error(`${role.node.path}: reference needs the account of stack ${Stack.of(role).stackName}, `
+      + 'which is not known at synth time: give the stack an explicit env: { account: \'111122223333\', region: \'us-east-1\' }');
+  }
+  return reference;
 }

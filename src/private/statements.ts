@@ -8,6 +8,11 @@ import { RoleReference } from '../role-reference';
 
 export const ASSUME_ROLE = 'sts:AssumeRole';
 
+/** A policy value as IAM shows one: a string when there is one, else a list. */
+export function oneOrMany(values: readonly string[]): string | string[] {
+  return values.length === 1 ? values[0] : [...values];
+}
+
 /**
  * The identity statement of a source: `sts:AssumeRole` on exactly the given
  * destinations, deduplicated and sorted so that templates diff cleanly.

@@ -192,3 +192,26 @@ export function validateRolePathPattern(where: string, property: string, value: 
       `a role path pattern is "/" or starts and ends with "/", up to ${MAX_ROLE_PATH_LENGTH} printable ASCII characters; * and ? are wildcards`);
   }
 }
+
+const VPC_ID = /^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+
+export function validateVpcIds(where: string, property: string, ids: readonly string[]): void {
+  validateIds(where, property, ids, VPC_ID, 'a VPC ID is "vpc-" followed by 8 or 17 lowercase hexadecimal digits, such as vpc-0123456789abcdef0');
+}
+
+export function validateVpcEndpointIds(where: string, property: string, ids: readonly string[]): void {
+  validateIds(where, property, ids, VPC_ENDPOINT_ID,
+    'a VPC endpoint ID is "vpce-" followed by 8 or 17 lowercase hexadecimal digits, such as vpce-0123456789abcdef0');
+}
+
+function validateIds(where: string, property: string, ids: readonly string[], pattern: RegExp, rule: string): void {
+  if (ids.length === 0) {
+    throw invalid(where, property, ids, `give at least one ID, or leave ${property} out to allow image pulls from anywhere`);
+  }
+  ids.forEach((id, index) => {
+    if (!Token.isUnresolved(id) && !pattern.test(id)) {
+      throw invalid(where, `${property}[${index}]`, id, rule);
+    }
+  });
+}
