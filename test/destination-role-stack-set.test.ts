@@ -4,7 +4,7 @@ import { join } from 'path';
 import { App, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DestinationRoleStackSet, OrganizationRoles, RoleReference, StackSetCallAs, TrustMode } from '../src';
-import { newApp } from './support/app';
+import { newApp, partitionArn } from './support/app';
 
 const ORG = 'o-a1b2c3d4e5';
 const taskRoles = OrganizationRoles.of({ organizationId: ORG, roleName: 'my-ECS-task-role' });
@@ -63,7 +63,7 @@ describe('DestinationRoleStackSet', () => {
             Principal: { AWS: '*' },
             Condition: {
               StringEquals: { 'aws:PrincipalOrgID': ORG },
-              ArnLike: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/my-ECS-task-role']] } },
+              ArnLike: { 'aws:PrincipalArn': partitionArn(':iam::*:role/my-ECS-task-role') },
             },
           }],
         },
