@@ -1,5 +1,4 @@
 import {
-  Annotations,
   Lazy,
   Stack,
   aws_ecr as ecr,
@@ -12,7 +11,6 @@ import {
 import { Construct } from 'constructs';
 import {
   Conditions,
-  allowsImagePull,
   allowsOnlyImagePull,
   executionRoleStatements,
   imagePullConditions,
@@ -134,24 +132,40 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
   readonly kmsKeys?: kms.IKey[];
 
   /**
-   * Image pulls are allowed only through these VPCs (`aws:SourceVpc`), that is,
-   * through an ECR interface endpoint in one of them. Applies to the image pull
-   * statement and to every statement that allows only ECR pull actions added to
-   * the role later (such as the one of `ecs.ContainerImage.fromEcrRepository()`),
-   * never to `ecr:GetAuthorizationToken`, which Fargate calls from its own network.
-   * Only for Fargate tasks; not with `ExecutionRolePolicy.AWS_MANAGED`.
+   * Image pulls are allowed only from these VPCs (`aws:SourceVpc`), that is,
+   * through the `com.amazonaws.<region>.ecr.dkr` interface endpoint in one of them.
+   *
+   * The role's `TaskExecution` policy then denies the pull actions
+   * (`ecr:BatchCheckLayerAvailability`, `ecr:GetDownloadUrlForLayer`,
+   * `ecr:BatchGetImage`) with `StringNotEquals` on the key: an explicit deny, so
+   * the limit holds against every other grant on the role, such as
+   * `AmazonEC2ContainerRegistryReadOnly` or an `ecr:*` statement. A pull that
+   * does not come through a VPC endpoint carries no such key and is denied too.
+   * Never applies to `ecr:GetAuthorizationToken`, which Fargate calls through its
+   * own network interface, not the task's. Image layers are then downloaded from
+   * Amazon S3, which a private subnet reaches through the S3 gateway endpoint;
+   * that download is not authorized by this role. Only for Fargate tasks (on EC2
+   * instances the container agent pulls with the instance's network); not with
+   * `ExecutionRolePolicy.AWS_MANAGED`.
    *
    * @default - image pulls are allowed from anywhere
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html#task-execution-ecr-conditionkeys
+   * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
    */
   readonly imagePullSourceVpcs?: string[];
 
   /**
-   * Image pulls are allowed only through these VPC endpoints (`aws:SourceVpce`).
-   * Works like `imagePullSourceVpcs`; when both are given, a pull must match both.
+   * Image pulls are allowed only through these VPC endpoints (`aws:SourceVpce`):
+   * the IDs (`vpce-...`) of `com.amazonaws.<region>.ecr.dkr` interface endpoints,
+   * which receive the pull calls. Not the `ecr.api` endpoint (it serves
+   * `ecr:GetAuthorizationToken`, which cannot be limited) nor the S3 gateway
+   * endpoint (image layers, downloaded from Amazon S3 by a URL that ECR signs).
+   * Works like `imagePullSourceVpcs`, with a deny of its own; when both are
+   * given, a pull must match both.
    *
    * @default - image pulls are allowed through any VPC endpoint, or none
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html#task-execution-ecr-conditionkeys
+   * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
    */
   readonly imagePullSourceVpcEndpoints?: string[];
 }
@@ -300,21 +314,21 @@ export class TaskExecutionRole extends iam.Role {
    *
    * When image pulls are limited to VPCs or VPC endpoints, a statement that
    * allows only ECR pull actions (such as the one `repository.grantPull()` writes)
-   * gets the same condition first, so that no grant undoes the limit. A statement
-   * that mixes pull with other actions is left as it is, with a warning.
+   * is added as a copy with the same condition, so that the template shows the
+   * limit where the pull is allowed; the statement given is never changed. Every
+   * other statement is added as it is: the deny of the `TaskExecution` policy
+   * limits its pull actions anyway.
    */
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    if (this.pullConditions && allowsOnlyImagePull(statement)) {
-      for (const [operator, keys] of Object.entries(this.pullConditions)) {
-        statement.addCondition(operator, keys);
+    // A copy: the caller's statement may be shared with other roles or frozen.
+    const added = this.pullConditions && allowsOnlyImagePull(statement) ? statement.copy() : statement;
+    if (added !== statement) {
+      for (const [operator, keys] of Object.entries(this.pullConditions!)) {
+        added.addCondition(operator, keys);
       }
-    } else if (this.pullConditions && allowsImagePull(statement)) {
-      Annotations.of(this).addWarningV2('cdk-cross-account-task-roles:imagePullOutsideVpc',
-        `a statement allows ${statement.actions.join(', ')} together, so imagePullSourceVpcs and `
-        + 'imagePullSourceVpcEndpoints do not apply to its ECR pull actions: grant pulls in a statement of their own');
     }
-    this.grantedElsewhere.push(statement);
-    return super.addToPrincipalPolicy(statement);
+    this.grantedElsewhere.push(added);
+    return super.addToPrincipalPolicy(added);
   }
 
   /**

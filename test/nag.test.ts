@@ -211,7 +211,9 @@ function crossAccountAccessAlone(): Stack[] {
   return [stack];
 }
 
-function taskExecutionRoleAlone(grants: 'repository, log group and secret' | 'nothing' | 'managed policy and secret'): Stack[] {
+function taskExecutionRoleAlone(
+  grants: 'repository, log group and secret' | 'nothing' | 'managed policy and secret' | 'repository through a VPC endpoint',
+): Stack[] {
   const stack = sourceStack();
   const { repository, logGroup, secret } = imported(stack);
   switch (grants) {
@@ -223,6 +225,9 @@ function taskExecutionRoleAlone(grants: 'repository, log group and secret' | 'no
       break;
     case 'nothing':
       new TaskExecutionRole(stack, 'ExecutionRole');
+      break;
+    case 'repository through a VPC endpoint':
+      new TaskExecutionRole(stack, 'ExecutionRole', { repositories: [repository], imagePullSourceVpcEndpoints: ['vpce-0123456789abcdef0'] });
       break;
   }
   return [stack];
@@ -252,6 +257,12 @@ describe('cdk-nag AwsSolutions over each construct alone, without suppressions',
   test('TaskExecutionRole with a repository, a log group and a secret has no unsuppressed finding', () => {
     // GIVEN the construct alone in a stack / WHEN AwsSolutionsChecks runs / THEN
     const stacks = taskExecutionRoleAlone('repository, log group and secret');
+    expect(nag(stacks).findings).toEqual([]);
+  });
+
+  test('TaskExecutionRole with pulls limited to a VPC endpoint (a Deny on every repository) has no unsuppressed finding', () => {
+    // GIVEN the construct alone in a stack / WHEN AwsSolutionsChecks runs / THEN
+    const stacks = taskExecutionRoleAlone('repository through a VPC endpoint');
     expect(nag(stacks).findings).toEqual([]);
   });
 

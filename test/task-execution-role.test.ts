@@ -12,6 +12,7 @@ import {
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ExecutionRolePolicy, TaskExecutionRole, TaskExecutionRoleProps } from '../src/task-execution-role';
 import { sourceStack, guardedEcsTrust, partitionArn } from './support/app';
+import { rolesOf, roleCan, stackTemplate } from './support/simulate';
 
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
 const VPC = 'vpc-0123456789abcdef0';
@@ -217,7 +218,30 @@ describe('image pull source', () => {
     expectStatements(stack, [
       Match.objectLike({ Sid: 'PullImages', Condition: { StringEquals: { 'aws:SourceVpc': VPC, 'aws:SourceVpce': VPC_ENDPOINT } } }),
       { Sid: 'GetEcrAuthorizationToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+      Match.objectLike({ Sid: 'DenyImagePullOutsideVpcs' }),
+      Match.objectLike({ Sid: 'DenyImagePullOutsideVpcEndpoints' }),
     ]);
+  });
+
+  test('denies the pull actions outside each allowed VPC and endpoint, whatever else the role is granted', () => {
+    // GIVEN
+    const stack = sourceStack();
+    // WHEN
+    role(stack, { imagePullSourceVpcs: [VPC], imagePullSourceVpcEndpoints: [VPC_ENDPOINT] });
+    // THEN: one statement per key, so that matching one key is not enough
+    expectStatements(stack, [{
+      Sid: 'DenyImagePullOutsideVpcs',
+      Effect: 'Deny',
+      Action: PULL_ACTIONS,
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:SourceVpc': VPC } },
+    }, {
+      Sid: 'DenyImagePullOutsideVpcEndpoints',
+      Effect: 'Deny',
+      Action: PULL_ACTIONS,
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:SourceVpce': VPC_ENDPOINT } },
+    }]);
   });
 
   test('gives aws-cdk-lib\'s pull grant the same condition, and never the authorization token', () => {
@@ -238,12 +262,18 @@ describe('image pull source', () => {
     });
   });
 
-  test('warns about a statement that mixes pull with other actions', () => {
+  test('leaves the statement it is given unchanged, and conditions a copy', () => {
+    // GIVEN
     const stack = sourceStack();
     const executionRole = role(stack, { imagePullSourceVpcs: [VPC] });
-    new ecr.Repository(stack, 'Repo').grantPullPush(executionRole);
-    Annotations.fromStack(stack).hasWarning('/SourceStack/ExecutionRole',
-      Match.stringLikeRegexp('imagePullSourceVpcs and imagePullSourceVpcEndpoints do not apply to its ECR pull actions'));
+    const statement = new iam.PolicyStatement({ actions: PULL_ACTIONS, resources: ['*'] });
+    // WHEN
+    executionRole.addToPrincipalPolicy(statement);
+    // THEN
+    expect(statement.toStatementJson().Condition).toBeUndefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: PULL_ACTIONS, Condition: { StringEquals: { 'aws:SourceVpc': VPC } } })] },
+    });
   });
 
   test('rejects a malformed VPC ID, naming the construct, property, value and rule', () => {
@@ -269,7 +299,11 @@ describe('image pull source', () => {
       repositories: [ecr.Repository.fromRepositoryName(stack, 'Repo', 'app')],
       imagePullSourceVpcEndpoints: [Lazy.string({ produce: () => VPC_ENDPOINT })],
     });
-    expectStatements(stack, [Match.objectLike({ Condition: { StringEquals: { 'aws:SourceVpce': VPC_ENDPOINT } } }), Match.anyValue()]);
+    expectStatements(stack, [
+      Match.objectLike({ Condition: { StringEquals: { 'aws:SourceVpce': VPC_ENDPOINT } } }),
+      Match.anyValue(),
+      Match.objectLike({ Effect: 'Deny', Condition: { StringNotEquals: { 'aws:SourceVpce': VPC_ENDPOINT } } }),
+    ]);
   });
 
   test('rejects an empty list rather than allowing pulls from anywhere', () => {
@@ -360,5 +394,69 @@ describe('IAM quotas', () => {
       managedPolicies: Array.from({ length: 11 }, (_, i) => iam.ManagedPolicy.fromManagedPolicyName(stack, `P${i}`, `policy-${i}`)),
     });
     expect(() => Template.fromStack(stack)).toThrow(/ExecutionRole\] the number of managed policies is 11 policies, the IAM quota is 10/);
+  });
+});
+
+describe('image pull source, simulated', () => {
+  const ROLE_ARN = 'arn:aws:iam::111122223333:role/app-execution-role';
+  const REPOSITORY_ARN = 'arn:aws:ecr:us-east-1:111122223333:repository/app';
+
+  /** An execution role limited to one ecr.dkr endpoint, with the broadest ECR grants a user could add. */
+  function broadlyGrantedRoles() {
+    const stack = sourceStack();
+    const executionRole = role(stack, {
+      roleName: 'app-execution-role',
+      repositories: [ecr.Repository.fromRepositoryName(stack, 'Repo', 'app')],
+      imagePullSourceVpcEndpoints: [VPC_ENDPOINT],
+    });
+    executionRole.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryReadOnly'));
+    executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:*'], resources: ['*'] }));
+    return rolesOf([stackTemplate(stack)]);
+  }
+
+  test.each(PULL_ACTIONS)('denies %s from outside the VPC even with AmazonEC2ContainerRegistryReadOnly and ecr:*', async (action) => {
+    // GIVEN
+    const roles = broadlyGrantedRoles();
+    // WHEN: a request from the internet carries no aws:SourceVpce at all
+    const decision = await roleCan(roles, { roleArn: ROLE_ARN, action, resourceArn: REPOSITORY_ARN });
+    // THEN
+    expect(decision).toBe('denied');
+  });
+
+  test('denies a pull through another VPC endpoint', async () => {
+    const roles = broadlyGrantedRoles();
+    const decision = await roleCan(roles, {
+      roleArn: ROLE_ARN, action: 'ecr:BatchGetImage', resourceArn: REPOSITORY_ARN, context: { 'aws:SourceVpce': 'vpce-0fedcba9876543210' },
+    });
+    expect(decision).toBe('denied');
+  });
+
+  test.each(PULL_ACTIONS)('allows %s through the given ecr.dkr endpoint', async (action) => {
+    const roles = broadlyGrantedRoles();
+    const decision = await roleCan(roles, { roleArn: ROLE_ARN, action, resourceArn: REPOSITORY_ARN, context: { 'aws:SourceVpce': VPC_ENDPOINT } });
+    expect(decision).toBe('allowed');
+  });
+
+  test('leaves ecr:GetAuthorizationToken allowed from Fargate\'s own network', async () => {
+    const roles = broadlyGrantedRoles();
+    const decision = await roleCan(roles, { roleArn: ROLE_ARN, action: 'ecr:GetAuthorizationToken', resourceArn: '*' });
+    expect(decision).toBe('allowed');
+  });
+
+  test('with both lists, denies a pull from an allowed VPC through another endpoint', async () => {
+    // GIVEN
+    const stack = sourceStack();
+    role(stack, {
+      roleName: 'app-execution-role',
+      repositories: [ecr.Repository.fromRepositoryName(stack, 'Repo', 'app')],
+      imagePullSourceVpcs: [VPC],
+      imagePullSourceVpcEndpoints: [VPC_ENDPOINT],
+    }).addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryReadOnly'));
+    const roles = rolesOf([stackTemplate(stack)]);
+    const pull = (context: Record<string, string>) =>
+      roleCan(roles, { roleArn: ROLE_ARN, action: 'ecr:BatchGetImage', resourceArn: REPOSITORY_ARN, context });
+    // THEN
+    expect(await pull({ 'aws:SourceVpc': VPC, 'aws:SourceVpce': 'vpce-0fedcba9876543210' })).toBe('denied');
+    expect(await pull({ 'aws:SourceVpc': VPC, 'aws:SourceVpce': VPC_ENDPOINT })).toBe('allowed');
   });
 });

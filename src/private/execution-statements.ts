@@ -75,7 +75,7 @@ export function executionRoleStatements(
 ): iam.PolicyStatement[] {
   const stack = Stack.of(scope);
   const granted = new GrantIndex(stack, grantedElsewhere);
-  return statementPlans(scope, grants).flatMap(plan => {
+  const allowed = statementPlans(scope, grants).flatMap(plan => {
     const missing = plan.targets.filter(target => !granted.covers(plan.actions, target, plan.conditions));
     const resources = uniqueSorted(stack, missing.map(target => target.arn));
     return resources.length === 0 ? [] : [new iam.PolicyStatement({
@@ -85,6 +85,31 @@ export function executionRoleStatements(
       conditions: plan.conditions,
     })];
   });
+  return [...allowed, ...imagePullDenials(grants.pullConditions)];
+}
+
+/**
+ * A `Deny` of the pull actions for each key of the image pull condition, so that
+ * the limit holds against every other grant on the role (`AmazonEC2ContainerRegistryReadOnly`,
+ * `ecr:*`, a repository's `grantPull()`): an explicit deny wins over any allow.
+ *
+ * `StringNotEquals` without `IfExists`: a request that does not come through a VPC
+ * endpoint carries neither `aws:SourceVpc` nor `aws:SourceVpce`, and a negated
+ * operator matches a missing key, so such a pull is denied too. One statement per
+ * key: the keys of one statement must all match for it to apply, and a pull must
+ * come from an allowed VPC and through an allowed endpoint.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
+ */
+function imagePullDenials(pullConditions: Conditions | undefined): iam.PolicyStatement[] {
+  const keys = pullConditions?.StringEquals ?? {};
+  return Object.entries(keys).map(([key, values]) => new iam.PolicyStatement({
+    sid: key === 'aws:SourceVpc' ? 'DenyImagePullOutsideVpcs' : 'DenyImagePullOutsideVpcEndpoints',
+    effect: iam.Effect.DENY,
+    actions: ECR_PULL_ACTIONS,
+    resources: ['*'],
+    conditions: { StringNotEquals: { [key]: values } },
+  }));
 }
 
 function statementPlans(scope: IConstruct, grants: ExecutionGrants): StatementPlan[] {
@@ -171,11 +196,6 @@ export function allowsOnlyImagePull(statement: iam.PolicyStatement): boolean {
     && statement.notActions.length === 0
     && statement.actions.length > 0
     && statement.actions.every(action => PULL_ACTIONS.has(action.toLowerCase()));
-}
-
-/** Whether a statement allows some ECR image pull action. */
-export function allowsImagePull(statement: iam.PolicyStatement): boolean {
-  return statement.effect === iam.Effect.ALLOW && statement.actions.some(action => PULL_ACTIONS.has(action.toLowerCase()));
 }
 
 /**

@@ -212,6 +212,36 @@ export async function ecsCanAssume(roles: RoleIndex, request: EcsAssumeRequest):
   return { identity: 'n/a', trust: decision(trust), result: decision(result) };
 }
 
+export interface RoleRequest {
+  readonly roleArn: string;
+  readonly action: string;
+  readonly resourceArn: string;
+  /** Context keys of the request, such as `aws:SourceVpce`. @default - none */
+  readonly context?: Record<string, string | string[]>;
+}
+
+/** Judges a request a role makes in its own account by its identity policies alone (no resource policy). */
+export async function roleCan(roles: RoleIndex, request: RoleRequest): Promise<Decision> {
+  const role = roles.get(request.roleArn);
+  if (!role) {
+    throw new Error(`${request.roleArn}: no template defines this role`);
+  }
+  const what = `${role.arn} ${request.action} ${request.resourceArn}`;
+  const response = await simulate({
+    request: {
+      principal: role.arn,
+      action: request.action,
+      resource: { resource: request.resourceArn, accountId: role.account },
+      contextVariables: { ...request.context },
+    },
+    identityPolicies: role.identityPolicies,
+    permissionBoundaryPolicies: role.permissionsBoundary ? [role.permissionsBoundary] : undefined,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  }, what);
+  return decision(response.overallResult === 'Allowed');
+}
+
 export interface WalkthroughOptions {
   /** The external ID the destination was configured with, which the task role knows. */
   readonly externalId?: string;

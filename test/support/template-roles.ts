@@ -52,6 +52,31 @@ export type RoleIndex = ReadonlyMap<string, TemplateRole>;
 // The resources whose Ref or Arn a policy of this library can mention.
 const NAMED_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::ManagedPolicy', 'AWS::S3::Bucket']);
 
+/**
+ * The AWS managed policies the tests attach, as the AWS Managed Policy Reference
+ * prints them, by ARN in the aws partition.
+ *
+ * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEC2ContainerRegistryReadOnly.html
+ */
+const AWS_MANAGED_POLICIES: Record<string, NamedPolicy> = {
+  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly': {
+    name: 'AmazonEC2ContainerRegistryReadOnly',
+    policy: {
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Action: [
+          'ecr:GetAuthorizationToken', 'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer',
+          'ecr:GetRepositoryPolicy', 'ecr:DescribeRepositories', 'ecr:ListImages', 'ecr:DescribeImages',
+          'ecr:BatchGetImage', 'ecr:GetLifecyclePolicy', 'ecr:GetLifecyclePolicyPreview',
+          'ecr:ListTagsForResource', 'ecr:DescribeImageScanFindings',
+        ],
+        Resource: '*',
+      }],
+    },
+  },
+};
+
 const URL_SUFFIXES: Record<string, string> = {
   'aws': 'amazonaws.com',
   'aws-cn': 'amazonaws.com.cn',
@@ -206,6 +231,10 @@ export function extractRoles(stack: StackTemplate): TemplateRole[] {
       return managed.get(raw.Ref)!;
     }
     const resolved = resolveValue(stack, raw, where);
+    const awsManaged = AWS_MANAGED_POLICIES[String(resolved).replace(/^arn:[^:]+:/, 'arn:aws:')];
+    if (awsManaged) {
+      return awsManaged;
+    }
     // A policy defined elsewhere (AWS managed, or another stack's) has a document this template does not hold.
     return unresolvable(where, `the document of managed policy ${JSON.stringify(resolved)} (not in this template)`);
   };
