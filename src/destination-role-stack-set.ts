@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Lazy, LegacyStackSynthesizer, Names, Stack, Token, aws_cloudformation as cloudformation } from 'aws-cdk-lib';
+import { Annotations, App, Lazy, LegacyStackSynthesizer, Names, Stack, Token, aws_cloudformation as cloudformation } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { invalid, validateRegion } from './private/validation';
 import { RoleReference } from './role-reference';
@@ -97,6 +97,13 @@ const ORGANIZATIONAL_UNIT_ID = /^(?:ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{
  * target accounts. Add permissions to `destinationRole` as to any role, with
  * policies that do not refer to resources of other stacks.
  *
+ * The role's warnings are repeated on the StackSet resource (`<path>/Resource`),
+ * where `cdk synth --strict` sees them and where they can be acknowledged (on this
+ * construct or above); its errors fail the synthesis. A managed policy or
+ * permissions boundary whose ARN names an account (one imported in the management
+ * stack names the management account) is refused: import it with
+ * `destinationRole` as scope, so that its ARN names each target account.
+ *
  * @example
  * declare const managementStack: Stack;
  *
@@ -123,7 +130,7 @@ export class DestinationRoleStackSet extends Construct {
   private readonly roleName: string;
   private readonly rolePath: string;
   private readonly templateStack: Stack;
-  private templateBody?: string;
+  private rendered?: RenderedTemplate;
 
   constructor(scope: Construct, id: string, props: DestinationRoleStackSetProps) {
     super(scope, id);
@@ -157,12 +164,11 @@ export class DestinationRoleStackSet extends Construct {
 
     // The template lives in an app of its own: the StackSet deploys it to accounts
     // that are not known here, so it must not refer to this app's stacks. Its own
-    // output directory keeps it out of the cloud assembly the CLI is writing.
-    const templateApp = new App({
-      outdir: mkdtempSync(join(tmpdir(), 'destination-role-stack-set-')),
-      autoSynth: false,
-      analyticsReporting: false,
-    });
+    // output directory keeps it out of the cloud assembly the CLI is writing; the
+    // directory exists only while that app synthesizes (see render()).
+    const outdir = mkdtempSync(join(tmpdir(), 'destination-role-stack-set-'));
+    const templateApp = new App({ outdir, autoSynth: false, analyticsReporting: false });
+    rmSync(outdir, { recursive: true, force: true });
     this.templateStack = new Stack(templateApp, 'DestinationRole', { synthesizer: new LegacyStackSynthesizer() });
     this.destinationRole = new TrustedDestinationRole(this.templateStack, 'Role', props.destinationRole);
 
@@ -184,8 +190,11 @@ export class DestinationRoleStackSet extends Construct {
         deploymentTargets: { organizationalUnitIds: props.organizationalUnitIds },
         regions: [props.region ?? Stack.of(this).region],
       }],
-      templateBody: Lazy.string({ produce: () => this.renderTemplateBody() }),
+      templateBody: Lazy.string({ produce: () => this.templateBody() }),
     });
+    // The role's own checks run in its app: their errors fail this app's synthesis,
+    // and their warnings are repeated in this app, where `--strict` and acknowledgements see them.
+    this.node.addValidation({ validate: () => this.render().errors });
   }
 
   /**
@@ -195,21 +204,121 @@ export class DestinationRoleStackSet extends Construct {
     return RoleReference.of({ account, roleName: this.roleName, path: this.rolePath });
   }
 
+  /** The template body, or an error when the role's template has errors. */
+  private templateBody(): string {
+    const { body, errors } = this.render();
+    if (errors.length > 0) {
+      throw new Error(`${this.node.path}: ${errors.join('; ')}`);
+    }
+    return body!;
+  }
+
   /**
    * The template the StackSet deploys to each account, synthesized once, when the
-   * app is, so that permissions added after construction are in it.
+   * app is, so that permissions added after construction are in it. Its messages
+   * are repeated on this construct.
    */
-  private renderTemplateBody(): string {
-    if (this.templateBody === undefined) {
-      const assembly = (this.templateStack.node.root as App).synth();
-      const body = JSON.stringify(assembly.getStackByName(this.templateStack.stackName).template);
+  private render(): RenderedTemplate {
+    if (this.rendered !== undefined) {
+      return this.rendered;
+    }
+    const app = this.templateStack.node.root as App;
+    const errors: string[] = [];
+    let body: string | undefined;
+    mkdirSync(app.outdir, { mode: 0o700 });
+    try {
+      const artifact = app.synth().getStackByName(this.templateStack.stackName);
+      for (const message of artifact.messages) {
+        const text = `destinationRole (${message.id.replace(/^\/+/, '')}): ${message.entry.data}`;
+        if (message.level === 'error') {
+          errors.push(text);
+        } else {
+          // On the resource, below this construct: an acknowledgement made on this construct
+          // (or above) before synthesis applies to messages of its children only.
+          repeatMessage(this.stackSet, message.level, text);
+        }
+      }
+      errors.push(...foreignPolicies(this.node.path, artifact.template));
+      body = JSON.stringify(artifact.template);
+    } catch (error) {
+      // The role's validations (quotas, for example) throw here; so does a value of another app.
+      errors.push(`the role's template cannot be synthesized: ${(error as Error).message}`);
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
+    if (body !== undefined) {
       const bytes = Buffer.byteLength(body, 'utf-8');
       if (bytes > MAX_TEMPLATE_BODY_BYTES) {
-        throw new Error(`${this.node.path}: the role's template is ${bytes.toLocaleString('en-US')} bytes, over the `
+        errors.push(`the role's template is ${bytes.toLocaleString('en-US')} bytes, over the `
           + `${MAX_TEMPLATE_BODY_BYTES.toLocaleString('en-US')} bytes CloudFormation accepts inline: trust roles by organization pattern`);
       }
-      this.templateBody = body;
     }
-    return this.templateBody;
+    this.rendered = { body, errors };
+    return this.rendered;
   }
+}
+
+interface RenderedTemplate {
+  readonly body?: string;
+  readonly errors: string[];
+}
+
+/** Repeats a warning or an info of the role's app on the StackSet, with its acknowledgement ID if it has one. */
+function repeatMessage(scope: Construct, level: string, text: string): void {
+  const acknowledgeable = /^([\s\S]*) \[ack: ([^\]]+)\]$/.exec(text);
+  if (level === 'warning') {
+    if (acknowledgeable) {
+      Annotations.of(scope).addWarningV2(acknowledgeable[2], acknowledgeable[1]);
+    } else {
+      Annotations.of(scope).addWarning(text);
+    }
+  } else if (acknowledgeable) {
+    Annotations.of(scope).addInfoV2(acknowledgeable[2], acknowledgeable[1]);
+  } else {
+    Annotations.of(scope).addInfo(text);
+  }
+}
+
+/**
+ * Managed policies and boundaries that name an account: IAM attaches only policies
+ * of the role's own account or of AWS, and in a template deployed to every account
+ * such an ARN would name the account the app was built for (the management
+ * account, for a policy taken from its stack), not the target account.
+ */
+function foreignPolicies(where: string, template: any): string[] {
+  const errors: string[] = [];
+  for (const resource of Object.values<any>(template.Resources ?? {})) {
+    if (resource.Type !== 'AWS::IAM::Role') {
+      continue;
+    }
+    const uses: Array<[string, unknown]> = [
+      ['permissionsBoundary', resource.Properties?.PermissionsBoundary],
+      ...(resource.Properties?.ManagedPolicyArns ?? []).map((arn: unknown) => ['managedPolicies', arn] as [string, unknown]),
+    ];
+    for (const [property, value] of uses) {
+      const arn = readable(value);
+      if (value !== undefined && /:iam::\d{12}:policy\//.test(arn)) {
+        errors.push(invalid(where, `destinationRole.${property}`, arn,
+          'the StackSet deploys the role to every target account, and a role can only use a policy of its own account or of AWS: '
+          + 'import it by name with the role as scope, iam.ManagedPolicy.fromManagedPolicyName(stackSet.destinationRole, id, name), '
+          + 'and attach it after construction, so that its ARN names each target account').message);
+      }
+    }
+  }
+  return errors;
+}
+
+/** A template value as text, with references as ${...}, for messages and checks. */
+function readable(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const v = value as any;
+  if (v && Array.isArray(v['Fn::Join'])) {
+    return (v['Fn::Join'][1] as unknown[]).map(readable).join(v['Fn::Join'][0]);
+  }
+  if (v && typeof v.Ref === 'string') {
+    return `\${${v.Ref}}`;
+  }
+  return JSON.stringify(value);
 }

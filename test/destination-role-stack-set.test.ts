@@ -1,10 +1,16 @@
-import { mkdtempSync, readdirSync } from 'fs';
+import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Stack, aws_iam as iam } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Annotations as CoreAnnotations, Duration, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { DestinationRoleStackSet, OrganizationRoles, RoleReference, StackSetCallAs, TrustMode } from '../src';
 import { newApp, partitionArn } from './support/app';
+
+let mockTmpdir: string | undefined;
+jest.mock('os', () => {
+  const actual = jest.requireActual('os');
+  return { ...actual, tmpdir: () => mockTmpdir ?? actual.tmpdir() };
+});
 
 const ORG = 'o-a1b2c3d4e5';
 const taskRoles = OrganizationRoles.of({ organizationId: ORG, roleName: 'my-ECS-task-role' });
@@ -165,5 +171,118 @@ describe('DestinationRoleStackSet', () => {
     const stack = managementStack();
     new DestinationRoleStackSet(stack, 'Reports', { destinationRole: { roleName: 'r' }, organizationalUnitIds: ['r-ab12'] });
     expect(() => Template.fromStack(stack)).toThrow(/trusts no role/);
+  });
+
+  test('leaves no temporary directory behind, whether the app is synthesized or not', () => {
+    // GIVEN an empty temporary directory, and an app whose own output goes elsewhere
+    const outdir = mkdtempSync(join(tmpdir(), 'management-out-'));
+    const watched = mkdtempSync(join(tmpdir(), 'watched-tmp-'));
+    mockTmpdir = watched;
+    try {
+      const app = new App({ outdir, analyticsReporting: false });
+      const stack = new Stack(app, 'Management', { env: { account: '999988887777', region: 'us-east-1' } });
+      const props = { destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] }, organizationalUnitIds: ['r-ab12'] };
+      // WHEN three StackSets are built, and one more in an app that is never synthesized
+      for (const id of ['One', 'Two', 'Three']) {
+        new DestinationRoleStackSet(stack, id, props);
+      }
+      const unsynthesized = new App({ outdir, analyticsReporting: false });
+      new DestinationRoleStackSet(new Stack(unsynthesized, 'Other'), 'NeverSynthesized', props);
+      app.synth();
+      // THEN
+      expect(tmpdir()).toBe(watched);
+      expect(readdirSync(watched)).toEqual([]);
+    } finally {
+      mockTmpdir = undefined;
+      rmSync(outdir, { recursive: true, force: true });
+      rmSync(watched, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('DestinationRoleStackSet repeats the messages of the role it deploys', () => {
+  function longSessionStackSet(stack: Stack): DestinationRoleStackSet {
+    return new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles], maxSessionDuration: Duration.hours(2) },
+      organizationalUnitIds: ['r-ab12'],
+    });
+  }
+
+  test('shows the role\'s warnings on the StackSet, where cdk synth --strict sees them', () => {
+    // GIVEN
+    const stack = managementStack();
+    // WHEN
+    longSessionStackSet(stack);
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/Management/Reports/Resource',
+      Match.stringLikeRegexp('^destinationRole \\(DestinationRole/Role\\): maxSessionDuration is 2 hours.*\\[ack: cdk-cross-account-task-roles:chainedSessionDuration\\]$'));
+  });
+
+  test('lets the warning be acknowledged on the StackSet', () => {
+    // GIVEN
+    const stack = managementStack();
+    const stackSet = longSessionStackSet(stack);
+    // WHEN
+    CoreAnnotations.of(stackSet).acknowledgeWarning('cdk-cross-account-task-roles:chainedSessionDuration', 'people assume it for 2 hours');
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('fails the app\'s synthesis with the error of the role', () => {
+    // GIVEN a role with more managed policies than IAM allows
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['r-ab12'],
+    });
+    for (let i = 0; i < 11; i++) {
+      stackSet.destinationRole.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(`Policy${i}`));
+    }
+    // WHEN / THEN
+    expect(() => (stack.node.root as App).synth())
+      .toThrow(/Management\/Reports: [\s\S]*the number of managed policies is 11 policies, the IAM quota is 10: deploying would fail/);
+  });
+
+  test('refuses a permissions boundary imported in the management stack, whose ARN names the management account', () => {
+    // GIVEN
+    const stack = managementStack();
+    const boundary = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'team-boundary');
+    new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles], permissionsBoundary: boundary },
+      organizationalUnitIds: ['r-ab12'],
+    });
+    // WHEN / THEN
+    expect(() => Template.fromStack(stack)).toThrow(
+      /destinationRole.permissionsBoundary "arn:\$\{AWS::Partition\}:iam::999988887777:policy\/team-boundary" is invalid: the StackSet deploys the role to every target account/);
+  });
+
+  test('refuses a managed policy of the management stack', () => {
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['r-ab12'],
+    });
+    stackSet.destinationRole.addManagedPolicy(new iam.ManagedPolicy(stack, 'Central', {
+      managedPolicyName: 'central',
+      statements: [new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] })],
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(/destinationRole.managedPolicies "arn:\$\{AWS::Partition\}:iam::999988887777:policy\/central" is invalid/);
+  });
+
+  test('deploys a boundary imported with the role as scope, which names each target account', () => {
+    // GIVEN
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['r-ab12'],
+    });
+    // WHEN
+    iam.PermissionsBoundary.of(stackSet.destinationRole)
+      .apply(iam.ManagedPolicy.fromManagedPolicyName(stackSet.destinationRole, 'Boundary', 'team-boundary'));
+    // THEN
+    const [role] = Object.values<any>(deployedTemplate(stack).Resources);
+    expect(role.Properties.PermissionsBoundary).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':policy/team-boundary']],
+    });
   });
 });

@@ -9,7 +9,7 @@ import {
   aws_secretsmanager as secretsmanager,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ExecutionRolePolicy, TaskExecutionRole, TaskExecutionRoleProps } from '../src/task-execution-role';
 import { sourceStack, guardedEcsTrust, partitionArn } from './support/app';
 import { rolesOf, roleCan, stackTemplate } from './support/simulate';
