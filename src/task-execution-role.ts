@@ -122,12 +122,16 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
   readonly parameters?: ssm.IParameter[];
 
   /**
-   * Customer managed KMS keys that the role may use to decrypt, such as the key
-   * of a SecureString parameter. Keys of the given secrets are added by
-   * themselves. More can be added with `addKmsKey()`.
+   * Customer managed KMS keys of SecureString parameters, that the role may use
+   * to decrypt through Parameter Store only (`kms:ViaService` is
+   * `ssm.<key's Region>.amazonaws.com`), as the keys of secrets may through
+   * Secrets Manager only. Keys of the given secrets are added by themselves: for an
+   * imported secret, give its key with `Secret.fromSecretAttributes()`. More can
+   * be added with `addKmsKey()`.
    *
    * @default - none besides the keys of the given secrets
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html#task-execution-secrets
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
    */
   readonly kmsKeys?: kms.IKey[];
 
@@ -302,7 +306,8 @@ export class TaskExecutionRole extends iam.Role {
   }
 
   /**
-   * Allow decrypting with one more customer managed KMS key.
+   * Allow decrypting with one more customer managed KMS key, through Parameter
+   * Store only (the key of a SecureString parameter).
    */
   public addKmsKey(key: kms.IKey): void {
     addOnce(this.kmsKeys, key);

@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ExecutionRolePolicy, TaskExecutionRole, TaskExecutionRoleProps } from '../src/task-execution-role';
-import { sourceStack, guardedEcsTrust, partitionArn } from './support/app';
+import { newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
 import { rolesOf, roleCan, stackTemplate } from './support/simulate';
 
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
@@ -186,7 +186,23 @@ describe('least privilege', () => {
     const stack = sourceStack();
     const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     role(stack, { kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
-    expectStatements(stack, [{ Sid: 'DecryptWithKeys', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn }]);
+    expectStatements(stack, [{
+      Sid: 'DecryptWithKeys',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': 'ssm.us-east-1.amazonaws.com' } },
+    }]);
+  });
+
+  test('decrypts with a key of a China Region through Parameter Store of that Region only', () => {
+    const stack = new Stack(newApp(), 'China', { env: { account: '111122223333', region: 'cn-north-1' } });
+    const keyArn = 'arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    role(stack, { kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
+    expectStatements(stack, [Match.objectLike({
+      Sid: 'DecryptWithKeys',
+      Condition: { StringEquals: { 'kms:ViaService': 'ssm.cn-north-1.amazonaws.com.cn' } },
+    })]);
   });
 
   test('counts what is added after construction, once each, in a stable order', () => {

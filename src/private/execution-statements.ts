@@ -1,6 +1,8 @@
 import {
   ArnFormat,
+  Aws,
   Stack,
+  Token,
   aws_ecr as ecr,
   aws_iam as iam,
   aws_kms as kms,
@@ -8,6 +10,7 @@ import {
   aws_secretsmanager as secretsmanager,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 import { oneOrMany } from './statements';
 import { validateVpcEndpointIds, validateVpcIds } from './validation';
@@ -117,7 +120,8 @@ function statementPlans(scope: IConstruct, grants: ExecutionGrants): StatementPl
   const repositories = grants.imagePullAndLogs ? grants.repositories : [];
   const logGroups = grants.imagePullAndLogs ? grants.logGroups : [];
   const secretsWithKeys = grants.secrets.filter(secret => secret.encryptionKey !== undefined);
-  const secretsManagerEndpoints = uniqueSorted(stack, secretsWithKeys.map(s => `secretsmanager.${s.env.region}.amazonaws.com`));
+  const secretsManagerEndpoints = uniqueSorted(stack, secretsWithKeys.map(s => serviceEndpoint('secretsmanager', s.env.region)));
+  const parameterStoreEndpoints = uniqueSorted(stack, grants.kmsKeys.map(key => serviceEndpoint('ssm', key.env.region)));
   return [
     {
       sid: 'PullImages',
@@ -154,11 +158,24 @@ function statementPlans(scope: IConstruct, grants: ExecutionGrants): StatementPl
       conditions: { StringEquals: { 'kms:ViaService': oneOrMany(secretsManagerEndpoints) } },
     },
     {
+      // SecureString parameters: Parameter Store decrypts on the role's behalf, in the key's Region.
       sid: 'DecryptWithKeys',
       actions: [KMS_DECRYPT_ACTION],
       targets: grants.kmsKeys.map(key => ({ arn: key.keyArn })),
+      conditions: { StringEquals: { 'kms:ViaService': oneOrMany(parameterStoreEndpoints) } },
     },
   ];
+}
+
+/**
+ * The name a service calls KMS under (`kms:ViaService`), such as
+ * `ssm.us-east-1.amazonaws.com`, with the domain of the Region's partition.
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+function serviceEndpoint(service: string, region: string): string {
+  const domain = Token.isUnresolved(region) ? Aws.URL_SUFFIX : (RegionInfo.get(region).domainSuffix ?? 'amazonaws.com');
+  return `${service}.${region}.${domain}`;
 }
 
 /**
