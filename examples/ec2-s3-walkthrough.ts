@@ -5,7 +5,9 @@
  * Account A (555566667777) owns the bucket and the role `assume_s3_role`, which may read it and
  * trusts account B's instance role. Account B (111122223333) runs the instance, whose role
  * `S3FullAccessFromEC2` may assume `assume_s3_role` and nothing else. On the instance, the AWS CLI
- * profile uses `credential_source = Ec2InstanceMetadata`.
+ * profile uses `credential_source = Ec2InstanceMetadata`, and `aws s3 ls s3://<bucket>/ --profile test`
+ * lists the bucket: `assume_s3_role` may list and read that bucket only, not list every bucket of the
+ * account (a bare `aws s3 ls` needs `s3:ListAllMyBuckets`, which it does not have).
  */
 import { App, CfnOutput, RemovalPolicy, Stack, StackProps, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -14,6 +16,8 @@ import { AwsConfigProfile, CredentialSource, CrossAccountAccess, RoleReference, 
 export const ACCOUNT_A = '555566667777';
 export const ACCOUNT_B = '111122223333';
 export const REGION = 'ap-northeast-1';
+/** The bucket of account A, named so that the instance's command can name it. */
+export const BUCKET_NAME = 'account-a-bucket-0525';
 
 const BUCKET_ROLE = RoleReference.of({ account: ACCOUNT_A, roleName: 'assume_s3_role' });
 
@@ -33,7 +37,7 @@ export class InstanceAccountStack extends Stack {
       destinationRoles: [BUCKET_ROLE],
     });
     new CfnOutput(this, 'AwsConfigProfile', {
-      description: 'Put this in ~/.aws/config on the instance, then run: aws s3 ls --profile test',
+      description: `Put this in ~/.aws/config on the instance, then run: aws s3 ls s3://${BUCKET_NAME}/ --profile test`,
       value: AwsConfigProfile.render(BUCKET_ROLE, {
         profileName: 'test',
         credentialSource: CredentialSource.EC2_INSTANCE_METADATA,
@@ -54,7 +58,7 @@ export class BucketAccountStack extends Stack {
   constructor(scope: Construct, id: string, props: BucketAccountStackProps) {
     super(scope, id, props);
     const bucket = new s3.Bucket(this, 'Bucket', {
-      bucketName: 'account-a-bucket-0525',
+      bucketName: BUCKET_NAME,
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -64,6 +68,7 @@ export class BucketAccountStack extends Stack {
       roleName: BUCKET_ROLE.roleName,
       trustedRoles: [props.trustedRole],
     });
+    // List and read this bucket: what `aws s3 ls s3://<bucket>/` and `aws s3 cp` need.
     bucket.grantRead(this.bucketRole);
   }
 }

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
+import { BUCKET_NAME, createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
 import { newApp } from './support/app';
-import { allowAssumeAnyRole, canAssume, rolesOf, stackTemplate } from './support/simulate';
+import { allowAssumeAnyRole, canAssume, roleCan, rolesOf, stackTemplate } from './support/simulate';
 
 const INSTANCE_ROLE = 'arn:aws:iam::111122223333:role/S3FullAccessFromEC2';
 const BUCKET_ROLE = 'arn:aws:iam::555566667777:role/assume_s3_role';
@@ -25,6 +25,17 @@ describe('EC2 to S3 walkthrough', () => {
       Value: '[profile test]\nrole_arn = arn:aws:iam::555566667777:role/assume_s3_role\n'
         + 'credential_source = Ec2InstanceMetadata\nregion = ap-northeast-1\n',
     });
+  });
+
+  test('tells to list the bucket by name, which the bucket role may do', async () => {
+    // GIVEN
+    const { instanceAccount, roles } = walkthrough();
+    // WHEN the command the output gives is run with the bucket role's credentials
+    const output = Template.fromStack(instanceAccount).findOutputs('AwsConfigProfile').AwsConfigProfile;
+    // THEN
+    expect(output.Description).toMatch(new RegExp(`aws s3 ls s3://${BUCKET_NAME}/ --profile test$`));
+    expect(await roleCan(roles, { roleArn: BUCKET_ROLE, action: 's3:ListBucket', resourceArn: `arn:aws:s3:::${BUCKET_NAME}` })).toBe('allowed');
+    expect(await roleCan(roles, { roleArn: BUCKET_ROLE, action: 's3:ListAllMyBuckets', resourceArn: '*' })).toBe('denied');
   });
 
   test('the instance role assumes the bucket role', async () => {
