@@ -3,6 +3,7 @@ import { CrossAccountTaskRole } from './cross-account-task-role';
 import { namesRole } from './private/counterparts';
 import {
   invalid,
+  partitionOfRegion,
   validateDurationSeconds,
   validateEnvironmentVariablePrefix,
   validateExternalId,
@@ -78,7 +79,9 @@ export interface AwsConfigProfileOptions {
   readonly roleSessionName?: string;
 
   /**
-   * The Region that calls made with the profile go to (`region`).
+   * The Region that calls made with the profile go to (`region`). A Region that
+   * aws-cdk-lib's region-info does not know yet is accepted in `render()` when
+   * `partition` (or the reference's partition) is given.
    *
    * @default - the CLI's or SDK's own choice, such as `AWS_REGION`, which ECS sets to the task's Region
    * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-region.html
@@ -99,7 +102,9 @@ export interface AwsConfigProfileOptions {
    * The partition of the role's ARN when the `RoleReference` has none; the
    * reference's own partition always wins.
    *
-   * @default - 'aws' in `render()`, whose text must be literal; the stack's partition (`AWS::Partition`) in `addToContainer()`
+   * @default - in `render()`, whose text must be literal, the partition of `region`
+   * (from aws-cdk-lib's region-info), or 'aws' without a region; the stack's
+   * partition (`AWS::Partition`) in `addToContainer()`
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
    */
   readonly partition?: string;
@@ -259,7 +264,7 @@ function renderProfile(where: string, role: RoleReference, options: AwsConfigPro
   }
 
   const settings: Array<[string, string | undefined]> = [
-    ['role_arn', roleArnOf(role, options.partition ?? (literal ? 'aws' : Aws.PARTITION))],
+    ['role_arn', roleArnOf(role, options.partition ?? (literal ? literalPartition(where, role, options) : Aws.PARTITION))],
     ['credential_source', options.credentialSource ?? CredentialSource.ECS_CONTAINER],
     ['external_id', options.externalId],
     ['role_session_name', options.roleSessionName],
@@ -269,6 +274,27 @@ function renderProfile(where: string, role: RoleReference, options: AwsConfigPro
   const header = profileName === 'default' ? '[default]' : `[profile ${profileName}]`;
   return [header, ...settings.filter(([, value]) => value !== undefined).map(([key, value]) => `${key} = ${value}`)]
     .join('\n') + '\n';
+}
+
+/**
+ * The partition of the role's ARN in a profile written as text: the one given,
+ * else the Region's, else `aws`. A Region region-info does not know needs the
+ * partition given, and a Region of another partition than the role's is refused:
+ * the profile's calls would go where that role does not exist.
+ */
+function literalPartition(where: string, role: RoleReference, options: AwsConfigProfileOptions): string {
+  const given = role.partition ?? options.partition;
+  const regional = partitionOfRegion(options.region);
+  if (given !== undefined && regional !== undefined && given !== regional) {
+    throw invalid(where, 'region', options.region,
+      `the Region is in the ${regional} partition, but the role's ARN is in ${given}: `
+      + 'a role is assumed through STS of its own partition; give a Region of that partition');
+  }
+  if (given === undefined && options.region !== undefined && regional === undefined) {
+    throw invalid(where, 'region', options.region,
+      'aws-cdk-lib\'s region-info does not know this Region, so the partition of the role\'s ARN is unknown: give partition as well');
+  }
+  return given ?? regional ?? 'aws';
 }
 
 /** The reference's ARN, with the given partition when the reference has none of its own. */

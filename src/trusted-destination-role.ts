@@ -2,6 +2,7 @@ import { Aspects, IAspect, Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
+import { addPartitionCheck } from './private/partitions';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, pathOf, referenceOf, tryReferenceOf } from './private/role-setup';
 import { ASSUME_ROLE, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
@@ -145,6 +146,7 @@ export class TrustedDestinationRole extends iam.Role {
         + 'or raise the quota (up to 4,096) in Service Quotas and declare it with iamQuotas.trustPolicySize.',
     });
     registerDestination(this);
+    addPartitionCheck(this);
     this.node.addValidation({
       validate: () => [
         ...(this.trusted.length === 0 && this.trustedOrganizations.length === 0

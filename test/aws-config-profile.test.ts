@@ -133,8 +133,33 @@ describe('AwsConfigProfile.render validation', () => {
     expect(() => render({ region: 'us east 1' })).toThrow(/region "us east 1" is invalid: a Region is .* such as us-east-1/);
   });
 
-  test('refuses a partition that is not aws or aws-*', () => {
-    expect(() => render({ partition: 'amazon' })).toThrow(/partition "amazon" is invalid: a partition is "aws" or "aws-"/);
+  test('refuses a partition that region-info does not know, such as aws-foo', () => {
+    expect(() => render({ partition: 'aws-foo' }))
+      .toThrow(/AwsConfigProfile.render: partition "aws-foo" is invalid: a partition is one of aws, aws-cn, .*aws-eusc.* \(from aws-cdk-lib's region-info\)/);
+  });
+
+  test('writes the partition of a China Region when none is given', () => {
+    expect(render({ region: 'cn-north-1' })).toContain('role_arn = arn:aws-cn:iam::555566667777:role/destination-account-role\n');
+  });
+
+  test('accepts the European Sovereign Cloud Region eusc-de-east-1, in the aws-eusc partition', () => {
+    const text = render({ region: 'eusc-de-east-1' });
+    expect(text).toContain('role_arn = arn:aws-eusc:iam::555566667777:role/destination-account-role\n');
+    expect(text).toContain('region = eusc-de-east-1\n');
+  });
+
+  test('accepts a well-formed Region that region-info does not know when the partition is given', () => {
+    expect(render({ region: 'us-west-9', partition: 'aws' })).toContain('region = us-west-9\n');
+  });
+
+  test('refuses a Region that region-info does not know without a partition', () => {
+    expect(() => render({ region: 'us-west-9' }))
+      .toThrow(/region "us-west-9" is invalid: aws-cdk-lib's region-info does not know this Region, so the partition of the role's ARN is unknown: give partition/);
+  });
+
+  test('refuses a Region of another partition than the role\'s', () => {
+    expect(() => AwsConfigProfile.render(RoleReference.fromArn('arn:aws:iam::555566667777:role/r'), { region: 'cn-north-1' }))
+      .toThrow(/region "cn-north-1" is invalid: the Region is in the aws-cn partition, but the role's ARN is in aws/);
   });
 });
 

@@ -238,3 +238,33 @@ describe('validation', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'late-name' });
   });
 });
+
+describe('partitions', () => {
+  test('fails synth when a source in a China Region names a role of the aws partition', () => {
+    // GIVEN
+    const stack = new Stack(newApp(), 'ChinaSource', { env: { account: '111122223333', region: 'cn-north-1' } });
+    // WHEN
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationRoles: [RoleReference.fromArn('arn:aws:iam::555566667777:role/destination-account-role')],
+    });
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(
+      /ChinaSource\/TaskRole\] names arn:aws:iam::555566667777:role\/destination-account-role, in the aws partition, but is in the aws-cn partition \(Region cn-north-1\): a role cannot be assumed from another partition/);
+  });
+
+  test('fails synth the other way round, aws to aws-cn', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'r', partition: 'aws-cn' })],
+    });
+    expect(() => Template.fromStack(stack)).toThrow(/in the aws-cn partition, but is in the aws partition \(Region us-east-1\)/);
+  });
+
+  test('accepts a role of its own partition, and one whose partition is left to the stack', () => {
+    const stack = new Stack(newApp(), 'ChinaSource', { env: { account: '111122223333', region: 'cn-north-1' } });
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'a', partition: 'aws-cn' }), destination('b')],
+    });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});

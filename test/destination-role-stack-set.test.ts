@@ -142,6 +142,18 @@ describe('DestinationRoleStackSet', () => {
     })).toThrow(/region "useast1" is invalid: a Region is lowercase words and a number/);
   });
 
+  test('accepts the European Sovereign Cloud Region eusc-de-east-1', () => {
+    const stack = managementStack();
+    new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['r-ab12'],
+      region: 'eusc-de-east-1',
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      StackInstancesGroup: [Match.objectLike({ Regions: ['eusc-de-east-1'] })],
+    });
+  });
+
   test('does not write into the cloud assembly the cdk CLI is writing', () => {
     // GIVEN the output directory the CLI hands the app in CDK_OUTDIR
     const outdir = mkdtempSync(join(tmpdir(), 'outer-'));

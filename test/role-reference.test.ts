@@ -75,3 +75,15 @@ describe('messages say what is wrong', () => {
       .toThrow(/roleName "my role" is invalid: a role name is 1 to 64 characters of letters, digits and \+ = , \. @ _ - \(" " is not allowed\)/);
   });
 });
+
+describe('partitions', () => {
+  test('refuses a partition that region-info does not know', () => {
+    expect(() => RoleReference.of({ account: '111122223333', roleName: 'r', partition: 'aws-foo' }))
+      .toThrow(/RoleReference.of: partition "aws-foo" is invalid: a partition is one of aws, aws-cn/);
+    expect(() => RoleReference.fromArn('arn:aws-foo:iam::111122223333:role/r')).toThrow(/partition "aws-foo" is invalid/);
+  });
+
+  test('accepts the partition of the European Sovereign Cloud, aws-eusc', () => {
+    expect(RoleReference.fromArn('arn:aws-eusc:iam::111122223333:role/r').roleArn).toBe('arn:aws-eusc:iam::111122223333:role/r');
+  });
+});

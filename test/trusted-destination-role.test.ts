@@ -56,7 +56,7 @@ describe('TrustMode.ROLE_ARN (default)', () => {
   });
 
   test('keeps a literal partition from an ARN', () => {
-    const stack = destinationStack();
+    const stack = new Stack(newApp(), 'GovDestination', { env: { account: '555566667777', region: 'us-gov-west-1' } });
     new TrustedDestinationRole(stack, 'DestinationRole', {
       trustedRoles: [RoleReference.fromArn('arn:aws-us-gov:iam::111122223333:role/gov')],
     });
@@ -232,5 +232,27 @@ describe('whole-account trust, wider cases', () => {
       trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'my-ECS-task-role' })],
     });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('partitions', () => {
+  test('fails synth when a destination in a China Region trusts a role of the aws partition', () => {
+    // GIVEN
+    const stack = new Stack(newApp(), 'ChinaDestination', { env: { account: '555566667777', region: 'cn-northwest-1' } });
+    // WHEN
+    new TrustedDestinationRole(stack, 'DestinationRole', {
+      trustedRoles: [RoleReference.fromArn(`arn:aws:iam::${SOURCE_ACCOUNT}:role/my-ECS-task-role`)],
+    });
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(
+      /ChinaDestination\/DestinationRole\] names arn:aws:iam::111122223333:role\/my-ECS-task-role, in the aws partition, but is in the aws-cn partition \(Region cn-northwest-1\)/);
+  });
+
+  test('fails synth when organization roles of another partition are trusted', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'DestinationRole', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'task', partition: 'aws-us-gov' })],
+    });
+    expect(() => Template.fromStack(stack)).toThrow(/names arn:aws-us-gov:iam::\*:role\/task, in the aws-us-gov partition, but is in the aws partition/);
   });
 });

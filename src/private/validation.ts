@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 
 /**
  * Every check here follows one shape: skip unresolved tokens (their value is only
@@ -10,11 +11,11 @@ const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ROLE_PATH = /^\/(?:[\u0021-\u007F]+\/)?$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
-const PARTITION = /^aws(?:-[a-z]+)*$/;
 // The characters that the SDK for JavaScript accepts in `[profile <name>]`; others make it skip the section.
 const PROFILE_NAME = /^[\w@+.%:/-]+$/;
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+// The shape of every Region name, so that a Region newer than aws-cdk-lib's region-info is not refused.
+const REGION = /^[a-z]{2,}(?:-[a-z]+)+-\d{1,2}$/;
 const ENVIRONMENT_VARIABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MIN_DURATION_SECONDS = 900;
 const MAX_CHAINED_DURATION_SECONDS = 3600;
@@ -72,11 +73,22 @@ export function validateRolePath(where: string, property: string, value: string)
   }
 }
 
+/** The partitions of the Regions aws-cdk-lib's region-info knows, such as aws, aws-cn, aws-us-gov, aws-eusc. */
+export function knownPartitions(): string[] {
+  return [...new Set(RegionInfo.regions.map(region => region.partition).filter((p): p is string => p !== undefined))].sort();
+}
+
+/** The partition of a literal Region that region-info knows, otherwise undefined. */
+export function partitionOfRegion(region: string | undefined): string | undefined {
+  return region === undefined || Token.isUnresolved(region) ? undefined : RegionInfo.get(region).partition;
+}
+
 export function validatePartition(where: string, property: string, value: string): void {
-  if (Token.isUnresolved(value) || PARTITION.test(value)) {
+  const known = knownPartitions();
+  if (Token.isUnresolved(value) || known.includes(value)) {
     return;
   }
-  throw invalid(where, property, value, 'a partition is "aws" or "aws-" followed by a region group, such as aws-cn or aws-us-gov');
+  throw invalid(where, property, value, `a partition is one of ${known.join(', ')} (from aws-cdk-lib's region-info)`);
 }
 
 export function validateExternalId(where: string, property: string, value: string): void {
