@@ -26,12 +26,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.16.0',
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['.projenrc.ts', 'projenrc/**/*.ts', 'src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+    include: ['.projenrc.ts', 'projenrc/**/*.ts', 'src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'doctor/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts', 'doctor'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -47,7 +47,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/shared-ini-file-loader@^4',
     '@aws-sdk/credential-providers@^3',
     '@aws-sdk/client-sts@^3',
+    // The doctor command's AWS SDK clients: esbuild bundles them into lib/doctor/cli.js, so none is a runtime dependency.
+    '@aws-sdk/client-iam@^3',
+    'esbuild@^0.28',
   ],
+  bin: { 'cdk-cross-account-task-roles': 'lib/doctor/cli.js' },
 
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,
@@ -64,7 +68,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['cdk.out', '*.cdk.out', '.cdk.staging', 'examples/cdk.context.json', '.jsii.tabl.json', 'test-reports/'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['examples/', 'scripts/', 'rosetta/', 'SECURITY.md'] },
+  npmIgnoreOptions: { ignorePatterns: ['examples/', 'scripts/', 'rosetta/', 'SECURITY.md', '/doctor/'] },
   docgen: true,
 });
 
@@ -85,6 +89,15 @@ const rosetta = project.addTask('rosetta:extract', {
   exec: 'jsii-rosetta extract --strict',
 });
 project.postCompileTask.spawn(rosetta);
+
+// The doctor command ships as one minified bundle with its AWS SDK clients inside: nothing in src/ imports it,
+// so the constructs never load the SDK, and no SDK package becomes a dependency of any jsii language.
+const bundleDoctor = project.addTask('bundle:doctor', {
+  description: 'Bundle the doctor command (doctor/cli.ts) into lib/doctor/cli.js',
+  exec: 'esbuild doctor/cli.ts --bundle --platform=node --target=node20 --format=cjs --minify '
+    + '--main-fields=module,main --legal-comments=none --banner:js="#!/usr/bin/env node" --outfile=lib/doctor/cli.js',
+});
+project.postCompileTask.spawn(bundleDoctor);
 
 for (const name of ['integ', 'integ:update']) {
   project.tasks.tryFind(name)?.env('TS_NODE_TRANSPILE_ONLY', 'true');
