@@ -3,6 +3,8 @@ import { UpdateSnapshot } from 'projen/lib/javascript';
 
 const quietJsii = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 const offlineCdk = { CDK_DISABLE_CLI_TELEMETRY: 'true', TS_NODE_PROJECT: 'tsconfig.dev.json' };
+// The doctor's tests and the demo run the AWS SDK on Node 20: silence its notice about Node versions.
+const quietSdk = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-cross-account-task-roles',
@@ -99,13 +101,17 @@ const bundleDoctor = project.addTask('bundle:doctor', {
 });
 project.postCompileTask.spawn(bundleDoctor);
 
+for (const [name, value] of Object.entries(quietSdk)) {
+  project.testTask.env(name, value);
+}
+
 for (const name of ['integ', 'integ:update']) {
   project.tasks.tryFind(name)?.env('TS_NODE_TRANSPILE_ONLY', 'true');
 }
 
 project.addTask('demo', {
   description: 'Synthesize the seed walkthrough with the aws-cdk CLI (offline) and show that the chain works',
-  env: { ...quietJsii, ...offlineCdk, TS_NODE_TRANSPILE_ONLY: 'true' },
+  env: { ...quietJsii, ...offlineCdk, ...quietSdk, TS_NODE_TRANSPILE_ONLY: 'true' },
   exec: 'ts-node --project tsconfig.dev.json scripts/demo.ts',
 });
 

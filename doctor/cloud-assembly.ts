@@ -51,7 +51,8 @@ export function readAssembly(directory: string): AssemblyChains {
       continue;
     }
     const template = JSON.parse(readFileSync(join(directory, artifact.properties.templateFile), 'utf-8'));
-    stacks.push({ name, account: environment[1], region: environment[2], partition: partitionOf(environment[2]), resources: template.Resources ?? {} });
+    const [, account, region] = environment;
+    stacks.push({ name, account, region, partition: partitionOf(region), resources: template.Resources ?? {} });
   }
   const chains: Chain[] = [];
   for (const stack of stacks) {
