@@ -12,6 +12,9 @@ import { DESTINATION_ROLE_ARN, SECRETS, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startD
 import { FakeAws, READ_ACTIONS, doctorEnvironment } from './support/fake-iam';
 import { stackTemplate } from './support/template-roles';
 
+// Each test synthesizes an app and starts node or the SDK against local servers: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const ROOT = join(__dirname, '..');
 const CHAIN = ['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', DESTINATION_ROLE_ARN,
   '--source-profile', 'source', '--destination-profile', 'destination'];

@@ -10,6 +10,9 @@ import { DESTINATION_ROLE_ARN, SECRETS, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startD
 import { FakeAws, FakeIdentity, FakeRole, READ_ACTIONS, doctorEnvironment, roleIdOf, withEnvironment } from './support/fake-iam';
 import { stackTemplate } from './support/template-roles';
 
+// Each test synthesizes an app and starts node or the SDK against local servers: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const CHAIN = ['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', DESTINATION_ROLE_ARN];
 const PROFILES = ['--source-profile', 'source', '--destination-profile', 'destination'];
 const EXTERNAL_ID = 'verify-2026';
