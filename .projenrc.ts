@@ -3,6 +3,8 @@ import { UpdateSnapshot } from 'projen/lib/javascript';
 
 const quietJsii = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 const offlineCdk = { CDK_DISABLE_CLI_TELEMETRY: 'true', TS_NODE_PROJECT: 'tsconfig.dev.json' };
+// The doctor's tests and the demo run the AWS SDK on Node 20: silence its notice about Node versions.
+const quietSdk = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-cross-account-task-roles',
@@ -26,12 +28,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.16.0',
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['.projenrc.ts', 'projenrc/**/*.ts', 'src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+    include: ['.projenrc.ts', 'projenrc/**/*.ts', 'src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'doctor/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts', 'doctor'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -47,7 +49,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/shared-ini-file-loader@^4',
     '@aws-sdk/credential-providers@^3',
     '@aws-sdk/client-sts@^3',
+    // The doctor command's AWS SDK clients: esbuild bundles them into lib/doctor/cli.js, so none is a runtime dependency.
+    '@aws-sdk/client-iam@^3',
+    'esbuild@^0.28',
   ],
+  bin: { 'cdk-cross-account-task-roles': 'lib/doctor/cli.js' },
 
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,
@@ -64,7 +70,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['cdk.out', '*.cdk.out', '.cdk.staging', 'examples/cdk.context.json', '.jsii.tabl.json', 'test-reports/'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['examples/', 'scripts/', 'rosetta/', 'SECURITY.md'] },
+  npmIgnoreOptions: { ignorePatterns: ['examples/', 'scripts/', 'rosetta/', 'SECURITY.md', '/doctor/'] },
   docgen: true,
 });
 
@@ -86,13 +92,26 @@ const rosetta = project.addTask('rosetta:extract', {
 });
 project.postCompileTask.spawn(rosetta);
 
+// The doctor command ships as one minified bundle with its AWS SDK clients inside: nothing in src/ imports it,
+// so the constructs never load the SDK, and no SDK package becomes a dependency of any jsii language.
+const bundleDoctor = project.addTask('bundle:doctor', {
+  description: 'Bundle the doctor command (doctor/cli.ts) into lib/doctor/cli.js',
+  exec: 'esbuild doctor/cli.ts --bundle --platform=node --target=node20 --format=cjs --minify '
+    + '--main-fields=module,main --legal-comments=none --banner:js="#!/usr/bin/env node" --outfile=lib/doctor/cli.js',
+});
+project.postCompileTask.spawn(bundleDoctor);
+
+for (const [name, value] of Object.entries(quietSdk)) {
+  project.testTask.env(name, value);
+}
+
 for (const name of ['integ', 'integ:update']) {
   project.tasks.tryFind(name)?.env('TS_NODE_TRANSPILE_ONLY', 'true');
 }
 
 project.addTask('demo', {
   description: 'Synthesize the seed walkthrough with the aws-cdk CLI (offline) and show that the chain works',
-  env: { ...quietJsii, ...offlineCdk, TS_NODE_TRANSPILE_ONLY: 'true' },
+  env: { ...quietJsii, ...offlineCdk, ...quietSdk, TS_NODE_TRANSPILE_ONLY: 'true' },
   exec: 'ts-node --project tsconfig.dev.json scripts/demo.ts',
 });
 

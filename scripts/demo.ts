@@ -6,7 +6,10 @@
 import { spawnSync } from 'child_process';
 import { existsSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
+import { runDoctor } from '../doctor/cli';
 import { AwsConfigProfile, RoleReference } from '../src';
+import { DESTINATION_ROLE_ARN, SOURCE_IDENTITY, startDeployedAccounts } from '../test/support/doctor-accounts';
+import { doctorEnvironment, roleIdOf, withEnvironment } from '../test/support/fake-iam';
 import { StackTemplate, TemplateRole, extractRoles, formatVerdictTable, walkthroughVerdicts } from '../test/support/simulate';
 
 const EXAMPLES = join(__dirname, '..', 'examples');
@@ -72,8 +75,41 @@ function describeRole(role: TemplateRole): string[] {
   return lines;
 }
 
+interface DoctorRun {
+  readonly title: string;
+  readonly args: string[];
+  readonly expectedExitCode: number;
+  /** Changes the deployed roles before the run, to show a broken chain. */
+  readonly breakChain?: (trustPolicy: { Statement: any[] }) => void;
+}
+
+/**
+ * Runs the doctor on the run's cloud assembly, against loopback IAM and STS that hold
+ * the roles of its templates as if deployed (no AWS account is used).
+ */
+async function runDoctorOn(stacks: StackTemplate[], doctorRun: DoctorRun): Promise<boolean> {
+  const fake = await startDeployedAccounts(stacks);
+  const destination = fake.accounts.roles.find(r => r.arn === DESTINATION_ROLE_ARN)!;
+  doctorRun.breakChain?.(destination.trustPolicy);
+  const { env, cleanup } = doctorEnvironment(fake, SOURCE_IDENTITY);
+  try {
+    console.log(`\n${doctorRun.title}\n`);
+    console.log(`$ npx cdk-cross-account-task-roles ${doctorRun.args.join(' ')}\n`);
+    const exitCode = await withEnvironment(env, () => runDoctor(doctorRun.args, {
+      out: text => process.stdout.write(text.replace(/^/gm, '  ')),
+      err: text => process.stderr.write(text),
+    }));
+    console.log(`\n  (exit code ${exitCode})`);
+    return exitCode === doctorRun.expectedExitCode;
+  } finally {
+    cleanup();
+    await fake.close();
+  }
+}
+
 async function main(): Promise<void> {
   let failures = 0;
+  const assemblies: { run: Run; stacks: StackTemplate[] }[] = [];
   for (const run of RUNS) {
     console.log(`\n=== ${run.title}\n`);
     cdkSynth(run);
@@ -94,11 +130,46 @@ async function main(): Promise<void> {
     console.log('Who may assume what (offline IAM policy simulation of the synthesized templates):\n');
     console.log(formatVerdictTable(rows));
     failures += rows.filter(r => r.result !== r.expected).length;
+    assemblies.push({ run, stacks: stacks.map(s => s.stack) });
+  }
+
+  console.log('\n=== After `cdk deploy`: the doctor checks the deployed chain in both accounts\n');
+  console.log('Here IAM and STS are loopback fakes holding the roles of the templates above, and the');
+  console.log('profiles `source` and `destination` hold fake keys of the two accounts.');
+  const profiles = ['--source-profile', 'source', '--destination-profile', 'destination'];
+  const [roleArnRun, externalIdRun] = assemblies;
+  const doctorRuns: [StackTemplate[], DoctorRun][] = [
+    [roleArnRun.stacks, { title: 'The walkthrough as deployed:', args: ['doctor', '--app', roleArnRun.run.outdir, ...profiles], expectedExitCode: 0 }],
+    [externalIdRun.stacks, {
+      title: 'With TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN, without the external ID:',
+      args: ['doctor', '--app', externalIdRun.run.outdir, ...profiles],
+      expectedExitCode: 1,
+    }],
+    [roleArnRun.stacks, {
+      title: 'After my-ECS-task-role was deleted and recreated (the trust now shows the old role\'s unique ID):',
+      args: ['doctor', '--app', roleArnRun.run.outdir, ...profiles],
+      expectedExitCode: 1,
+      breakChain: trust => {
+        trust.Statement[0].Principal = { AWS: roleIdOf('the deleted my-ECS-task-role') };
+      },
+    }],
+  ];
+  const cwd = process.cwd();
+  process.chdir(EXAMPLES);
+  try {
+    for (const [stacks, doctorRun] of doctorRuns) {
+      if (!await runDoctorOn(stacks, doctorRun)) {
+        failures += 1;
+      }
+    }
+  } finally {
+    process.chdir(cwd);
   }
   if (failures > 0) {
-    throw new Error(`${failures} verdict(s) differ from what the walkthrough expects`);
+    throw new Error(`${failures} verdict(s) or doctor exit code(s) differ from what the walkthrough expects`);
   }
-  console.log('\nThe chain works: the task role, and only the task role, assumes destination-account-role.');
+  console.log('\nThe chain works: the task role, and only the task role, assumes destination-account-role;');
+  console.log('and the doctor says why, when it does not.');
 }
 
 main().catch(error => {

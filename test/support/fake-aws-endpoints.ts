@@ -24,7 +24,7 @@ export interface RecordedRequest {
   readonly body: string;
 }
 
-interface Reply {
+export interface Reply {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
@@ -36,7 +36,7 @@ export interface FakeEndpoint {
   close(): Promise<void>;
 }
 
-async function startEndpoint(answer: (request: RecordedRequest) => Reply): Promise<FakeEndpoint> {
+export async function startEndpoint(answer: (request: RecordedRequest) => Reply): Promise<FakeEndpoint> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -1,0 +1,179 @@
+/**
+ * `cdk-cross-account-task-roles doctor`: checks a deployed chain in the two accounts
+ * and says what is wrong. Exit code 0 when every chain works, 1 when one does not,
+ * 2 on a usage error. Read-only, except `sts:AssumeRole` when asked with `--assume`.
+ */
+import { parseArgs } from 'util';
+import { type AwsAccount, sdkAccount } from './aws-account';
+import { type Chain, type ChainReport, checkChain, parseRoleArn } from './checks';
+import { readAssembly } from './cloud-assembly';
+import { formatJson, formatTable } from './report';
+
+export const USAGE = `Usage: cdk-cross-account-task-roles doctor [options]
+
+Checks a deployed cross-account chain (a source role that assumes a destination
+role in another account) and says, for each problem, the cause and the fix.
+It only reads: no call changes anything in your accounts.
+
+Which chain:
+  --source-role <arn>          the role that assumes (the ECS task role)
+  --destination-role <arn>     the role it assumes, in another account
+  --app <cdk.out>              or: every chain of a synthesized cloud assembly
+
+Credentials (the default credential chain when omitted):
+  --source-profile <name>      a profile of the source account
+  --destination-profile <name> a profile of the destination account
+
+Options:
+  --external-id <value>        the external ID the task sends (sts:ExternalId)
+  --region <region>            the Region of the source's tasks (default: the
+                               stack's Region with --app, else not checked)
+  --assume                     also call sts:AssumeRole with the source
+                               credentials, then sts:GetCallerIdentity
+  --json                       print JSON instead of the table
+  --help                       print this help
+
+Exit code: 0 the chain works, 1 it does not, 2 usage error.
+`;
+
+export interface DoctorIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** Makes the reader of one account; tests may pass their own. */
+export type AccountFactory = (profile: string | undefined, partition: string) => AwsAccount;
+
+class UsageError extends Error {}
+
+interface DoctorArguments {
+  readonly chains: Chain[];
+  readonly notes: string[];
+  readonly sourceProfile?: string;
+  readonly destinationProfile?: string;
+  readonly externalId?: string;
+  readonly assume: boolean;
+  readonly json: boolean;
+}
+
+function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        'source-role': { type: 'string' },
+        'destination-role': { type: 'string' },
+        'app': { type: 'string' },
+        'source-profile': { type: 'string' },
+        'destination-profile': { type: 'string' },
+        'external-id': { type: 'string' },
+        'region': { type: 'string' },
+        'assume': { type: 'boolean', default: false },
+        'json': { type: 'boolean', default: false },
+        'help': { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    return 'help';
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'doctor') {
+    throw new UsageError(positionals.length === 0 ? 'give the command: doctor' : `unknown command: ${positionals.join(' ')}`);
+  }
+  const sourceRole = values['source-role'];
+  const destinationRole = values['destination-role'];
+  let chains: Chain[];
+  let notes: string[] = [];
+  if (values.app !== undefined) {
+    if (sourceRole !== undefined || destinationRole !== undefined) {
+      throw new UsageError('give either --app or --source-role and --destination-role, not both');
+    }
+    let assembly;
+    try {
+      assembly = readAssembly(values.app);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (assembly.chains.length === 0) {
+      throw new UsageError(`${values.app} holds no CrossAccountTaskRole that names a destination role`);
+    }
+    chains = values.region ? assembly.chains.map(c => ({ ...c, region: values.region })) : assembly.chains;
+    notes = assembly.notes;
+  } else {
+    if (sourceRole === undefined || destinationRole === undefined) {
+      throw new UsageError('give --source-role and --destination-role, or --app');
+    }
+    for (const [flag, arn] of [['--source-role', sourceRole], ['--destination-role', destinationRole]]) {
+      if (!parseRoleArn(arn)) {
+        throw new UsageError(`${flag} ${arn} is not a role ARN (arn:aws:iam::<12-digit account>:role/<name>)`);
+      }
+    }
+    if (parseRoleArn(sourceRole)!.account === parseRoleArn(destinationRole)!.account) {
+      throw new UsageError('the source and destination roles are in the same account: the doctor checks cross-account chains');
+    }
+    chains = [{ sourceRoleArn: sourceRole, destinationRoleArn: destinationRole, region: values.region }];
+  }
+  return {
+    chains,
+    notes,
+    sourceProfile: values['source-profile'],
+    destinationProfile: values['destination-profile'],
+    externalId: values['external-id'],
+    assume: values.assume ?? false,
+    json: values.json ?? false,
+  };
+}
+
+/** Runs the command and returns its exit code. */
+export async function runDoctor(args: string[], io: DoctorIo, accountFactory: AccountFactory = sdkAccount): Promise<number> {
+  let options;
+  try {
+    options = parseDoctorArguments(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`Error: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  const accounts = new Map<string, AwsAccount>();
+  const accountFor = (profile: string | undefined, partition: string) => {
+    const key = `${profile ?? ''}\n${partition}`;
+    if (!accounts.has(key)) {
+      accounts.set(key, accountFactory(profile, partition));
+    }
+    return accounts.get(key)!;
+  };
+  const reports: ChainReport[] = [];
+  for (const chain of options.chains) {
+    const partition = parseRoleArn(chain.sourceRoleArn)!.partition;
+    reports.push(await checkChain(chain,
+      accountFor(options.sourceProfile, partition),
+      accountFor(options.destinationProfile, parseRoleArn(chain.destinationRoleArn)!.partition),
+      { externalId: options.externalId, assume: options.assume }));
+  }
+  const exitCode = reports.every(r => r.works) ? 0 : 1;
+  io.out(options.json ? formatJson(reports, options.notes, exitCode) : formatTable(reports, options.notes));
+  return exitCode;
+}
+
+if (require.main === module) {
+  runDoctor(process.argv.slice(2), {
+    out: text => process.stdout.write(text),
+    err: text => process.stderr.write(text),
+  }).then(code => {
+    process.exitCode = code;
+  }, error => {
+    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,392 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App } from 'aws-cdk-lib';
+import { runDoctor } from '../doctor/cli';
+import { SeedWalkthroughOptions, createSeedWalkthrough } from '../examples/seed-walkthrough';
+import { TrustMode } from '../src';
+import { OTHER_ACCOUNT, SOURCE_ACCOUNT, newApp } from './support/app';
+import { DESTINATION_ROLE_ARN, SECRETS, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startDeployedAccounts } from './support/doctor-accounts';
+import { FakeAws, FakeIdentity, FakeRole, READ_ACTIONS, doctorEnvironment, roleIdOf, withEnvironment } from './support/fake-iam';
+import { stackTemplate } from './support/template-roles';
+
+// Each test synthesizes an app and starts node or the SDK against local servers: slow on a busy machine.
+jest.setTimeout(60_000);
+
+const CHAIN = ['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', DESTINATION_ROLE_ARN];
+const PROFILES = ['--source-profile', 'source', '--destination-profile', 'destination'];
+const EXTERNAL_ID = 'verify-2026';
+
+interface Run {
+  readonly exitCode: number;
+  readonly out: string;
+  readonly err: string;
+  readonly actions: string[];
+}
+
+let fake: FakeAws | undefined;
+
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+/** Deploys the walkthrough to the fake accounts, lets `change` edit what is deployed, and runs the doctor. */
+async function doctor(args: string[], options: {
+  walkthrough?: SeedWalkthroughOptions;
+  change?: (roles: { source: FakeRole; destination: FakeRole; all: FakeRole[] }) => void;
+  defaultIdentity?: FakeIdentity;
+} = {}): Promise<Run> {
+  const { source, destination } = createSeedWalkthrough(newApp(), options.walkthrough);
+  fake = await startDeployedAccounts([stackTemplate(source), stackTemplate(destination)]);
+  const roles = fake.accounts.roles;
+  options.change?.({
+    source: roles.find(r => r.arn === SOURCE_ROLE_ARN)!,
+    destination: roles.find(r => r.arn === DESTINATION_ROLE_ARN)!,
+    all: roles,
+  });
+  const { env, cleanup } = doctorEnvironment(fake, options.defaultIdentity ?? SOURCE_IDENTITY);
+  let out = '';
+  let err = '';
+  try {
+    const exitCode = await withEnvironment(env, () => runDoctor(args, { out: t => out += t, err: t => err += t }));
+    return { exitCode, out, err, actions: fake.actions() };
+  } finally {
+    cleanup();
+  }
+}
+
+/** The line of check `id` and the lines under it. */
+function checkLines(out: string, id: number): string {
+  const lines = out.split('\n');
+  const start = lines.findIndex(l => new RegExp(`^\\[.\\] ${id}\\. `).test(l));
+  const end = lines.findIndex((l, i) => i > start && !l.startsWith('    '));
+  return lines.slice(start, end).join('\n');
+}
+
+function expectOnlyReadsAndNoSecrets(run: Run) {
+  expect(run.actions.length).toBeGreaterThan(0);
+  expect(run.actions.filter(a => !READ_ACTIONS.has(a))).toEqual([]);
+  for (const secret of SECRETS) {
+    expect(run.out + run.err).not.toContain(secret);
+  }
+}
+
+describe('a working chain', () => {
+  test('the walkthrough with TrustMode.ROLE_ARN passes every check', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES]);
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(run.out).toMatch(/^\[✓\] 1\. Both roles exist in the expected accounts: my-ECS-task-role in 111122223333, destination-account-role in 555566667777$/m);
+    expect(run.out).toMatch(/^\[✓\] 2\. The destination's trust admits the source role: by its ARN/m);
+    expect(run.out).toMatch(/^\[✓\] 3\. The caller meets the trust's conditions: none required$/m);
+    expect(run.out).toMatch(/^\[✓\] 4\. The source role may call sts:AssumeRole on the destination: allowed by TaskRole30FC0FBB\/AssumeDestinationRoles/m);
+    expect(run.out).toMatch(/^\[✓\] 5\. An AWS service may give the source role to its tasks: ecs-tasks\.amazonaws\.com, for account 111122223333 in us-east-1$/m);
+    expect(run.out).toMatch(/^\[✓\] 6\. Session duration: 1 h maximum/m);
+    expect(run.out).toMatch(/^✓ No issues found: the chain works\.$/m);
+    expectOnlyReadsAndNoSecrets(run);
+  });
+
+  test('the walkthrough with TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN and its external ID passes every check', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--external-id', EXTERNAL_ID], {
+      walkthrough: { trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN, externalId: EXTERNAL_ID },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(run.out).toMatch(/^\[✓\] 2\. The destination's trust admits the source role: by account 111122223333 \+ aws:PrincipalArn/m);
+    expect(run.out).toMatch(/^\[✓\] 3\. The caller meets the trust's conditions: the external ID given matches$/m);
+    expect(run.out).not.toContain(EXTERNAL_ID);
+    expectOnlyReadsAndNoSecrets(run);
+  });
+
+  test('--assume assumes the destination role with the source session and shows who it became, never the credentials', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--assume']);
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(run.out).toMatch(/^\[✓\] 7\. sts:AssumeRole from the source, then sts:GetCallerIdentity: now arn:aws:sts::555566667777:assumed-role\/destination-account-role\/cdk-cross-account-task-roles-doctor$/m);
+    expect(run.actions.filter(a => !READ_ACTIONS.has(a))).toEqual(['AssumeRole']);
+    for (const secret of SECRETS) {
+      expect(run.out).not.toContain(secret);
+    }
+  });
+});
+
+describe('a broken chain', () => {
+  test('a missing destination role', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      change: ({ all, destination }) => all.splice(all.indexOf(destination), 1),
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    expect(checkLines(run.out, 1)).toMatch(/^\[✗\] 1\..*\n    ✗ The destination role destination-account-role does not exist in account 555566667777\.\n      Fix: Deploy the stack that defines it to account 555566667777, or correct --destination-role\.$/);
+    expect(run.out).toMatch(/^\[-\] 2\. .*: the destination role could not be read$/m);
+    expect(run.out).toMatch(/^✗ Doctor found 1 problem: the chain does not work\.$/m);
+    expectOnlyReadsAndNoSecrets(run);
+  });
+
+  test('a trust that names another role', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      change: ({ destination }) => {
+        destination.trustPolicy.Statement[0].Principal = { AWS: `arn:aws:iam::${SOURCE_ACCOUNT}:role/another-role` };
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    expect(checkLines(run.out, 2)).toMatch(/^\[✗\] 2\. .*: my-ECS-task-role is not admitted\n    ✗ No statement of the trust of destination-account-role names arn:aws:iam::111122223333:role\/my-ECS-task-role.*Principals in the trust: arn:aws:iam::111122223333:role\/another-role\.\n      Fix: Add the source role to the TrustedDestinationRole \(trustedRoles: \[RoleReference\.fromArn\('arn:aws:iam::111122223333:role\/my-ECS-task-role'\)\]/);
+    expect(run.out).toMatch(/^\[-\] 3\. /m);
+  });
+
+  test('a trust whose aws:PrincipalArn names another role', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--external-id', EXTERNAL_ID], {
+      walkthrough: { trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN, externalId: EXTERNAL_ID },
+      change: ({ destination }) => {
+        destination.trustPolicy.Statement[0].Condition.ArnEquals['aws:PrincipalArn'] = `arn:aws:iam::${SOURCE_ACCOUNT}:role/another-role`;
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    expect(checkLines(run.out, 2)).toMatch(/✗ The trust admits account 111122223333 only if ArnEquals aws:PrincipalArn arn:aws:iam::111122223333:role\/another-role\./);
+  });
+
+  test('a stale AROA... principal: the source role was deleted and recreated', async () => {
+    // GIVEN IAM shows the deleted role's unique ID where the trust named its ARN
+    const deletedRoleId = roleIdOf('the source role before it was deleted');
+
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      change: ({ destination }) => {
+        destination.trustPolicy.Statement[0].Principal = { AWS: deletedRoleId };
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    const lines = checkLines(run.out, 2);
+    expect(lines).toMatch(new RegExp(`^\\[✗\\] 2\\. .*: a principal of the trust is a deleted role\\n    ✗ The trust names ${deletedRoleId} instead of a role ARN: .*The source role was deleted and recreated \\(its ID is now ${roleIdOf(SOURCE_ROLE_ARN)}\\)`));
+    expect(lines).toMatch(/Fix: Write the trust again with the ARN arn:aws:iam::111122223333:role\/my-ECS-task-role: .*`aws iam update-assume-role-policy --role-name destination-account-role --policy-document file:\/\/trust\.json`/);
+  });
+
+  test('a source role without the statement that allows sts:AssumeRole on the destination', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      change: ({ source }) => {
+        source.identityPolicies = [];
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    expect(checkLines(run.out, 4)).toMatch(/^\[✗\] 4\. .*: no policy allows it \(IAM policy simulator\)\n    ✗ None of the policies of my-ECS-task-role \(it has none\) allows sts:AssumeRole on arn:aws:iam::555566667777:role\/destination-account-role\.\n      Fix: Name the destination in the CrossAccountTaskRole/);
+    expect(run.actions).toEqual(expect.arrayContaining(['SimulatePrincipalPolicy', 'ListRolePolicies', 'ListAttachedRolePolicies']));
+    expectOnlyReadsAndNoSecrets(run);
+  });
+
+  test('a required external ID that was not given', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      walkthrough: { trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN, externalId: EXTERNAL_ID },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    expect(checkLines(run.out, 2)).toMatch(/^\[✓\] 2\./);
+    expect(checkLines(run.out, 3)).toMatch(/^\[✗\] 3\. .*\n    ✗ The trust requires an external ID \(StringEquals sts:ExternalId in statement 1\) and none was given\.\n      Fix: Run again with --external-id <value>/);
+  });
+
+  test('an external ID that does not match', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--external-id', 'wrong-value'], {
+      walkthrough: { trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN, externalId: EXTERNAL_ID },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    expect(checkLines(run.out, 3)).toMatch(/✗ The external ID given does not match the one the trust requires/);
+    expect(run.out).not.toContain(EXTERNAL_ID);
+  });
+
+  test('a permissions boundary that denies', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      change: ({ source }) => {
+        source.permissionsBoundary = {
+          arn: `arn:aws:iam::${SOURCE_ACCOUNT}:policy/only-ecs`,
+          policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*' }] },
+        };
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    expect(checkLines(run.out, 4)).toMatch(/^\[✗\] 4\. .*: denied by the permissions boundary \(IAM policy simulator\)\n    ✗ The permissions boundary of my-ECS-task-role does not allow sts:AssumeRole on arn:aws:iam::555566667777:role\/destination-account-role/);
+  });
+
+  test('credentials of the wrong account', async () => {
+    // WHEN the destination side falls back to the default credential chain, which holds the source account's keys
+    const run = await doctor([...CHAIN, '--source-profile', 'source']);
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    expect(checkLines(run.out, 1)).toMatch(/✗ The destination credentials \(the default credential chain\) belong to account 111122223333, but the destination role arn:aws:iam::555566667777:role\/destination-account-role is in account 555566667777\.\n      Fix: Pass --destination-profile <profile> for account 555566667777\./);
+  });
+
+  test('a source role deployed for another account\'s tasks', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--region', 'us-east-1'], {
+      change: ({ source }) => {
+        source.trustPolicy.Statement[0].Condition.StringEquals['aws:SourceAccount'] = OTHER_ACCOUNT;
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    expect(checkLines(run.out, 5)).toMatch(/^\[✗\] 5\. .*: ecs-tasks\.amazonaws\.com is refused\n    ✗ The trust admits ecs-tasks\.amazonaws\.com only if StringEquals aws:SourceAccount 444455556666/);
+  });
+});
+
+describe('warnings', () => {
+  test('a trust limited by organization: the doctor cannot know the source account\'s organization', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      change: ({ destination }) => {
+        destination.trustPolicy.Statement[0] = {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { AWS: '*' },
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/my-ECS-*' } },
+        };
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(checkLines(run.out, 2)).toMatch(/^\[!\] 2\. .*: by account 111122223333 \+ aws:PrincipalArn .*\n    ! Admitted only if the source account meets StringEquals aws:PrincipalOrgID o-a1b2c3d4e5/);
+    expect(run.out).toMatch(/^! The chain works, with 1 warning\.$/m);
+  });
+
+  test('a session name the trust requires', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      change: ({ destination }) => {
+        destination.trustPolicy.Statement[0].Condition = { StringLike: { 'sts:RoleSessionName': 'audit-*' } };
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(checkLines(run.out, 3)).toMatch(/^\[!\] 3\. .*: depends on sts:RoleSessionName\n    ! The caller must meet StringLike sts:RoleSessionName audit-\*/);
+  });
+
+  test('a destination whose maximum session is 12 h: role chaining still caps sessions at 1 h', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      change: ({ destination }) => {
+        destination.maxSessionDuration = 43200;
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(run.out).toMatch(/^\[✓\] 6\. Session duration: sessions from a task last at most 1 h \(role chaining\), not the role's 12 h/m);
+  });
+
+  test('--assume with credentials that are not a session of the source role is not attempted', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, '--source-profile', 'source-admin', '--destination-profile', 'destination', '--assume']);
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(checkLines(run.out, 7)).toMatch(/^\[!\] 7\. .*: not attempted\n    ! The source credentials \(arn:aws:sts::111122223333:assumed-role\/Admin\/doctor\) are not a session of my-ECS-task-role/);
+    expect(run.actions).not.toContain('AssumeRole');
+  });
+});
+
+describe('output and usage', () => {
+  test('--json has one entry per chain with each check\'s verdict, cause and fix', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--json'], {
+      change: ({ source }) => {
+        source.identityPolicies = [];
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.out);
+    expect(report).toEqual({
+      works: false,
+      exitCode: 1,
+      notes: [],
+      chains: [{
+        sourceRoleArn: SOURCE_ROLE_ARN,
+        destinationRoleArn: DESTINATION_ROLE_ARN,
+        works: false,
+        checks: expect.any(Array),
+      }],
+    });
+    expect(report.chains[0].checks.map((c: any) => [c.id, c.verdict])).toEqual([[1, 'ok'], [2, 'ok'], [3, 'ok'], [4, 'error'], [5, 'ok'], [6, 'ok']]);
+    expect(report.chains[0].checks[3]).toEqual({
+      id: 4,
+      name: 'The source role may call sts:AssumeRole on the destination',
+      verdict: 'error',
+      detail: 'no policy allows it (IAM policy simulator)',
+      findings: [{ cause: expect.stringMatching(/^None of the policies/), fix: expect.stringMatching(/^Name the destination/) }],
+    });
+  });
+
+  test('--app checks every chain of a synthesized cloud assembly', async () => {
+    // GIVEN the walkthrough synthesized into a cloud assembly
+    const outdir = mkdtempSync(join(tmpdir(), 'doctor-assembly-'));
+    try {
+      const app = new App({ outdir, analyticsReporting: false });
+      createSeedWalkthrough(app);
+      app.synth();
+
+      // WHEN
+      const run = await doctor(['doctor', '--app', outdir, ...PROFILES]);
+
+      // THEN
+      expect(run.exitCode).toBe(0);
+      expect(run.out).toContain(`Chain ${SOURCE_ROLE_ARN}\n   -> ${DESTINATION_ROLE_ARN}`);
+      expect(run.out.match(/^Chain /gm)).toHaveLength(1);
+      expect(run.out).toMatch(/^\[✓\] 5\. .*in us-east-1$/m);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('--help prints the usage and exits 0', async () => {
+    const run = await doctor(['doctor', '--help']);
+    expect(run.exitCode).toBe(0);
+    expect(run.out).toMatch(/^Usage: cdk-cross-account-task-roles doctor \[options\]/);
+    expect(run.actions).toEqual([]);
+  });
+
+  test.each([
+    [[], /^Error: give the command: doctor/],
+    [['doctor'], /^Error: give --source-role and --destination-role, or --app/],
+    [['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', 'destination-account-role'], /^Error: --destination-role destination-account-role is not a role ARN/],
+    [['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', `arn:aws:iam::${SOURCE_ACCOUNT}:role/x`], /^Error: the source and destination roles are in the same account/],
+    [['doctor', '--app', 'cdk.out', '--source-role', SOURCE_ROLE_ARN], /^Error: give either --app or --source-role and --destination-role, not both/],
+    [['doctor', '--app', join(tmpdir(), 'no-such-assembly')], /^Error: .*no-such-assembly is not a cloud assembly: it has no manifest\.json/],
+    [[...CHAIN, '--profile', 'x'], /^Error: Unknown option '--profile'/],
+    [['check', ...CHAIN.slice(1)], /^Error: unknown command: check/],
+  ])('usage error %j exits 2', async (args, error) => {
+    const run = await doctor(args);
+    expect(run.exitCode).toBe(2);
+    expect(run.err).toMatch(error);
+    expect(run.actions).toEqual([]);
+  });
+});

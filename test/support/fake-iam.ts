@@ -1,0 +1,297 @@
+/**
+ * Loopback stand-ins for the IAM and STS query APIs the doctor calls, holding the
+ * roles of synthesized templates as if they were deployed. Each request is answered
+ * for the account of the access key it was signed with. 127.0.0.1 only.
+ */
+import { createHash } from 'crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { FakeEndpoint, RecordedRequest, Reply, signingAccessKeyId, startEndpoint } from './fake-aws-endpoints';
+import { NamedPolicy, PolicyDocument, StackTemplate, extractRoles } from './template-roles';
+
+/** Credentials the fakes know, and who they are. */
+export interface FakeIdentity {
+  readonly profile?: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly account: string;
+  /** What sts:GetCallerIdentity answers. */
+  readonly arn: string;
+}
+
+export interface FakeRole {
+  arn: string;
+  roleId: string;
+  trustPolicy: PolicyDocument;
+  identityPolicies: NamedPolicy[];
+  permissionsBoundary?: { readonly arn: string; readonly policy: PolicyDocument };
+  maxSessionDuration: number;
+}
+
+export interface FakeAccounts {
+  readonly identities: FakeIdentity[];
+  roles: FakeRole[];
+}
+
+export interface FakeAws {
+  readonly iam: FakeEndpoint;
+  readonly sts: FakeEndpoint;
+  readonly accounts: FakeAccounts;
+  /** The Action of every request, IAM and STS, in order. */
+  actions(): string[];
+  close(): Promise<void>;
+}
+
+/** The calls that only read, as the doctor may make them. */
+export const READ_ACTIONS = new Set([
+  'GetRole', 'ListRolePolicies', 'GetRolePolicy', 'ListAttachedRolePolicies', 'GetPolicy', 'GetPolicyVersion',
+  'SimulatePrincipalPolicy', 'GetCallerIdentity',
+]);
+
+/** A unique ID as IAM gives one to a role: `AROA` and 17 characters. */
+export function roleIdOf(seed: string): string {
+  return `AROA${createHash('sha256').update(seed).digest('hex').toUpperCase().slice(0, 17)}`;
+}
+
+/** The roles of synthesized templates, as IAM would hold them once deployed. */
+export function deployedRoles(stacks: readonly StackTemplate[]): FakeRole[] {
+  return stacks.flatMap(extractRoles).map(role => ({
+    arn: role.arn,
+    roleId: roleIdOf(role.arn),
+    trustPolicy: role.trustPolicy,
+    identityPolicies: role.identityPolicies,
+    permissionsBoundary: role.permissionsBoundary && {
+      arn: `arn:${role.partition}:iam::${role.account}:policy/${role.permissionsBoundary.name}`,
+      policy: role.permissionsBoundary.policy,
+    },
+    maxSessionDuration: 3600,
+  }));
+}
+
+const xmlEscape = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function xmlReply(action: string, namespace: string, result: string): Reply {
+  return {
+    status: 200,
+    contentType: 'text/xml',
+    body: `<${action}Response xmlns="${namespace}"><${action}Result>${result}</${action}Result>`
+      + `<ResponseMetadata><RequestId>fake-request</RequestId></ResponseMetadata></${action}Response>`,
+  };
+}
+
+function errorReply(status: number, code: string, message: string): Reply {
+  return {
+    status,
+    contentType: 'text/xml',
+    body: `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`
+      + '<RequestId>fake-request</RequestId></ErrorResponse>',
+  };
+}
+
+const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const members = (values: string[]) => values.map(v => `<member>${xmlEscape(v)}</member>`).join('');
+const roleNameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+const accountOf = (arn: string) => arn.split(':')[4];
+
+type Effect = 'Allow' | 'Deny' | undefined;
+
+function globMatch(pattern: string, value: string): boolean {
+  const source = pattern.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('');
+  return new RegExp(`^${source}$`, 'i').test(value);
+}
+
+/** A plain evaluation of Action and Resource (conditions are not needed by the policies under test). */
+function decide(documents: readonly NamedPolicy[], action: string, resource: string): { effect: Effect; matched: string[] } {
+  let effect: Effect;
+  const matched: string[] = [];
+  for (const { name, policy } of documents) {
+    for (const statement of [policy.Statement].flat()) {
+      const actionMatches = statement.NotAction
+        ? ![statement.NotAction].flat().some((a: string) => globMatch(a, action))
+        : [statement.Action ?? []].flat().some((a: string) => globMatch(a, action));
+      const resourceMatches = statement.NotResource
+        ? ![statement.NotResource].flat().some((r: string) => globMatch(r, resource))
+        : [statement.Resource ?? []].flat().some((r: string) => globMatch(r, resource));
+      if (!actionMatches || !resourceMatches || statement.Condition) {
+        continue;
+      }
+      if (statement.Effect === 'Deny') {
+        return { effect: 'Deny', matched: [name] };
+      }
+      effect = 'Allow';
+      matched.push(name);
+    }
+  }
+  return { effect, matched };
+}
+
+function simulate(role: FakeRole, action: string, resource: string) {
+  const identity = decide(role.identityPolicies, action, resource);
+  const boundary = role.permissionsBoundary
+    ? decide([{ name: role.permissionsBoundary.arn, policy: role.permissionsBoundary.policy }], action, resource)
+    : undefined;
+  const decision = identity.effect === 'Deny' || boundary?.effect === 'Deny'
+    ? 'explicitDeny'
+    : identity.effect === 'Allow' && (!boundary || boundary.effect === 'Allow') ? 'allowed' : 'implicitDeny';
+  return { decision, matched: identity.matched, allowedByBoundary: boundary && boundary.effect === 'Allow' };
+}
+
+export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
+  const actions: string[] = [];
+  const identityOf = (request: RecordedRequest) => accounts.identities.find(i => i.accessKeyId === signingAccessKeyId(request));
+  const roleIn = (account: string, name: string) => accounts.roles.find(r => accountOf(r.arn) === account && roleNameOf(r.arn) === name);
+
+  const iam = await startEndpoint(request => {
+    const params = Object.fromEntries(new URLSearchParams(request.body));
+    actions.push(params.Action);
+    const caller = identityOf(request);
+    if (!caller) {
+      return errorReply(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    }
+    const role = params.RoleName ? roleIn(caller.account, params.RoleName) : undefined;
+    if (params.RoleName && !role) {
+      return errorReply(404, 'NoSuchEntity', `The role with name ${params.RoleName} cannot be found.`);
+    }
+    switch (params.Action) {
+      case 'GetRole': return xmlReply('GetRole', IAM_NAMESPACE, `<Role><Path>${xmlEscape(role!.arn.replace(/^[^/]*(\/(?:.*\/)?)[^/]*$/, '$1'))}</Path>`
+        + `<Arn>${xmlEscape(role!.arn)}</Arn><RoleName>${xmlEscape(params.RoleName)}</RoleName><RoleId>${role!.roleId}</RoleId>`
+        + `<AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role!.trustPolicy))}</AssumeRolePolicyDocument>`
+        + `<CreateDate>2026-01-01T00:00:00Z</CreateDate><MaxSessionDuration>${role!.maxSessionDuration}</MaxSessionDuration>`
+        + (role!.permissionsBoundary ? '<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType>'
+          + `<PermissionsBoundaryArn>${xmlEscape(role!.permissionsBoundary.arn)}</PermissionsBoundaryArn></PermissionsBoundary>` : '')
+        + '</Role>');
+      case 'ListRolePolicies': return xmlReply('ListRolePolicies', IAM_NAMESPACE,
+        `<PolicyNames>${members(role!.identityPolicies.map(p => p.name))}</PolicyNames><IsTruncated>false</IsTruncated>`);
+      case 'ListAttachedRolePolicies': return xmlReply('ListAttachedRolePolicies', IAM_NAMESPACE,
+        '<AttachedPolicies></AttachedPolicies><IsTruncated>false</IsTruncated>');
+      case 'GetRolePolicy': {
+        const policy = role!.identityPolicies.find(p => p.name === params.PolicyName);
+        return policy
+          ? xmlReply('GetRolePolicy', IAM_NAMESPACE, `<RoleName>${xmlEscape(params.RoleName)}</RoleName><PolicyName>${xmlEscape(policy.name)}</PolicyName>`
+            + `<PolicyDocument>${encodeURIComponent(JSON.stringify(policy.policy))}</PolicyDocument>`)
+          : errorReply(404, 'NoSuchEntity', `The role policy with name ${params.PolicyName} cannot be found.`);
+      }
+      case 'SimulatePrincipalPolicy': {
+        const source = accounts.roles.find(r => r.arn === params.PolicySourceArn);
+        if (!source || accountOf(source.arn) !== caller.account) {
+          return errorReply(404, 'NoSuchEntity', `${params.PolicySourceArn} cannot be found.`);
+        }
+        const action = params['ActionNames.member.1'];
+        const resource = params['ResourceArns.member.1'];
+        const result = simulate(source, action, resource);
+        return xmlReply('SimulatePrincipalPolicy', IAM_NAMESPACE, '<IsTruncated>false</IsTruncated><EvaluationResults><member>'
+          + `<EvalActionName>${xmlEscape(action)}</EvalActionName><EvalResourceName>${xmlEscape(resource)}</EvalResourceName>`
+          + `<EvalDecision>${result.decision}</EvalDecision>`
+          + `<MatchedStatements>${result.matched.map(id => `<member><SourcePolicyId>${xmlEscape(id)}</SourcePolicyId>`
+            + '<SourcePolicyType>IAM Policy</SourcePolicyType></member>').join('')}</MatchedStatements><MissingContextValues></MissingContextValues>`
+          + (result.allowedByBoundary === undefined ? '' : '<PermissionsBoundaryDecisionDetail><AllowedByPermissionsBoundary>'
+            + `${result.allowedByBoundary}</AllowedByPermissionsBoundary></PermissionsBoundaryDecisionDetail>`)
+          + '</member></EvaluationResults>');
+      }
+      default: return errorReply(400, 'InvalidAction', `${params.Action} is not served by this fake`);
+    }
+  });
+
+  const sts = await startEndpoint(request => {
+    const params = Object.fromEntries(new URLSearchParams(request.body));
+    actions.push(params.Action);
+    const caller = identityOf(request);
+    if (!caller) {
+      return errorReply(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    }
+    if (params.Action === 'GetCallerIdentity') {
+      return xmlReply('GetCallerIdentity', STS_NAMESPACE,
+        `<Arn>${xmlEscape(caller.arn)}</Arn><UserId>AROAFAKECALLER:doctor</UserId><Account>${caller.account}</Account>`);
+    }
+    if (params.Action !== 'AssumeRole') {
+      return errorReply(400, 'InvalidAction', `${params.Action} is not served by this fake`);
+    }
+    // A rough judge, enough for the chains under test: IAM's real decision is what the doctor's other checks predict.
+    const callerRole = accounts.roles.find(r => r.arn === caller.arn.replace(':sts::', ':iam::').replace(/:assumed-role\/([^/]+)\/.*$/, ':role/$1'));
+    const target = accounts.roles.find(r => r.arn === params.RoleArn);
+    const trust = JSON.stringify(target?.trustPolicy ?? {});
+    const requiredExternalId = /"sts:ExternalId":"([^"]*)"/.exec(trust)?.[1];
+    if (!callerRole || !target || simulate(callerRole, 'sts:AssumeRole', target.arn).decision !== 'allowed'
+      || !trust.includes(callerRole.arn) || (requiredExternalId !== undefined && requiredExternalId !== params.ExternalId)) {
+      return errorReply(403, 'AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${params.RoleArn}`);
+    }
+    const session = {
+      profile: undefined,
+      accessKeyId: 'ASIAASSUMEDBYDOCTOR1',
+      secretAccessKey: 'assumed-session-secret-do-not-print',
+      account: accountOf(target.arn),
+      arn: `arn:aws:sts::${accountOf(target.arn)}:assumed-role/${roleNameOf(target.arn)}/${params.RoleSessionName}`,
+    };
+    accounts.identities.push(session);
+    return xmlReply('AssumeRole', STS_NAMESPACE, `<AssumedRoleUser><Arn>${session.arn}</Arn><AssumedRoleId>${target.roleId}:${params.RoleSessionName}</AssumedRoleId>`
+      + `</AssumedRoleUser><Credentials><AccessKeyId>${session.accessKeyId}</AccessKeyId><SecretAccessKey>${session.secretAccessKey}</SecretAccessKey>`
+      + '<SessionToken>assumed-session-token-do-not-print</SessionToken>'
+      + `<Expiration>${new Date(Date.now() + 900_000).toISOString()}</Expiration></Credentials>`);
+  });
+
+  return {
+    iam,
+    sts,
+    accounts,
+    actions: () => [...actions],
+    close: async () => {
+      await iam.close();
+      await sts.close();
+    },
+  };
+}
+
+/** Environment variables the SDK reads, so that nothing of the machine leaks into a run. */
+const SDK_VARIABLES = [
+  'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN',
+  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+  'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_EC2_METADATA_DISABLED', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+];
+
+/**
+ * The environment of a doctor run against `fake`: a credentials file with a profile for
+ * each identity that has one, the default credential chain as `defaultIdentity`, and
+ * IAM and STS at the fakes.
+ */
+export function doctorEnvironment(fake: FakeAws, defaultIdentity: FakeIdentity): { env: Record<string, string>; cleanup: () => void } {
+  const directory = mkdtempSync(join(tmpdir(), 'doctor-profiles-'));
+  const credentials = fake.accounts.identities.filter(i => i.profile)
+    .map(i => `[${i.profile}]\naws_access_key_id = ${i.accessKeyId}\naws_secret_access_key = ${i.secretAccessKey}\n`).join('\n');
+  writeFileSync(join(directory, 'credentials'), credentials);
+  writeFileSync(join(directory, 'config'), '');
+  return {
+    env: {
+      AWS_SHARED_CREDENTIALS_FILE: join(directory, 'credentials'),
+      AWS_CONFIG_FILE: join(directory, 'config'),
+      AWS_ACCESS_KEY_ID: defaultIdentity.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: defaultIdentity.secretAccessKey,
+      AWS_ENDPOINT_URL_IAM: fake.iam.url,
+      AWS_ENDPOINT_URL_STS: fake.sts.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    cleanup: () => rmSync(directory, { recursive: true, force: true }),
+  };
+}
+
+/** Runs `body` with `env` as the SDK's environment, restoring the process environment afterwards. */
+export async function withEnvironment<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(SDK_VARIABLES.map(name => [name, process.env[name]]));
+  try {
+    SDK_VARIABLES.forEach(name => delete process.env[name]);
+    Object.assign(process.env, env);
+    return await body();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) {
+        delete process.env[name];
+      } else {
+        process.env[name] = value;
+      }
+    }
+  }
+}
