@@ -1,6 +1,7 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import {
   validateOrganizationId,
+  validateOrganizationRolePattern,
   validateOrganizationalUnitPath,
   validatePartition,
   validateRoleNamePattern,
@@ -109,6 +110,7 @@ export class OrganizationRoles {
     if (props.path !== undefined) {
       validateRolePathPattern(where, 'path', props.path);
     }
+    validateOrganizationRolePattern(where, props.path ?? '/', props.roleName);
     for (const ouPath of props.organizationalUnitPaths ?? []) {
       validateOrganizationalUnitPath(where, 'organizationalUnitPaths', ouPath, props.organizationId);
     }

@@ -238,3 +238,17 @@ describe('validation', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'late-name' });
   });
 });
+
+describe('values known only at synth', () => {
+  test('refuses a destination whose role name resolves to a wildcard, which would widen sts:AssumeRole', () => {
+    // GIVEN
+    const app = newApp();
+    // WHEN
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      destinationRoles: [destination(Lazy.string({ produce: () => 'team-*' }))],
+    });
+    // THEN
+    expect(() => app.synth()).toThrow(
+      /\[SourceStack\/TaskRole\] destinationRoles\[0\]\.roleName \(a token that resolves to\) "team-\*" is invalid: a role name is 1 to 64 characters/);
+  });
+});

@@ -1,4 +1,4 @@
-import { Duration, Lazy, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Fn, Lazy, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Matcher, Template } from 'aws-cdk-lib/assertions';
 import { OrganizationRoles, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
 import { OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, partitionArn } from './support/app';
@@ -67,7 +67,7 @@ describe('TrustMode.ROLE_ARN (default)', () => {
 });
 
 describe('TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN', () => {
-  test('names the account and limits it to the role ARN', () => {
+  test('names the account and limits it to the exact role ARN with StringEquals, in which * and ? are not wildcards', () => {
     const stack = destinationStack();
     new TrustedDestinationRole(stack, 'DestinationRole', {
       trustedRoles: [taskRole],
@@ -79,7 +79,7 @@ describe('TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN', () => {
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
         Principal: { AWS: partitionArn(':iam::111122223333:root') },
-        Condition: { ArnEquals: { 'aws:PrincipalArn': partitionArn(':iam::111122223333:role/my-ECS-task-role') } },
+        Condition: { StringEquals: { 'aws:PrincipalArn': partitionArn(':iam::111122223333:role/my-ECS-task-role') } },
       }],
     });
   });
@@ -98,8 +98,8 @@ describe('TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN', () => {
         Action: 'sts:AssumeRole',
         Principal: { AWS: [partitionArn(':iam::111122223333:root'), partitionArn(':iam::444455556666:root')] },
         Condition: {
-          StringEquals: { 'sts:ExternalId': 'x-1' },
-          ArnEquals: {
+          StringEquals: {
+            'sts:ExternalId': 'x-1',
             'aws:PrincipalArn': [
               partitionArn(':iam::111122223333:role/my-ECS-task-role'),
               partitionArn(':iam::111122223333:role/second'),
@@ -232,5 +232,81 @@ describe('whole-account trust, wider cases', () => {
       trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'my-ECS-task-role' })],
     });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('values known only at synth', () => {
+  const lazy = (value: string) => Lazy.string({ produce: () => value });
+
+  test.each([TrustMode.ROLE_ARN, TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN])('refuses a role name that resolves to a wildcard (%s)', trustMode => {
+    // GIVEN
+    const app = newApp();
+    const stack = destinationStack(app);
+    // WHEN
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: lazy('team-*') })],
+      trustMode,
+    });
+    // THEN
+    expect(() => app.synth()).toThrow(
+      /\[DestinationStack\/R\] trustedRoles\[0\]\.roleName \(a token that resolves to\) "team-\*" is invalid: a role name is 1 to 64 characters/);
+  });
+
+  test('refuses an account that resolves to a wildcard', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', {
+      trustedRoles: [RoleReference.of({ account: lazy('*'), roleName: 'my-ECS-task-role' })],
+    });
+    expect(() => app.synth()).toThrow(/trustedRoles\[0\]\.account \(a token that resolves to\) "\*" is invalid: an AWS account ID has exactly 12 digits/);
+  });
+
+  test('refuses a path that resolves to a policy variable', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role', path: lazy('/${aws:username}/') })],
+    });
+    expect(() => app.synth()).toThrow(/trustedRoles\[0\]\.path \(a token that resolves to\) "\/\$\{aws:username\}\/" is invalid: it cannot contain \$, \{ or \}/);
+  });
+
+  test('refuses an external ID that resolves to a policy variable', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', { trustedRoles: [taskRole], externalId: lazy('${aws:PrincipalAccount}') });
+    expect(() => app.synth()).toThrow(/externalId \(a token that resolves to\) "\$\{aws:PrincipalAccount\}" is invalid: it cannot contain \$, \{ or \}/);
+  });
+
+  test('refuses an organization pattern that resolves to only wildcards', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: lazy('*') })],
+    });
+    expect(() => app.synth()).toThrow(/trustedOrganizationRoles\[0\]\.roleName \(a token that resolves to\) "\*" is invalid: a pattern of only wildcards/);
+  });
+
+  test('refuses the literal part of a value that CloudFormation finishes, when it holds a wildcard', () => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const suffix = new CfnParameter(stack, 'Suffix');
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: Fn.join('', ['team-*', suffix.valueAsString]) })],
+    });
+    expect(() => app.synth()).toThrow(/trustedRoles\[0\]\.roleName resolves to .*, whose literal part "team-\*" holds a wildcard/);
+  });
+
+  test('leaves a value that only CloudFormation resolves (a parameter) to deploy time', () => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const name = new CfnParameter(stack, 'SourceRoleName');
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: name.valueAsString })] });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { AWS: { 'Fn::Join': ['', Match.arrayWith([{ Ref: 'SourceRoleName' }])] } } })],
+    }));
+  });
+
+  test('accepts a token that resolves to a valid name, and writes the name', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: lazy('my-ECS-task-role') })] });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { AWS: partitionArn(':iam::111122223333:role/my-ECS-task-role') } })],
+    }));
   });
 });
