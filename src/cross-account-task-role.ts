@@ -33,15 +33,23 @@ export interface CrossAccountTaskRoleProps extends CrossAccountRoleOptions {
   readonly destinationOrganizationRoles?: OrganizationRoles[];
 
   /**
-   * Whether the trust of `ecs-tasks.amazonaws.com` is limited to tasks of this
-   * stack's account and region (`aws:SourceAccount` and `aws:SourceArn`), so that
-   * ECS cannot be made to hand this role to a task of another account.
+   * Whether the trust of `ecs-tasks.amazonaws.com` carries the conditions AWS
+   * recommends against the cross-service confused deputy: `aws:SourceAccount` =
+   * this stack's account and `ArnLike aws:SourceArn` =
+   * `arn:<partition>:ecs:<region>:<account>:*`, so that ECS assumes the role only
+   * for tasks of this account and Region.
    *
-   * Turning it off lets any account's ECS tasks be given this role by anyone who
-   * can pass it; only do so for ECS features that do not send these keys.
+   * Who may give the role to a task is decided by `iam:PassRole`, which only a
+   * principal of the role's own account can be allowed: a role cannot be passed
+   * to a service in another account. The conditions are the check on the service
+   * side: should ECS ever be asked to assume the role for a task of another
+   * account or Region, the trust refuses it. They do not limit which principals of
+   * this account may pass the role. Turn them off only for an ECS feature that
+   * does not send these keys.
    *
    * @default true
-   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
    */
   readonly confusedDeputyGuard?: boolean;
 }

@@ -34,7 +34,8 @@ describe('trust', () => {
     const stack = sourceStack();
     new CrossAccountTaskRole(stack, 'TaskRole', { confusedDeputyGuard: false });
     Annotations.fromStack(stack).hasWarning('/SourceStack/TaskRole',
-      Match.stringLikeRegexp('confusedDeputyGuard is off: ecs-tasks.amazonaws.com may hand this role to a task of any account'));
+      Match.stringLikeRegexp('confusedDeputyGuard is off: the trust lets ecs-tasks.amazonaws.com assume this role for a task of any account or Region. '
+        + 'Passing the role to a task still needs iam:PassRole in this account'));
   });
 
   test('does not warn with the guard on', () => {

@@ -310,3 +310,71 @@ describe('values known only at synth', () => {
     }));
   });
 });
+
+describe('whole-account trust, every principal form', () => {
+  const ORG_ID = 'o-a1b2c3d4e5';
+  const assume = (props: Omit<iam.PolicyStatementProps, 'actions'>) => new iam.PolicyStatement({ actions: ['sts:AssumeRole'], ...props });
+
+  function trustWith(statement: (stack: Stack) => iam.PolicyStatement): Stack {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(statement(stack));
+    return stack;
+  }
+
+  test.each<[string, (stack: Stack) => iam.PolicyStatement, string]>([
+    ['StarPrincipal ("*")', () => assume({ principals: [new iam.StarPrincipal()] }), 'every principal of \\*'],
+    ['AnyPrincipal ({"AWS": "*"})', () => assume({ principals: [new iam.AnyPrincipal()] }), 'every principal of \\*'],
+    ['OrganizationPrincipal', () => assume({ principals: [new iam.OrganizationPrincipal(ORG_ID)] }), 'every principal of \\*'],
+    ['an account ID', () => assume({ principals: [new iam.ArnPrincipal(SOURCE_ACCOUNT)] }), `every principal of ${SOURCE_ACCOUNT}`],
+    ['AccountPrincipal', () => assume({ principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)] }), `arn:aws:iam::${SOURCE_ACCOUNT}:root`],
+    ['AccountRootPrincipal', () => assume({ principals: [new iam.AccountRootPrincipal()] }), 'arn:aws:iam::555566667777:root'],
+    ['ArnPrincipal of a root', () => assume({ principals: [new iam.ArnPrincipal(`arn:aws:iam::${OTHER_ACCOUNT}:root`)] }), `arn:aws:iam::${OTHER_ACCOUNT}:root`],
+    ['an account that is a CloudFormation parameter', stack => assume({ principals: [new iam.AccountPrincipal(new CfnParameter(stack, 'Account').valueAsString)] }), ':root'],
+    ['CompositePrincipal with an account', () => assume({
+      principals: [new iam.CompositePrincipal(new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`), new iam.AccountPrincipal(OTHER_ACCOUNT))],
+    }), `arn:aws:iam::${OTHER_ACCOUNT}:root`],
+    ['a principal with conditions that do not name roles', () => assume({
+      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT).withConditions({ StringEquals: { 'aws:PrincipalTag/team': 'reports' } })],
+    }), `arn:aws:iam::${SOURCE_ACCOUNT}:root`],
+    ['NotPrincipal', () => {
+      const statement = assume({});
+      statement.addNotPrincipals(new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/blocked`));
+      return statement;
+    }, '\\* except .*blocked.* \\(NotPrincipal\\)'],
+    ['AnyPrincipal limited to a role name in any account', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' } },
+    }), 'every principal of \\*'],
+    ['AnyPrincipal limited to a role name in accounts matching 1111*', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::1111*:role/deployer' } },
+    }), 'every principal of \\*'],
+  ])('warns about %s', (_form, statement, admitted) => {
+    // GIVEN / WHEN
+    const stack = trustWith(statement);
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
+      Match.stringLikeRegexp(`^the trust policy admits ${admitted.startsWith('every') ? '' : '.*'}${admitted}.* that is allowed sts:AssumeRole there`));
+  });
+
+  test.each<[string, (stack: Stack) => iam.PolicyStatement]>([
+    ['AnyPrincipal limited to a role in one account', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } },
+    })],
+    ['AnyPrincipal limited to a role name in any account of an organization', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalOrgID': ORG_ID } },
+    })],
+    ['AnyPrincipal limited to a role name in any account of a list', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalAccount': [SOURCE_ACCOUNT, OTHER_ACCOUNT] } },
+    })],
+    ['a role ARN principal', () => assume({ principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`)] })],
+    ['a service principal', () => assume({ principals: [new iam.ServicePrincipal('lambda.amazonaws.com')] })],
+  ])('does not warn about %s', (_form, statement) => {
+    const stack = trustWith(statement);
+    Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every principal'));
+  });
+});
