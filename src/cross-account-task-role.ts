@@ -2,6 +2,7 @@ import { Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
+import { refusePolicyNameClash } from './private/policy-names';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, referenceOf, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
@@ -10,6 +11,7 @@ import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
 const CROSS_ACCOUNT_TASK_ROLE = Symbol.for('cdk-cross-account-task-roles.CrossAccountTaskRole');
+const ASSUME_DESTINATION_ROLES = 'AssumeDestinationRoles';
 
 /**
  * Properties of a `CrossAccountTaskRole`.
@@ -100,10 +102,11 @@ export class CrossAccountTaskRole extends iam.Role {
     cfnRole.policies = Lazy.any({
       produce: () => {
         const policyDocument = this.destinations.policyDocument();
-        const ours = policyDocument ? [{ policyName: 'AssumeDestinationRoles', policyDocument }] : [];
+        const ours = policyDocument ? [{ policyName: ASSUME_DESTINATION_ROLES, policyDocument }] : [];
         return [...(Array.isArray(inlinePolicies) ? inlinePolicies : []), ...ours];
       },
     }, { omitEmptyArray: true });
+    refusePolicyNameClash(this, cfnRole, ASSUME_DESTINATION_ROLES);
 
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);

@@ -17,6 +17,7 @@ import {
   executionRoleStatements,
   imagePullConditions,
 } from './private/execution-statements';
+import { refusePolicyNameClash } from './private/policy-names';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, pathOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
@@ -251,7 +252,8 @@ export class TaskExecutionRole extends iam.Role {
     // puts some grants in resource policies that name the role (a key's policy, through
     // Secret.grantRead), and a role that named that key back would make a cycle.
     addQuotaChecks(this, props.iamQuotas, { trust: 'Remove statements added to this role\'s trust policy.' });
-    new OptionalPolicy(this, 'TaskExecutionPolicy', INLINE_POLICY_NAME, this, () => this.renderStatements());
+    const policy = new OptionalPolicy(this, 'TaskExecutionPolicy', INLINE_POLICY_NAME, this, () => this.renderStatements());
+    refusePolicyNameClash(this, policy, INLINE_POLICY_NAME);
 
     props.repositories?.forEach(repository => this.addRepository(repository));
     props.logGroups?.forEach(logGroup => this.addLogGroup(logGroup));

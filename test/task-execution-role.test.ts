@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ExecutionRolePolicy, TaskExecutionRole, TaskExecutionRoleProps } from '../src/task-execution-role';
-import { sourceStack, guardedEcsTrust, partitionArn } from './support/app';
+import { newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
 
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
 const VPC = 'vpc-0123456789abcdef0';
@@ -360,5 +360,23 @@ describe('IAM quotas', () => {
       managedPolicies: Array.from({ length: 11 }, (_, i) => iam.ManagedPolicy.fromManagedPolicyName(stack, `P${i}`, `policy-${i}`)),
     });
     expect(() => Template.fromStack(stack)).toThrow(/ExecutionRole\] the number of managed policies is 11 policies, the IAM quota is 10/);
+  });
+});
+
+describe('policy names', () => {
+  test('refuses an iam.Policy named TaskExecution on the same role', () => {
+    // GIVEN
+    const app = newApp();
+    const stack = sourceStack(app);
+    const executionRole = role(stack, { repositories: [ecr.Repository.fromRepositoryName(stack, 'Repo', 'app')] });
+    // WHEN
+    new iam.Policy(stack, 'Mine', {
+      policyName: 'TaskExecution',
+      roles: [executionRole],
+      statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogGroup'], resources: ['*'] })],
+    });
+    // THEN
+    expect(() => app.synth()).toThrow(
+      /\[SourceStack\/ExecutionRole\] SourceStack\/Mine\/Resource writes a policy named "TaskExecution" on the same role, and "TaskExecution" is the name of the policy this construct writes/);
   });
 });
