@@ -6,7 +6,7 @@ import { refusePolicyNameClash } from './private/policy-names';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, referenceOf, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
-import { warnIfConfusedDeputyGuardOff } from './private/warnings';
+import { addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
@@ -93,6 +93,8 @@ export class CrossAccountTaskRole extends iam.Role {
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
     });
     warnIfConfusedDeputyGuardOff(this, props.confusedDeputyGuard);
+    // Whoever may assume the task role may assume its destinations: a trust widened by hand is warned about too.
+    addWholeAccountTrustCheck(this);
     Object.defineProperty(this, CROSS_ACCOUNT_TASK_ROLE, { value: true });
     this.givenRoleName = common.roleName as string;
     this.givenPath = props.path ?? '/';

@@ -309,3 +309,25 @@ describe('policy names', () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('trust widened by hand', () => {
+  test('warns about a statement that lets every principal of an account assume the task role, and so its destinations', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
+    // WHEN
+    taskRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.AccountRootPrincipal()],
+    }));
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/SourceStack/TaskRole',
+      Match.stringLikeRegexp('the trust policy admits every principal of arn:aws:iam::111122223333:root'));
+  });
+
+  test('does not warn about the ECS trust it writes', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
+    Annotations.fromStack(stack).hasNoWarning('/SourceStack/TaskRole', Match.anyValue());
+  });
+});

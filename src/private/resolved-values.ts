@@ -111,6 +111,8 @@ export function organizationRolesValues(property: string, roles: OrganizationRol
       validate: (where, p, pathAndName) => validateOrganizationRolePattern(where, '', pathAndName, p),
       forbidden: PATTERN,
     },
+    ...(roles.partition === undefined ? []
+      : [{ property: `${property}.partition`, value: roles.partition, validate: validatePartition, forbidden: EXACT }]),
     ...roles.organizationalUnitPaths.map((ouPath, i) => ({
       property: `${property}.organizationalUnitPaths[${i}]`,
       value: ouPath,
