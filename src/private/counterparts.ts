@@ -62,9 +62,12 @@ export function destinationsNamed(scope: IConstruct, role: RoleReference): Chain
   return [...endsOf(scope).destinations].filter(d => isSameIamRole(d._tryReference(), role));
 }
 
-/** Whether an end names the role, exactly or by an organization pattern that matches its name. */
-export function namesRole(end: ChainEnd, role: RoleReference): boolean {
-  return end._namedRoles().some(r => isSameIamRole(r, role))
+/**
+ * Whether an end names the role, exactly or by an organization pattern that matches its name.
+ * `asIam` also counts a name in another case or path, which IAM takes for the same role.
+ */
+export function namesRole(end: ChainEnd, role: RoleReference, asIam = false): boolean {
+  return end._namedRoles().some(r => (asIam ? isSameIamRole(r, role) : r.sameRoleAs(role)))
     || end._namedOrganizationRoles().some(o => o.matchesName(role));
 }
 
@@ -93,7 +96,8 @@ export function unreciprocated(
           + 'conditions and policy resources compare the ARN as written, case and path included, so the chain would be denied: '
           + `write the path and name exactly as the role has them (${counterpart.node.path}.reference)`);
       }
-      if (!namesRole(counterpart, self)) {
+      // A name written in another case or path is reported by the end that wrote it, above.
+      if (!namesRole(counterpart, self, true)) {
         errors.push(`names ${named} (${counterpart.node.path}), but ${counterpart.node.path} does not name ${self} back: ${fix(counterpart)}`);
       }
     }
