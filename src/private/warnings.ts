@@ -53,6 +53,13 @@ export function addWholeAccountTrustCheck(role: iam.Role): void {
             + 'not only the intended roles: trust the roles (RoleReference) or add an aws:PrincipalArn condition '
             + 'that names them (with an account, or a wildcard account limited by aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalAccount).');
         }
+        const providers = unconditionedProviders(statement);
+        if (statement.Effect === 'Allow' && providers.length > 0) {
+          Annotations.of(role).addWarningV2(WARNINGS.wholeAccountTrust,
+            `the trust policy admits every identity of ${providers.join(', ')}, with no condition on the provider's keys: `
+            + 'add conditions on its audience and subject (for example token.actions.githubusercontent.com:sub) '
+            + 'that name the intended identities.');
+        }
       }
       return [];
     },
@@ -81,6 +88,26 @@ function isWholeAccount(principal: unknown): principal is string {
 }
 
 const POSITIVE = /^(ForAnyValue:|ForAllValues:)?(ArnEquals|ArnLike|StringEquals|StringLike)$/;
+
+/**
+ * The identity providers (web identity, OpenID Connect, SAML) a statement trusts
+ * without a positive condition on one of the provider's keys, such as
+ * `cognito-identity.amazonaws.com:aud` or `SAML:aud`: every identity they issue
+ * would be admitted.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
+ */
+function unconditionedProviders(statement: any): string[] {
+  const federated = [statement.Principal?.Federated ?? []].flat().filter((p: unknown): p is string => typeof p === 'string');
+  const keys = Object.entries(statement.Condition ?? {})
+    .filter(([operator]) => POSITIVE.test(operator))
+    .flatMap(([, conditionKeys]) => Object.keys(conditionKeys as object))
+    .map(key => key.toLowerCase());
+  return federated.filter(provider => {
+    const prefix = `${/:saml-provider\//.test(provider) ? 'saml' : provider.replace(/^arn:[^:]*:iam::[^:]*:oidc-provider\//, '')}:`.toLowerCase();
+    return !keys.some(key => key.startsWith(prefix));
+  });
+}
 
 /**
  * Whether the conditions limit the principal to roles: every `aws:PrincipalArn`
