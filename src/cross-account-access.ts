@@ -2,6 +2,7 @@ import { Lazy, Names, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
+import { refusePolicyNameClash } from './private/policy-names';
 import { invalid } from './private/validation';
 import { RoleReference } from './role-reference';
 
@@ -83,11 +84,13 @@ export class CrossAccountAccess extends Construct {
       this.addDestinationOrganizationRoles(roles);
     }
 
-    new iam.CfnPolicy(this, 'Resource', {
-      policyName: Names.uniqueResourceName(this, { maxLength: 128 }),
+    const policyName = Names.uniqueResourceName(this, { maxLength: 128 });
+    const policy = new iam.CfnPolicy(this, 'Resource', {
+      policyName,
       roles: [props.role.roleName],
       policyDocument: Lazy.any({ produce: () => this.destinations.policyDocument() }),
     });
+    refusePolicyNameClash(this, policy, policyName);
     checkAsSource(this);
     this.node.addValidation({
       validate: () => !this.destinations.isEmpty ? [] : [

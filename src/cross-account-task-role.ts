@@ -2,14 +2,16 @@ import { Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
+import { refusePolicyNameClash } from './private/policy-names';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, referenceOf, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
-import { warnIfConfusedDeputyGuardOff } from './private/warnings';
+import { addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
 const CROSS_ACCOUNT_TASK_ROLE = Symbol.for('cdk-cross-account-task-roles.CrossAccountTaskRole');
+const ASSUME_DESTINATION_ROLES = 'AssumeDestinationRoles';
 
 /**
  * Properties of a `CrossAccountTaskRole`.
@@ -33,15 +35,23 @@ export interface CrossAccountTaskRoleProps extends CrossAccountRoleOptions {
   readonly destinationOrganizationRoles?: OrganizationRoles[];
 
   /**
-   * Whether the trust of `ecs-tasks.amazonaws.com` is limited to tasks of this
-   * stack's account and region (`aws:SourceAccount` and `aws:SourceArn`), so that
-   * ECS cannot be made to hand this role to a task of another account.
+   * Whether the trust of `ecs-tasks.amazonaws.com` carries the conditions AWS
+   * recommends against the cross-service confused deputy: `aws:SourceAccount` =
+   * this stack's account and `ArnLike aws:SourceArn` =
+   * `arn:<partition>:ecs:<region>:<account>:*`, so that ECS assumes the role only
+   * for tasks of this account and Region.
    *
-   * Turning it off lets any account's ECS tasks be given this role by anyone who
-   * can pass it; only do so for ECS features that do not send these keys.
+   * Who may give the role to a task is decided by `iam:PassRole`, which only a
+   * principal of the role's own account can be allowed: a role cannot be passed
+   * to a service in another account. The conditions are the check on the service
+   * side: should ECS ever be asked to assume the role for a task of another
+   * account or Region, the trust refuses it. They do not limit which principals of
+   * this account may pass the role. Turn them off only for an ECS feature that
+   * does not send these keys.
    *
    * @default true
-   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
    */
   readonly confusedDeputyGuard?: boolean;
 }
@@ -83,6 +93,8 @@ export class CrossAccountTaskRole extends iam.Role {
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
     });
     warnIfConfusedDeputyGuardOff(this, props.confusedDeputyGuard);
+    // Whoever may assume the task role may assume its destinations: a trust widened by hand is warned about too.
+    addWholeAccountTrustCheck(this);
     Object.defineProperty(this, CROSS_ACCOUNT_TASK_ROLE, { value: true });
     this.givenRoleName = common.roleName as string;
     this.givenPath = props.path ?? '/';
@@ -92,10 +104,11 @@ export class CrossAccountTaskRole extends iam.Role {
     cfnRole.policies = Lazy.any({
       produce: () => {
         const policyDocument = this.destinations.policyDocument();
-        const ours = policyDocument ? [{ policyName: 'AssumeDestinationRoles', policyDocument }] : [];
+        const ours = policyDocument ? [{ policyName: ASSUME_DESTINATION_ROLES, policyDocument }] : [];
         return [...(Array.isArray(inlinePolicies) ? inlinePolicies : []), ...ours];
       },
     }, { omitEmptyArray: true });
+    refusePolicyNameClash(this, cfnRole, ASSUME_DESTINATION_ROLES);
 
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);

@@ -1,6 +1,7 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import {
   validateOrganizationId,
+  validateOrganizationRolePattern,
   validateOrganizationalUnitPath,
   validatePartition,
   validateRoleNamePattern,
@@ -24,6 +25,14 @@ export interface OrganizationRolesProps {
    * one character. It must be given and cannot be only wildcards: least privilege
    * stays explicit. As in IAM's `ArnLike`, `*` also matches `/`, so `reader-*`
    * also matches `reader-x/any-name` (a role named `any-name` with path `/reader-x/`).
+   *
+   * A path and name that together can match a role under `/aws-reserved/` (IAM
+   * Identity Center permission sets) or `/aws-service-role/` (service-linked roles)
+   * are refused, such as `*Admin*` or `a*` at path `/`, or any name under a path
+   * pattern whose first segment is `*`.
+   * Policy variables (`$`, `{`, `}`) are refused too.
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
    */
   readonly roleName: string;
 
@@ -109,6 +118,7 @@ export class OrganizationRoles {
     if (props.path !== undefined) {
       validateRolePathPattern(where, 'path', props.path);
     }
+    validateOrganizationRolePattern(where, props.path ?? '/', props.roleName);
     for (const ouPath of props.organizationalUnitPaths ?? []) {
       validateOrganizationalUnitPath(where, 'organizationalUnitPaths', ouPath, props.organizationId);
     }

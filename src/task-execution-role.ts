@@ -15,6 +15,7 @@ import {
   executionRoleStatements,
   imagePullConditions,
 } from './private/execution-statements';
+import { refusePolicyNameClash } from './private/policy-names';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, pathOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
@@ -52,14 +53,23 @@ export enum ExecutionRolePolicy {
  */
 export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
   /**
-   * Whether the trust of `ecs-tasks.amazonaws.com` is limited to tasks of this
-   * stack's account and region (`aws:SourceAccount` and `aws:SourceArn`).
+   * Whether the trust of `ecs-tasks.amazonaws.com` carries the conditions AWS
+   * recommends against the cross-service confused deputy: `aws:SourceAccount` =
+   * this stack's account and `ArnLike aws:SourceArn` =
+   * `arn:<partition>:ecs:<region>:<account>:*`, so that ECS assumes the role only
+   * for tasks of this account and Region.
    *
-   * Turning it off lets ECS hand this role to a task of any account whose owner
-   * can pass it; only do so for ECS features that do not send these keys.
+   * Who may give the role to a task is decided by `iam:PassRole`, which only a
+   * principal of the role's own account can be allowed: a role cannot be passed
+   * to a service in another account. The conditions are the check on the service
+   * side: should ECS ever be asked to assume the role for a task of another
+   * account or Region, the trust refuses it. They do not limit which principals of
+   * this account may pass the role. Turn them off only for an ECS feature that
+   * does not send these keys.
    *
    * @default true
-   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
    */
   readonly confusedDeputyGuard?: boolean;
 
@@ -260,7 +270,8 @@ export class TaskExecutionRole extends iam.Role {
     // puts some grants in resource policies that name the role (a key's policy, through
     // Secret.grantRead), and a role that named that key back would make a cycle.
     addQuotaChecks(this, props.iamQuotas, { trust: 'Remove statements added to this role\'s trust policy.' });
-    new OptionalPolicy(this, 'TaskExecutionPolicy', INLINE_POLICY_NAME, this, () => this.renderStatements());
+    const policy = new OptionalPolicy(this, 'TaskExecutionPolicy', INLINE_POLICY_NAME, this, () => this.renderStatements());
+    refusePolicyNameClash(this, policy, INLINE_POLICY_NAME);
 
     props.repositories?.forEach(repository => this.addRepository(repository));
     props.logGroups?.forEach(logGroup => this.addLogGroup(logGroup));

@@ -4,6 +4,7 @@ import { OrganizationRoles } from './organization-roles';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
 import { addPartitionCheck } from './private/partitions';
 import { addQuotaChecks } from './private/quotas';
+import { addResolvedValueChecks, externalIdValue, organizationRolesValues, referenceValues } from './private/resolved-values';
 import { commonRoleProps, pathOf, referenceOf, tryReferenceOf } from './private/role-setup';
 import { ASSUME_ROLE, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
 import { validateExternalId } from './private/validation';
@@ -29,7 +30,8 @@ export enum TrustMode {
 
   /**
    * The principal is each trusted role's account, limited to the trusted roles'
-   * ARNs by an `ArnEquals` condition on `aws:PrincipalArn`.
+   * exact ARNs by a `StringEquals` condition on `aws:PrincipalArn` (not
+   * `ArnEquals`, in which IAM reads `*` and `?` as wildcards).
    *
    * Admits exactly the same roles, deploys in either order, and keeps trusting
    * a trusted role that is recreated with the same name and path.
@@ -140,6 +142,11 @@ export class TrustedDestinationRole extends iam.Role {
     }
     warnAboutChainedSessionDuration(this, props.maxSessionDuration);
     addWholeAccountTrustCheck(this);
+    addResolvedValueChecks(this, () => [
+      ...this.trusted.flatMap((role, i) => referenceValues(`trustedRoles[${i}]`, role)),
+      ...this.trustedOrganizations.flatMap((roles, i) => organizationRolesValues(`trustedOrganizationRoles[${i}]`, roles)),
+      ...externalIdValue('externalId', this.externalId),
+    ]);
     addQuotaChecks(this, props.iamQuotas, {
       trust: 'Trust the source roles by organization instead (trustedOrganizationRoles with OrganizationRoles.of()), '
         + 'whose size does not grow with the number of accounts; or trust fewer roles in one destination role; '
@@ -192,8 +199,9 @@ export class TrustedDestinationRole extends iam.Role {
     if (this.trusted.length === 0) {
       this.trustDocument.add(this.trustStatement);
       if (this.trustMode === TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN) {
-        // One condition whose values are read at synth, rather than rewritten on every add.
-        this.trustStatement.addCondition('ArnEquals', {
+        // One condition whose values are read at synth, rather than rewritten on every add. StringEquals,
+        // not ArnEquals: IAM reads * and ? as wildcards in ArnEquals too, and these ARNs are exact.
+        this.trustStatement.addCondition('StringEquals', {
           'aws:PrincipalArn': Lazy.any({ produce: () => oneOrMany([...this.trustedArns]) }),
         });
       }

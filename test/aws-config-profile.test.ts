@@ -347,6 +347,14 @@ describe('AwsConfigProfile.addToContainer', () => {
       .toThrow(/is given .*destination-account-role to assume, but its task role SourceStack\/TaskRole may not assume it/);
   });
 
+  test('fails synthesis when the role is written in another case than the task role may assume', () => {
+    const stack = sourceStack();
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [DESTINATION] });
+    AwsConfigProfile.addToContainer(containerIn(stack, taskRole), RoleReference.of({ account: '555566667777', roleName: 'Destination-Account-Role' }));
+    expect(() => Template.fromStack(stack))
+      .toThrow(/is given .*Destination-Account-Role to assume, but its task role SourceStack\/TaskRole may not assume it/);
+  });
+
   test('synthesizes when the CrossAccountTaskRole has the role among its destinations', () => {
     const stack = sourceStack();
     const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [DESTINATION] });

@@ -105,3 +105,31 @@ describe('CrossAccountAccess with an imported role whose ARN cannot be a referen
     expect(() => access.reference).toThrow(/^SourceStack\/Access: role arn:aws:iam::111122223333:role\/\* cannot be named in another account's trust: RoleReference.fromArn: roleArn .* wildcards/);
   });
 });
+
+describe('CrossAccountAccess policy name', () => {
+  function accessApp(extraPolicyName?: string) {
+    const app = newApp();
+    const stack = sourceStack(app);
+    const role = instanceRole(stack);
+    new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
+    if (extraPolicyName !== undefined) {
+      new iam.Policy(stack, 'Mine', {
+        policyName: extraPolicyName,
+        roles: [role],
+        statements: [new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] })],
+      });
+    }
+    return { app, stack };
+  }
+
+  test('refuses another policy that takes its name on the same role', () => {
+    // GIVEN: the name the construct gives its policy
+    const { stack } = accessApp();
+    const [policyName] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .map(policy => policy.Properties.PolicyName as string);
+    // WHEN
+    const { app } = accessApp(policyName);
+    // THEN
+    expect(() => app.synth()).toThrow(new RegExp(`\\[SourceStack/Access\\] SourceStack/Mine/Resource writes a policy named "${policyName}" on the same role`));
+  });
+});

@@ -34,7 +34,8 @@ describe('trust', () => {
     const stack = sourceStack();
     new CrossAccountTaskRole(stack, 'TaskRole', { confusedDeputyGuard: false });
     Annotations.fromStack(stack).hasWarning('/SourceStack/TaskRole',
-      Match.stringLikeRegexp('confusedDeputyGuard is off: ecs-tasks.amazonaws.com may hand this role to a task of any account'));
+      Match.stringLikeRegexp('confusedDeputyGuard is off: the trust lets ecs-tasks.amazonaws.com assume this role for a task of any account or Region. '
+        + 'Passing the role to a task still needs iam:PassRole in this account'));
   });
 
   test('does not warn with the guard on', () => {
@@ -266,5 +267,97 @@ describe('partitions', () => {
       destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'a', partition: 'aws-cn' }), destination('b')],
     });
     expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
+
+describe('values known only at synth', () => {
+  test('refuses a destination whose role name resolves to a wildcard, which would widen sts:AssumeRole', () => {
+    // GIVEN
+    const app = newApp();
+    // WHEN
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      destinationRoles: [destination(Lazy.string({ produce: () => 'team-*' }))],
+    });
+    // THEN
+    expect(() => app.synth()).toThrow(
+      /\[SourceStack\/TaskRole\] destinationRoles\[0\]\.roleName \(a token that resolves to\) "team-\*" is invalid: a role name is 1 to 64 characters/);
+  });
+});
+
+describe('policy names', () => {
+  const CLASH = /a role holds one inline policy per name \(names compared without case\), so at deploy the later write would replace the other/;
+  const assumeAny = () => new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] });
+
+  test.each(['AssumeDestinationRoles', 'assumedestinationroles'])('refuses an iam.Policy named %s on the same role', policyName => {
+    // GIVEN
+    const app = newApp();
+    const stack = sourceStack(app);
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
+    // WHEN
+    new iam.Policy(stack, 'Mine', { policyName, roles: [taskRole], statements: [assumeAny()] });
+    // THEN
+    expect(() => app.synth()).toThrow(new RegExp(
+      `\\[SourceStack/TaskRole\\] SourceStack/Mine/Resource writes a policy named "${policyName}" on the same role, `
+      + `and "AssumeDestinationRoles" is the name of the policy this construct writes: ${CLASH.source}`));
+  });
+
+  test('refuses an inline policy of the same name', () => {
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      destinationRoles: [destination('destination-account-role')],
+      inlinePolicies: { AssumeDestinationRoles: new iam.PolicyDocument({ statements: [assumeAny()] }) },
+    });
+    expect(() => app.synth()).toThrow(/\[SourceStack\/TaskRole\] the role's inlinePolicies hold a policy named "AssumeDestinationRoles"/);
+  });
+
+  test('refuses a policy of the same name on the role by name from another stack of the account', () => {
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { roleName: 'my-ECS-task-role', destinationRoles: [destination('destination-account-role')] });
+    const other = sourceStack(app, 'OtherStack');
+    new iam.Policy(other, 'Mine', {
+      policyName: 'AssumeDestinationRoles',
+      roles: [iam.Role.fromRoleName(other, 'Imported', 'my-ecs-task-role')],
+      statements: [assumeAny()],
+    });
+    expect(() => app.synth()).toThrow(/OtherStack\/Mine\/Resource writes a policy named "AssumeDestinationRoles" on the same role/);
+  });
+
+  test('lets the name be used while the role writes no policy of its own', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole');
+    new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [taskRole], statements: [assumeAny()] });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('lets a policy of that name be on another role', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [other], statements: [assumeAny()] });
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('trust widened by hand', () => {
+  test('warns about a statement that lets every principal of an account assume the task role, and so its destinations', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
+    // WHEN
+    taskRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.AccountRootPrincipal()],
+    }));
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/SourceStack/TaskRole',
+      Match.stringLikeRegexp('the trust policy admits every principal of arn:aws:iam::111122223333:root'));
+  });
+
+  test('does not warn about the ECS trust it writes', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
+    Annotations.fromStack(stack).hasNoWarning('/SourceStack/TaskRole', Match.anyValue());
   });
 });

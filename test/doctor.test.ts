@@ -151,13 +151,13 @@ describe('a broken chain', () => {
     const run = await doctor([...CHAIN, ...PROFILES, '--external-id', EXTERNAL_ID], {
       walkthrough: { trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN, externalId: EXTERNAL_ID },
       change: ({ destination }) => {
-        destination.trustPolicy.Statement[0].Condition.ArnEquals['aws:PrincipalArn'] = `arn:aws:iam::${SOURCE_ACCOUNT}:role/another-role`;
+        destination.trustPolicy.Statement[0].Condition.StringEquals['aws:PrincipalArn'] = `arn:aws:iam::${SOURCE_ACCOUNT}:role/another-role`;
       },
     });
 
     // THEN
     expect(run.exitCode).toBe(1);
-    expect(checkLines(run.out, 2)).toMatch(/✗ The trust admits account 111122223333 only if ArnEquals aws:PrincipalArn arn:aws:iam::111122223333:role\/another-role\./);
+    expect(checkLines(run.out, 2)).toMatch(/✗ The trust admits account 111122223333 only if StringEquals aws:PrincipalArn arn:aws:iam::111122223333:role\/another-role\./);
   });
 
   test('a stale AROA... principal: the source role was deleted and recreated', async () => {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinationRole } from '../src';
 import { OTHER_ACCOUNT, destinationStack, newApp, sourceStack, partitionArn } from './support/app';
@@ -136,7 +136,7 @@ describe('validation', () => {
   });
 
   test('accepts a pattern with one literal character', () => {
-    expect(taskRoles({ roleName: 'a*' }).roleName).toBe('a*');
+    expect(taskRoles({ roleName: 'r*' }).roleName).toBe('r*');
   });
 
   test('refuses an organization ID without the o- prefix', () => {
@@ -283,5 +283,79 @@ describe('both halves in one app', () => {
       trustedOrganizationRoles: [taskRoles({ roleName: 'batch-*' })],
     });
     expect(() => app.synth()).toThrow(/DestinationStack\/DestinationRole does not name .*my-ECS-task-role back/);
+  });
+});
+
+describe('roles that AWS reserves are never admitted', () => {
+  const SSO_ADMIN = `arn:aws:iam::${OTHER_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef`;
+  const inOrg: OrganizationContext = { id: ORG, path: PAYMENTS_OU };
+
+  test.each([
+    ['/*/', '*Admin*', '/aws-reserved/'],
+    ['/', '*Admin*', '/aws-reserved/'],
+    ['/', 'a*', '/aws-reserved/'],
+    ['/aws-service-role/', 'AWSServiceRoleFor*', '/aws-service-role/'],
+    ['/aws-?ervice-role/*/', 'r', '/aws-service-role/'],
+  ])('refuses path %s with name %s, which can match roles under %s', (path, roleName, reserved) => {
+    expect(() => OrganizationRoles.of({ organizationId: ORG, roleName, path })).toThrow(new RegExp(
+      `OrganizationRoles\\.of: path \\+ roleName ".*" is invalid: the pattern can match roles under ${reserved.replace(/\//g, '\\/')}, which AWS creates`));
+  });
+
+  test.each([
+    ['/teams/*/', '*Admin*'],
+    ['/', 'reports-*'],
+    ['/', 'AWSReserved*'],
+  ])('accepts path %s with name %s, which starts with what reserved paths do not', (path, roleName) => {
+    expect(OrganizationRoles.of({ organizationId: ORG, roleName, path }).roleArnPattern).toContain(`${path}${roleName}`);
+  });
+
+  test('refuses a destination pattern that resolves at synth to one that can match reserved roles', () => {
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      destinationOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, roleName: Lazy.string({ produce: () => '*Admin*' }) })],
+    });
+    expect(() => app.synth()).toThrow(/destinationOrganizationRoles\[0\]\.path \+ roleName \(a token that resolves to\) "\/\*Admin\*" is invalid: the pattern can match roles under \/aws-reserved\//);
+  });
+
+  test('refuses a trusted pattern that resolves at synth to one that can match reserved roles', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, roleName: 'x', path: Lazy.string({ produce: () => '/*/' }) })],
+    });
+    expect(() => app.synth()).toThrow(/trustedOrganizationRoles\[0\]\.path \+ roleName \(a token that resolves to\) "\/\*\/x" is invalid: the pattern can match roles under/);
+  });
+
+  function adminChain() {
+    const app = newApp();
+    const source = sourceStack(app);
+    const target = destinationStack(app);
+    const admins = OrganizationRoles.of({ organizationId: ORG, roleName: '*Admin*', path: '/teams/*/' });
+    new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role', destinationOrganizationRoles: [admins] });
+    new TrustedDestinationRole(target, 'DestinationRole', { roleName: 'destination-account-role', trustedOrganizationRoles: [admins] });
+    return rolesOf([stackTemplate(source), stackTemplate(target as Stack)]);
+  }
+
+  test('simulation: the trust of an accepted admin pattern admits a team admin role but not an IAM Identity Center one', async () => {
+    const roles = adminChain();
+    const request = {
+      targetArn: 'arn:aws:iam::555566667777:role/destination-account-role',
+      callerPolicies: [allowAssumeAnyRole()],
+      callerOrganization: inOrg,
+      targetOrganization: inOrg,
+    };
+    const teamAdmin = await canAssume(roles, { ...request, callerArn: `arn:aws:iam::${OTHER_ACCOUNT}:role/teams/payments/TeamAdmin` });
+    const ssoAdmin = await canAssume(roles, { ...request, callerArn: SSO_ADMIN });
+    expect([teamAdmin.trust, ssoAdmin.trust]).toEqual(['allowed', 'denied']);
+  });
+
+  test('simulation: a task role given an accepted admin pattern may not assume an IAM Identity Center role', async () => {
+    const verdict = await canAssume(adminChain(), {
+      callerArn: 'arn:aws:iam::111122223333:role/my-ECS-task-role',
+      targetArn: SSO_ADMIN,
+      targetTrust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/my-ECS-task-role' }, Action: 'sts:AssumeRole' }] },
+      callerOrganization: inOrg,
+      targetOrganization: inOrg,
+    });
+    expect(verdict.identity).toBe('denied');
   });
 });

@@ -21,8 +21,10 @@ const DIGITS = range(0x30, 0x39);
 const WORD = [...range(0x41, 0x5a), ...range(0x61, 0x7a), ...DIGITS, '_'];
 const NAME_CHARS = [...WORD, ...'+=,.@-'];
 const EXTERNAL_ID_CHARS = [...WORD, ...'+=,.@:/-'];
-/** What a path segment may hold: ! (0x21) through DEL (0x7F), without the separator and the wildcards. */
-const PATH_SEGMENT_CHARS = range(0x21, 0x7f).filter(c => !'/*?'.includes(c));
+/** The characters of a policy variable (`${aws:username}`), refused everywhere with a rule of their own. */
+const POLICY_VARIABLE_CHARS = ['$', '{', '}'];
+/** What a path segment may hold: ! (0x21) through DEL (0x7F), without the separator, the wildcards and policy variables. */
+const PATH_SEGMENT_CHARS = range(0x21, 0x7f).filter(c => !'/*?${}'.includes(c));
 /** Characters that look harmless but are outside the ASCII rules: other scripts' digits, full-width, accents, emoji. */
 const LOOKALIKES = ['\u0663', '\uff11', '\u00e9', '\u00df', '\u4e2d', '\u{1f600}', '\u00a0'];
 
@@ -32,9 +34,9 @@ function stringOf(chars: readonly string[], minLength: number, maxLength: number
     .chain(length => fc.string({ unit: fc.constantFrom(...chars), minLength: length, maxLength: length }));
 }
 
-/** One character (or surrogate pair) that is not among the allowed ones. */
+/** One character (or surrogate pair) that is not among the allowed ones, nor of a policy variable. */
 function charOutside(allowed: readonly string[]): fc.Arbitrary<string> {
-  const permitted = new Set(allowed);
+  const permitted = new Set([...allowed, ...POLICY_VARIABLE_CHARS]);
   return fc.oneof(
     fc.constantFrom(' ', '\t', '\n', '*', '?', '!', '#', '$', '%', '&', '(', ')', '[', ']', '{', '}', '<', '>', '~', '`', '"', '\'', '\\', ';', '|', '^', '/', ':', '\u007f', ...LOOKALIKES),
     fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
@@ -222,6 +224,23 @@ describe('invalid values are refused with the rule they break', () => {
       expect(() => destinationRoleWith(value)).toThrow(new RegExp(
         '^DestinationStack/DestinationRole: externalId ".*" is invalid: an external ID is 2 to 1,224 characters of letters, '
         + `digits and \\+ = , \\. @ : / _ - \\(${fault}\\)$`, 's'));
+    }), RUNS);
+  });
+
+  test('role names, paths and external IDs with $, { or }, which IAM would read as a policy variable', () => {
+    const policyVariable = fc.constantFrom(...POLICY_VARIABLE_CHARS);
+    const POLICY_VARIABLE_RULE = 'is invalid: it cannot contain \\$, \\{ or \\}: IAM reads \\$\\{\\.\\.\\.\\} in a policy as a policy variable';
+    fc.assert(fc.property(withInserted(stringOf(NAME_CHARS, 0, 63), policyVariable), value => {
+      expect(() => RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: value }))
+        .toThrow(new RegExp(`^RoleReference\\.of: roleName ".*" ${POLICY_VARIABLE_RULE}`, 's'));
+    }), RUNS);
+    fc.assert(fc.property(withInserted(stringOf(PATH_SEGMENT_CHARS, 0, 100), policyVariable).map(s => `/${s}/`), value => {
+      expect(() => RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'r', path: value }))
+        .toThrow(new RegExp(`^RoleReference\\.of: path ".*" ${POLICY_VARIABLE_RULE}`, 's'));
+    }), RUNS);
+    fc.assert(fc.property(withInserted(stringOf(EXTERNAL_ID_CHARS, 2, 1223), policyVariable), value => {
+      expect(() => destinationRoleWith(value))
+        .toThrow(new RegExp(`^DestinationStack/DestinationRole: externalId ".*" ${POLICY_VARIABLE_RULE}`, 's'));
     }), RUNS);
   });
 

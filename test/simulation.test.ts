@@ -226,3 +226,35 @@ describe('formatVerdictTable', () => {
     expect(lines.map((line, i) => cellStarts(line, columns.map(c => rows[i][c])))).toEqual([headerStarts, headerStarts]);
   });
 });
+
+describe('exact ARN conditions', () => {
+  /** A trust of the source account limited to one principal ARN, as a policy outside the templates. */
+  function trustLimitedBy(operator: string, principalArn: string) {
+    return {
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { AWS: `arn:aws:iam::${SOURCE_ACCOUNT}:root` },
+        Condition: { [operator]: { 'aws:PrincipalArn': principalArn } },
+      }],
+    };
+  }
+
+  test.each([
+    ['ArnEquals', 'allowed'],
+    ['StringEquals', 'denied'],
+  ])('%s aws:PrincipalArn = role/team-* lets role/team-intruder in: %s', async (operator, expected) => {
+    // GIVEN: a value that was meant as text, such as a token that resolved to team-*
+    const targetTrust = trustLimitedBy(operator, `arn:aws:iam::${SOURCE_ACCOUNT}:role/team-*`);
+    // WHEN
+    const verdict = await canAssume(new Map(), {
+      callerArn: `arn:aws:iam::${SOURCE_ACCOUNT}:role/team-intruder`,
+      targetArn: DESTINATION,
+      callerPolicies: [allowAssumeAnyRole()],
+      targetTrust,
+    });
+    // THEN
+    expect(verdict.trust).toBe(expected);
+  });
+});

@@ -476,3 +476,21 @@ describe('image pull source, simulated', () => {
     expect(await pull({ 'aws:SourceVpc': VPC, 'aws:SourceVpce': VPC_ENDPOINT })).toBe('allowed');
   });
 });
+
+describe('policy names', () => {
+  test('refuses an iam.Policy named TaskExecution on the same role', () => {
+    // GIVEN
+    const app = newApp();
+    const stack = sourceStack(app);
+    const executionRole = role(stack, { repositories: [ecr.Repository.fromRepositoryName(stack, 'Repo', 'app')] });
+    // WHEN
+    new iam.Policy(stack, 'Mine', {
+      policyName: 'TaskExecution',
+      roles: [executionRole],
+      statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogGroup'], resources: ['*'] })],
+    });
+    // THEN
+    expect(() => app.synth()).toThrow(
+      /\[SourceStack\/ExecutionRole\] SourceStack\/Mine\/Resource writes a policy named "TaskExecution" on the same role, and "TaskExecution" is the name of the policy this construct writes/);
+  });
+});

@@ -1,7 +1,7 @@
-import { Duration, Lazy, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Fn, Lazy, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Matcher, Template } from 'aws-cdk-lib/assertions';
 import { OrganizationRoles, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
-import { OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, partitionArn } from './support/app';
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, partitionArn } from './support/app';
 
 const taskRole = RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' });
 
@@ -67,7 +67,7 @@ describe('TrustMode.ROLE_ARN (default)', () => {
 });
 
 describe('TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN', () => {
-  test('names the account and limits it to the role ARN', () => {
+  test('names the account and limits it to the exact role ARN with StringEquals, in which * and ? are not wildcards', () => {
     const stack = destinationStack();
     new TrustedDestinationRole(stack, 'DestinationRole', {
       trustedRoles: [taskRole],
@@ -79,7 +79,7 @@ describe('TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN', () => {
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
         Principal: { AWS: partitionArn(':iam::111122223333:root') },
-        Condition: { ArnEquals: { 'aws:PrincipalArn': partitionArn(':iam::111122223333:role/my-ECS-task-role') } },
+        Condition: { StringEquals: { 'aws:PrincipalArn': partitionArn(':iam::111122223333:role/my-ECS-task-role') } },
       }],
     });
   });
@@ -98,8 +98,8 @@ describe('TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN', () => {
         Action: 'sts:AssumeRole',
         Principal: { AWS: [partitionArn(':iam::111122223333:root'), partitionArn(':iam::444455556666:root')] },
         Condition: {
-          StringEquals: { 'sts:ExternalId': 'x-1' },
-          ArnEquals: {
+          StringEquals: {
+            'sts:ExternalId': 'x-1',
             'aws:PrincipalArn': [
               partitionArn(':iam::111122223333:role/my-ECS-task-role'),
               partitionArn(':iam::111122223333:role/second'),
@@ -254,5 +254,167 @@ describe('partitions', () => {
       trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'task', partition: 'aws-us-gov' })],
     });
     expect(() => Template.fromStack(stack)).toThrow(/names arn:aws-us-gov:iam::\*:role\/task, in the aws-us-gov partition, but is in the aws partition/);
+  });
+});
+
+describe('values known only at synth', () => {
+  const lazy = (value: string) => Lazy.string({ produce: () => value });
+
+  test.each([TrustMode.ROLE_ARN, TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN])('refuses a role name that resolves to a wildcard (%s)', trustMode => {
+    // GIVEN
+    const app = newApp();
+    const stack = destinationStack(app);
+    // WHEN
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: lazy('team-*') })],
+      trustMode,
+    });
+    // THEN
+    expect(() => app.synth()).toThrow(
+      /\[DestinationStack\/R\] trustedRoles\[0\]\.roleName \(a token that resolves to\) "team-\*" is invalid: a role name is 1 to 64 characters/);
+  });
+
+  test('refuses an account that resolves to a wildcard', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', {
+      trustedRoles: [RoleReference.of({ account: lazy('*'), roleName: 'my-ECS-task-role' })],
+    });
+    expect(() => app.synth()).toThrow(/trustedRoles\[0\]\.account \(a token that resolves to\) "\*" is invalid: an AWS account ID has exactly 12 digits/);
+  });
+
+  test('refuses a path that resolves to a policy variable', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role', path: lazy('/${aws:username}/') })],
+    });
+    expect(() => app.synth()).toThrow(/trustedRoles\[0\]\.path \(a token that resolves to\) "\/\$\{aws:username\}\/" is invalid: it cannot contain \$, \{ or \}/);
+  });
+
+  test('refuses an external ID that resolves to a policy variable', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', { trustedRoles: [taskRole], externalId: lazy('${aws:PrincipalAccount}') });
+    expect(() => app.synth()).toThrow(/externalId \(a token that resolves to\) "\$\{aws:PrincipalAccount\}" is invalid: it cannot contain \$, \{ or \}/);
+  });
+
+  test('refuses an organization pattern that resolves to only wildcards', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: lazy('*') })],
+    });
+    expect(() => app.synth()).toThrow(/trustedOrganizationRoles\[0\]\.roleName \(a token that resolves to\) "\*" is invalid: a pattern of only wildcards/);
+  });
+
+  test('refuses the literal part of a value that CloudFormation finishes, when it holds a wildcard', () => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const suffix = new CfnParameter(stack, 'Suffix');
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: Fn.join('', ['team-*', suffix.valueAsString]) })],
+    });
+    expect(() => app.synth()).toThrow(/trustedRoles\[0\]\.roleName resolves to .*, whose literal part "team-\*" holds a wildcard/);
+  });
+
+  test('leaves a value that only CloudFormation resolves (a parameter) to deploy time', () => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const name = new CfnParameter(stack, 'SourceRoleName');
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: name.valueAsString })] });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { AWS: { 'Fn::Join': ['', Match.arrayWith([{ Ref: 'SourceRoleName' }])] } } })],
+    }));
+  });
+
+  test('accepts a token that resolves to a valid name, and writes the name', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: lazy('my-ECS-task-role') })] });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { AWS: partitionArn(':iam::111122223333:role/my-ECS-task-role') } })],
+    }));
+  });
+});
+
+describe('whole-account trust, every principal form', () => {
+  const ORG_ID = 'o-a1b2c3d4e5';
+  const assume = (props: Omit<iam.PolicyStatementProps, 'actions'>) => new iam.PolicyStatement({ actions: ['sts:AssumeRole'], ...props });
+
+  function trustWith(statement: (stack: Stack) => iam.PolicyStatement): Stack {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(statement(stack));
+    return stack;
+  }
+
+  test.each<[string, (stack: Stack) => iam.PolicyStatement, string]>([
+    ['StarPrincipal ("*")', () => assume({ principals: [new iam.StarPrincipal()] }), 'every principal of \\*'],
+    ['AnyPrincipal ({"AWS": "*"})', () => assume({ principals: [new iam.AnyPrincipal()] }), 'every principal of \\*'],
+    ['OrganizationPrincipal', () => assume({ principals: [new iam.OrganizationPrincipal(ORG_ID)] }), 'every principal of \\*'],
+    ['an account ID', () => assume({ principals: [new iam.ArnPrincipal(SOURCE_ACCOUNT)] }), `every principal of ${SOURCE_ACCOUNT}`],
+    ['AccountPrincipal', () => assume({ principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)] }), `arn:aws:iam::${SOURCE_ACCOUNT}:root`],
+    ['AccountRootPrincipal', () => assume({ principals: [new iam.AccountRootPrincipal()] }), 'arn:aws:iam::555566667777:root'],
+    ['ArnPrincipal of a root', () => assume({ principals: [new iam.ArnPrincipal(`arn:aws:iam::${OTHER_ACCOUNT}:root`)] }), `arn:aws:iam::${OTHER_ACCOUNT}:root`],
+    ['an account that is a CloudFormation parameter', stack => assume({ principals: [new iam.AccountPrincipal(new CfnParameter(stack, 'Account').valueAsString)] }), 'arn:aws:iam::.*Account.*:root'],
+    ['CompositePrincipal with an account', () => assume({
+      principals: [new iam.CompositePrincipal(new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`), new iam.AccountPrincipal(OTHER_ACCOUNT))],
+    }), `arn:aws:iam::${OTHER_ACCOUNT}:root`],
+    ['a principal with conditions that do not name roles', () => assume({
+      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT).withConditions({ StringEquals: { 'aws:PrincipalTag/team': 'reports' } })],
+    }), `arn:aws:iam::${SOURCE_ACCOUNT}:root`],
+    ['NotPrincipal', () => {
+      const statement = assume({});
+      statement.addNotPrincipals(new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/blocked`));
+      return statement;
+    }, '\\* except .*blocked.* \\(NotPrincipal\\)'],
+    ['AnyPrincipal limited to a role name in any account', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' } },
+    }), 'every principal of \\*'],
+    ['AnyPrincipal limited to a role name in accounts matching 1111*', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::1111*:role/deployer' } },
+    }), 'every principal of \\*'],
+    ['a web identity provider without conditions', () => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com')],
+    }), 'every identity of cognito-identity.amazonaws.com'],
+    ['an OpenID Connect provider without conditions', () => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`)],
+    }), 'every identity of arn:aws:iam::555566667777:oidc-provider/token.actions.githubusercontent.com'],
+  ])('warns about %s', (_form, statement, admitted) => {
+    // GIVEN / WHEN
+    const stack = trustWith(statement);
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
+      Match.stringLikeRegexp(`^the trust policy admits (.* )?${admitted}`));
+  });
+
+  test.each<[string, (stack: Stack) => iam.PolicyStatement]>([
+    ['AnyPrincipal limited to a role in one account', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } },
+    })],
+    ['AnyPrincipal limited to a role name in any account of an organization', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalOrgID': ORG_ID } },
+    })],
+    ['AnyPrincipal limited to a role name in any account of a list', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalAccount': [SOURCE_ACCOUNT, OTHER_ACCOUNT] } },
+    })],
+    ['a role ARN principal', () => assume({ principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`)] })],
+    ['a service principal', () => assume({ principals: [new iam.ServicePrincipal('lambda.amazonaws.com')] })],
+    ['an OpenID Connect provider limited by its subject', () => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, {
+        StringEquals: { 'token.actions.githubusercontent.com:sub': 'repo:example/app:ref:refs/heads/main' },
+      })],
+    })],
+    ['a SAML provider, which SamlConsolePrincipal limits by audience', stack => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithSAML'],
+      principals: [new iam.SamlConsolePrincipal(iam.SamlProvider.fromSamlProviderArn(stack, 'Idp', `arn:aws:iam::${DESTINATION_ACCOUNT}:saml-provider/corp`))],
+    })],
+  ])('does not warn about %s', (_form, statement) => {
+    const stack = trustWith(statement);
+    Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every'));
   });
 });

@@ -92,3 +92,38 @@ describe('two stacks in one app', () => {
     expect(() => Template.fromStack(Stack.of(taskRole))).not.toThrow();
   });
 });
+
+describe('role names that differ only in case or path', () => {
+  test.each([
+    ['case', { roleName: 'my-ecs-task-role' }, 'role\\/my-ecs-task-role'],
+    ['path', { roleName: 'my-ECS-task-role', path: '/teams/' }, 'role\\/teams\\/my-ECS-task-role'],
+  ])('fail synth when the destination writes the task role\'s name in another %s, which IAM takes for the same role', (_what, written, shown) => {
+    // GIVEN
+    const app = newApp();
+    const taskRole = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { roleName: 'my-ECS-task-role' });
+    const destination = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', ...written })],
+    });
+    // WHEN
+    taskRole.addDestination(destination.reference);
+    // THEN: one error, from the end that wrote the name
+    expect(() => app.synth()).not.toThrow(/does not name .* back/);
+    expect(() => app.synth()).toThrow(new RegExp(
+      `DestinationStack/DestinationRole\\] names arn:\\$\\{AWS::Partition\\}:iam::111122223333:${shown}, but the role of SourceStack/TaskRole is `
+      + 'arn:\\$\\{AWS::Partition\\}:iam::111122223333:role/my-ECS-task-role: IAM takes both for one role'));
+  });
+
+  test('fail synth when the task role writes the destination\'s name in another case', () => {
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'Destination-Account-Role' })],
+    });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role' })],
+    });
+    expect(() => app.synth()).toThrow(/SourceStack\/TaskRole\] names .*role\/Destination-Account-Role, but the role of DestinationStack\/DestinationRole is .*role\/destination-account-role: IAM takes both for one role/);
+  });
+});

@@ -40,19 +40,34 @@ export function registerDestination(destination: ChainEnd): void {
   endsOf(destination).destinations.add(destination);
 }
 
+/**
+ * Whether two references name one IAM role: a role name is unique in its account
+ * whatever its path, and IAM treats names that differ only in case as one name,
+ * so the same-app checks find the role whatever the case and path.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names
+ */
+function isSameIamRole(a: RoleReference | undefined, b: RoleReference): boolean {
+  return a !== undefined && a.account === b.account && a.roleName.toLowerCase() === b.roleName.toLowerCase()
+    && (a.partition === undefined || b.partition === undefined || a.partition === b.partition);
+}
+
 /** The sources in the same app whose role is the given one. */
 export function sourcesNamed(scope: IConstruct, role: RoleReference): ChainEnd[] {
-  return [...endsOf(scope).sources].filter(s => s._tryReference()?.sameRoleAs(role));
+  return [...endsOf(scope).sources].filter(s => isSameIamRole(s._tryReference(), role));
 }
 
 /** The destinations in the same app whose role is the given one. */
 export function destinationsNamed(scope: IConstruct, role: RoleReference): ChainEnd[] {
-  return [...endsOf(scope).destinations].filter(d => d._tryReference()?.sameRoleAs(role));
+  return [...endsOf(scope).destinations].filter(d => isSameIamRole(d._tryReference(), role));
 }
 
-/** Whether an end names the role, exactly or by an organization pattern that matches its name. */
-export function namesRole(end: ChainEnd, role: RoleReference): boolean {
-  return end._namedRoles().some(r => r.sameRoleAs(role))
+/**
+ * Whether an end names the role, exactly or by an organization pattern that matches its name.
+ * `asIam` also counts a name in another case or path, which IAM takes for the same role.
+ */
+export function namesRole(end: ChainEnd, role: RoleReference, asIam = false): boolean {
+  return end._namedRoles().some(r => (asIam ? isSameIamRole(r, role) : r.sameRoleAs(role)))
     || end._namedOrganizationRoles().some(o => o.matchesName(role));
 }
 
@@ -73,7 +88,16 @@ export function unreciprocated(
   const errors: string[] = [];
   for (const named of end._namedRoles()) {
     for (const counterpart of counterpartsNamed(end, named)) {
-      if (!namesRole(counterpart, self)) {
+      const actual = counterpart._tryReference();
+      if (actual && !actual.sameRoleAs(named)) {
+        // The policies compare ARNs case-sensitively: a name in another case never matches the role's ARN.
+        errors.push(`names ${named}, but the role of ${counterpart.node.path} is ${actual}: IAM takes both for one role `
+          + '(a role name is unique in its account whatever its case and path), but trust principals, aws:PrincipalArn '
+          + 'conditions and policy resources compare the ARN as written, case and path included, so the chain would be denied: '
+          + `write the path and name exactly as the role has them (${counterpart.node.path}.reference)`);
+      }
+      // A name written in another case or path is reported by the end that wrote it, above.
+      if (!namesRole(counterpart, self, true)) {
         errors.push(`names ${named} (${counterpart.node.path}), but ${counterpart.node.path} does not name ${self} back: ${fix(counterpart)}`);
       }
     }

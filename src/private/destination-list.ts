@@ -3,6 +3,7 @@ import { OrganizationRoles } from '../organization-roles';
 import { RoleReference } from '../role-reference';
 import { ChainEnd, destinationsNamed, registerSource, unreciprocated } from './counterparts';
 import { addPartitionCheck } from './partitions';
+import { addResolvedValueChecks, organizationRolesValues, referenceValues } from './resolved-values';
 import { assumeDestinationsStatement, assumeOrganizationRolesStatement, sameOrganizationRoles } from './statements';
 
 /**
@@ -61,6 +62,10 @@ export class DestinationList {
 export function checkAsSource(source: ChainEnd): void {
   registerSource(source);
   addPartitionCheck(source);
+  addResolvedValueChecks(source, () => [
+    ...source._namedRoles().flatMap((role, i) => referenceValues(`destinationRoles[${i}]`, role)),
+    ...source._namedOrganizationRoles().flatMap((roles, i) => organizationRolesValues(`destinationOrganizationRoles[${i}]`, roles)),
+  ]);
   source.node.addValidation({
     validate: () => unreciprocated(source, destinationsNamed,
       counterpart => `add ${source.node.path}.reference to the trustedRoles of ${counterpart.node.path}, or remove the destination`),

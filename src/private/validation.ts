@@ -39,6 +39,21 @@ export function invalid(where: string, property: string, value: unknown, rule: s
   return new Error(`${where}: ${property} ${JSON.stringify(value)} is invalid: ${rule}`);
 }
 
+/**
+ * IAM reads `${...}` in a policy as a policy variable and puts a value of the
+ * request in its place (`${aws:username}`), so a name, path or pattern holding
+ * one would not name the text that was written.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+ */
+function refusePolicyVariables(where: string, property: string, value: string): void {
+  if (/[${}]/.test(value)) {
+    throw invalid(where, property, value,
+      'it cannot contain $, { or }: IAM reads ${...} in a policy as a policy variable (such as ${aws:username}) '
+      + 'and replaces it with a value of the request, so the policy would not name the text as written');
+  }
+}
+
 export function validateAccount(where: string, property: string, value: string): void {
   if (Token.isUnresolved(value) || ACCOUNT_ID.test(value)) {
     return;
@@ -53,6 +68,7 @@ export function validateRoleName(where: string, property: string, value: string)
   if (Token.isUnresolved(value) || ROLE_NAME.test(value)) {
     return;
   }
+  refusePolicyVariables(where, property, value);
   throw invalid(where, property, value,
     `a role name is 1 to ${MAX_ROLE_NAME_LENGTH} characters of letters, digits and + = , . @ _ - ${fault(value, /[\w+=,.@-]/, 1, MAX_ROLE_NAME_LENGTH)}`);
 }
@@ -64,6 +80,7 @@ export function validateRolePath(where: string, property: string, value: string)
   if (value.length > MAX_ROLE_PATH_LENGTH) {
     throw invalid(where, property, value, `a role path is at most ${MAX_ROLE_PATH_LENGTH} characters (it has ${value.length})`);
   }
+  refusePolicyVariables(where, property, value);
   if (!ROLE_PATH.test(value)) {
     throw invalid(where, property, value,
       'a role path is "/" or starts and ends with "/" and holds only printable ASCII characters other than spaces');
@@ -95,6 +112,7 @@ export function validateExternalId(where: string, property: string, value: strin
   if (Token.isUnresolved(value) || EXTERNAL_ID.test(value)) {
     return;
   }
+  refusePolicyVariables(where, property, value);
   throw invalid(where, property, value,
     `an external ID is 2 to 1,224 characters of letters, digits and + = , . @ : / _ - ${fault(value, /[\w+=,.@:/-]/, 2, 1224)}`);
 }
@@ -185,6 +203,7 @@ export function validateRoleNamePattern(where: string, property: string, value: 
   if (Token.isUnresolved(value)) {
     return;
   }
+  refusePolicyVariables(where, property, value);
   if (!ROLE_NAME_PATTERN.test(value)) {
     throw invalid(where, property, value,
       `a role name pattern is 1 to 64 characters of letters, digits, + = , . @ _ - and the wildcards * ? ${fault(value, /[\w+=,.@*?-]/, 1, 64)}`);
@@ -199,6 +218,7 @@ export function validateRolePathPattern(where: string, property: string, value: 
   if (Token.isUnresolved(value)) {
     return;
   }
+  refusePolicyVariables(where, property, value);
   if (value.length > MAX_ROLE_PATH_LENGTH || !ROLE_PATH_PATTERN.test(value)) {
     throw invalid(where, property, value,
       `a role path pattern is "/" or starts and ends with "/", up to ${MAX_ROLE_PATH_LENGTH} printable ASCII characters; * and ? are wildcards`);
@@ -226,4 +246,62 @@ function validateIds(where: string, property: string, ids: readonly string[], pa
       throw invalid(where, `${property}[${index}]`, id, rule);
     }
   });
+}
+
+/**
+ * The paths under which AWS creates roles in every account: IAM Identity Center
+ * permission sets (`/aws-reserved/sso.amazonaws.com/`) and service-linked roles
+ * (`/aws-service-role/`). A pattern of the library never admits them.
+ *
+ * @see https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html
+ */
+const AWS_RESERVED_PATHS = ['/aws-reserved/', '/aws-service-role/'];
+
+/**
+ * Refuses an organization pattern (path and name, as `ArnLike` reads them, where
+ * `*` also matches `/`) that can match a role under a path AWS reserves.
+ */
+export function validateOrganizationRolePattern(where: string, path: string, roleName: string, property = 'path + roleName'): void {
+  if (Token.isUnresolved(path) || Token.isUnresolved(roleName)) {
+    return;
+  }
+  const pattern = `${path}${roleName}`;
+  const reserved = AWS_RESERVED_PATHS.find(prefix => canMatchStartOf(pattern, prefix));
+  if (reserved !== undefined) {
+    throw invalid(where, property, pattern,
+      `the pattern can match roles under ${reserved}, which AWS creates in every account (IAM Identity Center permission sets `
+      + 'under /aws-reserved/sso.amazonaws.com/, service-linked roles under /aws-service-role/), and * also matches /: '
+      + 'start the path or the name with characters such roles do not have, for example path "/teams/" or roleName "reports-*"');
+  }
+}
+
+/** Whether some string that `pattern` matches (`*` any characters, `?` one) starts with `prefix`. */
+function canMatchStartOf(pattern: string, prefix: string): boolean {
+  const withStars = (positions: Set<number>): Set<number> => {
+    const all = new Set(positions);
+    for (const position of positions) {
+      for (let next = position; pattern[next] === '*'; next++) {
+        all.add(next + 1);
+      }
+    }
+    return all;
+  };
+  let positions = withStars(new Set([0]));
+  for (const character of prefix) {
+    const next = new Set<number>();
+    for (const position of positions) {
+      const wanted = pattern[position];
+      if (wanted === '*') {
+        next.add(position);
+      } else if (wanted === '?' || wanted === character) {
+        next.add(position + 1);
+      }
+    }
+    positions = withStars(next);
+    if (positions.size === 0) {
+      return false;
+    }
+  }
+  return true;
 }

@@ -15,7 +15,9 @@ export const WARNINGS = {
 export function warnIfConfusedDeputyGuardOff(role: IConstruct, confusedDeputyGuard: boolean | undefined): void {
   if (confusedDeputyGuard === false) {
     Annotations.of(role).addWarningV2(WARNINGS.confusedDeputyGuardOff,
-      'confusedDeputyGuard is off: ecs-tasks.amazonaws.com may hand this role to a task of any account whose user can pass it. '
+      'confusedDeputyGuard is off: the trust lets ecs-tasks.amazonaws.com assume this role for a task of any account or Region. '
+      + 'Passing the role to a task still needs iam:PassRole in this account, so this removes the service-side check only '
+      + '(cross-service confused deputy, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). '
       + 'Turn it on unless an ECS feature you use does not send aws:SourceAccount and aws:SourceArn.');
   }
 }
@@ -31,20 +33,32 @@ export function warnAboutChainedSessionDuration(role: IConstruct, maxSessionDura
 }
 
 /**
- * Warns, once the app is complete, about trust statements that admit a whole
- * account (its root, its bare ID, or everyone) without naming the roles with a
- * positive `aws:PrincipalArn` condition that is more than wildcards.
+ * Warns, once the app is complete, about trust statements that admit more than
+ * named roles (everyone, or every principal of an account) without a positive
+ * `aws:PrincipalArn` condition that names roles. Every form aws-cdk-lib renders is
+ * read: `"*"` (`StarPrincipal`), `{"AWS": "*"}` (`AnyPrincipal`,
+ * `OrganizationPrincipal`), an account ID or root ARN (`AccountPrincipal`,
+ * `AccountRootPrincipal`, `ArnPrincipal`), each of a `CompositePrincipal`, and
+ * `NotPrincipal`, which admits everyone but the principals it lists.
  */
 export function addWholeAccountTrustCheck(role: iam.Role): void {
   role.node.addValidation({
     validate: () => {
       const document = renderLikeIam(Stack.of(role), role.assumeRolePolicy);
       for (const statement of document?.Statement ?? []) {
-        const accounts = [statement.Principal?.AWS ?? []].flat().filter(isWholeAccount);
-        if (statement.Effect === 'Allow' && accounts.length > 0 && !namesRoles(statement.Condition ?? {})) {
+        const admitted = wideningPrincipals(statement);
+        if (statement.Effect === 'Allow' && admitted.length > 0 && !namesRoles(statement.Condition ?? {})) {
           Annotations.of(role).addWarningV2(WARNINGS.wholeAccountTrust,
-            `the trust policy admits every principal of ${accounts.join(', ')} that is allowed sts:AssumeRole there, `
-            + 'not only the intended roles: trust the roles (RoleReference) or add an aws:PrincipalArn condition.');
+            `the trust policy admits every principal of ${admitted.join(', ')} that is allowed sts:AssumeRole there, `
+            + 'not only the intended roles: trust the roles (RoleReference) or add an aws:PrincipalArn condition '
+            + 'that names them (with an account, or a wildcard account limited by aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalAccount).');
+        }
+        const providers = unconditionedProviders(statement);
+        if (statement.Effect === 'Allow' && providers.length > 0) {
+          Annotations.of(role).addWarningV2(WARNINGS.wholeAccountTrust,
+            `the trust policy admits every identity of ${providers.join(', ')}, with no condition on the provider's keys: `
+            + 'add conditions on its audience and subject (for example token.actions.githubusercontent.com:sub) '
+            + 'that name the intended identities.');
         }
       }
       return [];
@@ -52,16 +66,70 @@ export function addWholeAccountTrustCheck(role: iam.Role): void {
   });
 }
 
-function isWholeAccount(principal: unknown): boolean {
-  return typeof principal === 'string'
-    && (principal === '*' || /^\d{12}$/.test(principal) || /^arn:[^:]+:iam::\d{12}:root$/.test(principal));
+/** The principals of a statement that stand for more than named roles, as the message shows them. */
+function wideningPrincipals(statement: any): string[] {
+  if (statement.NotPrincipal !== undefined) {
+    return [`* except ${JSON.stringify(statement.NotPrincipal)} (NotPrincipal)`];
+  }
+  const principal = statement.Principal;
+  if (principal === '*') {
+    return ['*'];
+  }
+  if (principal === null || typeof principal !== 'object') {
+    return [];
+  }
+  return [principal.AWS ?? []].flat().filter(isWholeAccount);
 }
 
-/** Whether the conditions limit the principal to roles named by something other than wildcards. */
+function isWholeAccount(principal: unknown): principal is string {
+  // An account that is a CloudFormation parameter renders inside the ARN as its JSON.
+  return typeof principal === 'string'
+    && (principal === '*' || /^\d{12}$/.test(principal) || /^arn:[^:]+:iam::.*:root$/.test(principal));
+}
+
+const POSITIVE = /^(ForAnyValue:|ForAllValues:)?(ArnEquals|ArnLike|StringEquals|StringLike)$/;
+
+/**
+ * The identity providers (web identity, OpenID Connect, SAML) a statement trusts
+ * without a positive condition on one of the provider's keys, such as
+ * `cognito-identity.amazonaws.com:aud` or `SAML:aud`: every identity they issue
+ * would be admitted.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
+ */
+function unconditionedProviders(statement: any): string[] {
+  const federated = [statement.Principal?.Federated ?? []].flat().filter((p: unknown): p is string => typeof p === 'string');
+  const keys = Object.entries(statement.Condition ?? {})
+    .filter(([operator]) => POSITIVE.test(operator))
+    .flatMap(([, conditionKeys]) => Object.keys(conditionKeys as object))
+    .map(key => key.toLowerCase());
+  return federated.filter(provider => {
+    const prefix = `${/:saml-provider\//.test(provider) ? 'saml' : provider.replace(/^arn:[^:]*:iam::[^:]*:oidc-provider\//, '')}:`.toLowerCase();
+    return !keys.some(key => key.startsWith(prefix));
+  });
+}
+
+/**
+ * Whether the conditions limit the principal to roles: every `aws:PrincipalArn`
+ * value names a role by more than wildcards, in an account that is named, or in
+ * any account only when an organization condition limits which.
+ */
 function namesRoles(condition: Record<string, Record<string, unknown>>): boolean {
-  return Object.entries(condition)
-    .filter(([operator]) => /^(ForAnyValue:|ForAllValues:)?(ArnEquals|ArnLike|StringEquals|StringLike)$/.test(operator))
-    .flatMap(([, keys]) => Object.entries(keys))
-    .some(([key, value]) => /^aws:PrincipalArn$/i.test(key)
-      && [value].flat().every(v => typeof v === 'string' && /:role\/.*[^*?/]/.test(v)));
+  const entries = Object.entries(condition)
+    .filter(([operator]) => POSITIVE.test(operator))
+    .flatMap(([, keys]) => Object.entries(keys));
+  const limitedByOrganization = entries.some(([key, value]) =>
+    /^aws:(PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount)$/i.test(key)
+    && [value].flat().every(v => typeof v === 'string' && /[^*?/]/.test(v)));
+  return entries.some(([key, value]) => /^aws:PrincipalArn$/i.test(key)
+    && [value].flat().every(v => namesRole(v, limitedByOrganization)));
+}
+
+function namesRole(value: unknown, limitedByOrganization: boolean): boolean {
+  const match = typeof value === 'string' ? /^arn:[^:]*:iam::(.*?):role\/(.*)$/.exec(value) : null;
+  if (!match || !/[^*?/]/.test(match[2])) {
+    return false;
+  }
+  const accountIsWildcard = match[1] === '' || /[*?]/.test(match[1]);
+  return !accountIsWildcard || limitedByOrganization;
 }

@@ -1,0 +1,128 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import {
+  validateAccount,
+  validateExternalId,
+  validateOrganizationId,
+  validateOrganizationRolePattern,
+  validateOrganizationalUnitPath,
+  validatePartition,
+  validateRoleName,
+  validateRoleNamePattern,
+  validateRolePath,
+  validateRolePathPattern,
+} from './validation';
+import { OrganizationRoles } from '../organization-roles';
+import { RoleReference } from '../role-reference';
+
+/**
+ * Values given as tokens are accepted where they are given; those that the app
+ * itself resolves (a `Lazy`, a token of another construct) are checked here, once
+ * resolved, with the same rules as literals. What stays a CloudFormation function
+ * after resolution (a parameter, an import) is only known at deploy time: its
+ * literal parts are checked for wildcards and policy variables, the rest is not.
+ */
+
+/** A value to check once resolved. */
+export interface DeferredValue {
+  /** Where it was given, such as `trustedRoles[0].roleName`. */
+  readonly property: string;
+  readonly value: string;
+  /** The check of a literal value, which throws. */
+  readonly validate: (where: string, property: string, value: string) => void;
+  /** What the literal parts of a value that stays partly unresolved may not hold. */
+  readonly forbidden: RegExp;
+}
+
+const HERE = '<here>';
+const EXACT = /[*?${}]/;
+const PATTERN = /[${}]/;
+
+/** Adds a validation to `construct` that checks `values()` once the app resolves them. */
+export function addResolvedValueChecks(construct: IConstruct, values: () => DeferredValue[]): void {
+  construct.node.addValidation({
+    validate: () => values()
+      .filter(v => Token.isUnresolved(v.value))
+      .flatMap(v => check(construct, v)),
+  });
+}
+
+function check(construct: IConstruct, value: DeferredValue): string[] {
+  let resolved: unknown;
+  try {
+    resolved = Stack.of(construct).resolve(value.value);
+  } catch {
+    // A token that only another stack's synthesis can resolve: CloudFormation resolves it, unchecked.
+    return [];
+  }
+  if (typeof resolved === 'string') {
+    try {
+      // The validation message is shown under the construct's path already.
+      value.validate(HERE, `${value.property} (a token that resolves to)`, resolved);
+    } catch (error) {
+      return [(error as Error).message.replace(`${HERE}: `, '')];
+    }
+    return [];
+  }
+  const bad = literalParts(resolved).find(part => value.forbidden.test(part));
+  return bad === undefined ? [] : [
+    `${value.property} resolves to ${JSON.stringify(resolved)}, whose literal part ${JSON.stringify(bad)} `
+    + 'holds a wildcard (* ?) or policy variable character ($ { }) that would widen or change what the policy names',
+  ];
+}
+
+/** The literal strings joined into a value that CloudFormation finishes resolving. */
+function literalParts(value: unknown): string[] {
+  if (typeof value === 'string') {
+    return [value];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap(literalParts);
+  }
+  if (value !== null && typeof value === 'object') {
+    const join = (value as Record<string, unknown>)['Fn::Join'];
+    if (Array.isArray(join) && Array.isArray(join[1])) {
+      return [String(join[0]), ...join[1].flatMap(literalParts)];
+    }
+  }
+  return [];
+}
+
+/** The parts of a role reference, each an exact value. */
+export function referenceValues(property: string, reference: RoleReference): DeferredValue[] {
+  return [
+    { property: `${property}.account`, value: reference.account, validate: validateAccount, forbidden: EXACT },
+    { property: `${property}.roleName`, value: reference.roleName, validate: validateRoleName, forbidden: EXACT },
+    { property: `${property}.path`, value: reference.path, validate: validateRolePath, forbidden: EXACT },
+    ...(reference.partition === undefined ? []
+      : [{ property: `${property}.partition`, value: reference.partition, validate: validatePartition, forbidden: EXACT }]),
+  ];
+}
+
+/** The parts of an organization pattern: wildcards allowed in the name and path, policy variables nowhere. */
+export function organizationRolesValues(property: string, roles: OrganizationRoles): DeferredValue[] {
+  return [
+    { property: `${property}.organizationId`, value: roles.organizationId, validate: validateOrganizationId, forbidden: EXACT },
+    { property: `${property}.roleName`, value: roles.roleName, validate: validateRoleNamePattern, forbidden: PATTERN },
+    { property: `${property}.path`, value: roles.path, validate: validateRolePathPattern, forbidden: PATTERN },
+    {
+      property: `${property}.path + roleName`,
+      value: `${roles.path}${roles.roleName}`,
+      validate: (where, p, pathAndName) => validateOrganizationRolePattern(where, '', pathAndName, p),
+      forbidden: PATTERN,
+    },
+    ...(roles.partition === undefined ? []
+      : [{ property: `${property}.partition`, value: roles.partition, validate: validatePartition, forbidden: EXACT }]),
+    ...roles.organizationalUnitPaths.map((ouPath, i) => ({
+      property: `${property}.organizationalUnitPaths[${i}]`,
+      value: ouPath,
+      validate: (where: string, p: string, v: string) => validateOrganizationalUnitPath(where, p, v, roles.organizationId),
+      forbidden: PATTERN,
+    })),
+  ];
+}
+
+/** An external ID, which is compared with StringEquals and so must hold no policy variable. */
+export function externalIdValue(property: string, externalId: string | undefined): DeferredValue[] {
+  return externalId === undefined ? [] : [{ property, value: externalId, validate: validateExternalId, forbidden: EXACT }];
+}
