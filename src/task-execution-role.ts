@@ -18,10 +18,10 @@ import {
   imagePullConditions,
 } from './private/execution-statements';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps, pathOf } from './private/role-setup';
+import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
+import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { invalid } from './private/validation';
-import { warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 
 const TASK_EXECUTION_ROLE = Symbol.for('cdk-cross-account-task-roles.TaskExecutionRole');
@@ -57,11 +57,16 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
    * Whether the trust of `ecs-tasks.amazonaws.com` is limited to tasks of this
    * stack's account and region (`aws:SourceAccount` and `aws:SourceArn`).
    *
-   * Turning it off lets ECS hand this role to a task of any account whose owner
-   * can pass it; only do so for ECS features that do not send these keys.
+   * Off by default, unlike the task role's guard: the ECS task IAM role page
+   * documents these keys for the task role, but no AWS document says that ECS
+   * sends them when it assumes the task execution role, and a condition on a key
+   * that is not sent denies the request, so tasks would fail to start ("ECS was
+   * unable to assume the role"). Turn it on once you have checked that tasks
+   * using this role start with it.
    *
-   * @default true
-   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount
    */
   readonly confusedDeputyGuard?: boolean;
 
@@ -231,9 +236,8 @@ export class TaskExecutionRole extends iam.Role {
       managedPolicies: executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED
         ? [...(common.managedPolicies ?? []), iam.ManagedPolicy.fromAwsManagedPolicyName(AWS_MANAGED_POLICY_NAME)]
         : common.managedPolicies,
-      assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
+      assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? false),
     });
-    warnIfConfusedDeputyGuardOff(this, props.confusedDeputyGuard);
     Object.defineProperty(this, TASK_EXECUTION_ROLE, { value: true });
     this.executionRolePolicy = executionRolePolicy;
     this.pullConditions = pullConditions;
@@ -242,7 +246,10 @@ export class TaskExecutionRole extends iam.Role {
     // puts some grants in resource policies that name the role (a key's policy, through
     // Secret.grantRead), and a role that named that key back would make a cycle.
     addQuotaChecks(this, props.iamQuotas, { trust: 'Remove statements added to this role\'s trust policy.' });
-    new OptionalPolicy(this, 'TaskExecutionPolicy', INLINE_POLICY_NAME, this, () => this.renderStatements());
+    if (cfnRoleOf(this)) {
+      new OptionalPolicy(this, 'TaskExecutionPolicy', INLINE_POLICY_NAME, this, () => this.renderStatements());
+    }
+    reportIdentityStatements(this, () => this.renderStatements());
 
     props.repositories?.forEach(repository => this.addRepository(repository));
     props.logGroups?.forEach(logGroup => this.addLogGroup(logGroup));
@@ -315,6 +322,15 @@ export class TaskExecutionRole extends iam.Role {
     }
     this.grantedElsewhere.push(statement);
     return super.addToPrincipalPolicy(statement);
+  }
+
+  /**
+   * Refused: only `ecs-tasks.amazonaws.com` may assume a task execution role, and
+   * a grant cannot change its trust. `iam.Role` would report success and change
+   * nothing that lets the grantee in.
+   */
+  public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
+    throw refuseAssumeRoleGrant(this, grantee);
   }
 
   /**

@@ -19,17 +19,17 @@ describe('CrossAccountAccess', () => {
     access.addDestination(RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'another' }));
     access.addDestination(bucketRole);
     // THEN
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 1);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^InstanceRole') }],
       PolicyDocument: {
         Version: '2012-10-17',
         Statement: [{
-          Sid: 'AssumeDestinationRoles',
           Effect: 'Allow',
           Action: 'sts:AssumeRole',
           Resource: [
-            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555566667777:role/another']] },
             { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555566667777:role/assume_s3_role']] },
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555566667777:role/another']] },
           ],
         }],
       },
@@ -103,5 +103,60 @@ describe('CrossAccountAccess with an imported role whose ARN cannot be a referen
     Object.defineProperty(role, 'roleArn', { value: 'arn:aws:iam::111122223333:role/*' });
     const access = new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
     expect(() => access.reference).toThrow(/^SourceStack\/Access: role arn:aws:iam::111122223333:role\/\* cannot be named in another account's trust: RoleReference.fromArn: roleArn .* wildcards/);
+  });
+});
+
+describe('CrossAccountAccess goes through the role, as aws-cdk-lib grants do', () => {
+  test('adds nothing to a role imported with mutable: false, as repository.grantPull() would not', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const role = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111122223333:role/reporter', { mutable: false });
+    // WHEN
+    const access = new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
+    // THEN
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+    expect(access.grant).toBeDefined();
+  });
+
+  test('adds nothing to a role wrapped in withoutPolicyUpdates()', () => {
+    const stack = sourceStack();
+    const access = new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack).withoutPolicyUpdates(), destinationRoles: [bucketRole] });
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+    expect(access.grant).toBeDefined();
+  });
+
+  test('exposes the grant: its statement is the one in the role\'s default policy', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const role = instanceRole(stack);
+    // WHEN
+    const access = new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
+    // THEN
+    expect(access.grant.success).toBe(true);
+    expect(stack.resolve(access.grant.principalStatements[0].toStatementJson())).toEqual({
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555566667777:role/assume_s3_role']] },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: Match.stringLikeRegexp('^InstanceRoleDefaultPolicy'),
+      Roles: [{ Ref: Match.stringLikeRegexp('^InstanceRole') }],
+    });
+  });
+
+  test('grant is refused before any destination is added', () => {
+    const stack = sourceStack();
+    const access = new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack) });
+    expect(() => access.grant).toThrow(/SourceStack\/Access: grant is only there once a destination is added/);
+  });
+
+  test('allowSessionTags and allowSourceIdentity add sts:TagSession and sts:SetSourceIdentity to the statement', () => {
+    const stack = sourceStack();
+    new CrossAccountAccess(stack, 'Access', {
+      role: instanceRole(stack), destinationRoles: [bucketRole], allowSessionTags: true, allowSourceIdentity: true,
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'] })] },
+    });
   });
 });
