@@ -363,3 +363,12 @@ describe('IAM quotas', () => {
     expect(() => Template.fromStack(stack)).toThrow(/ExecutionRole\] the number of managed policies is 11 policies, the IAM quota is 10/);
   });
 });
+
+describe('grantAssumeRole', () => {
+  test('is refused: only ECS may assume a task execution role', () => {
+    const stack = sourceStack();
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    expect(() => role(stack).grantAssumeRole(other))
+      .toThrow(/grantAssumeRole\(.*\) would not let it assume this role: its trust policy admits only ecs-tasks.amazonaws.com/);
+  });
+});

@@ -1,4 +1,4 @@
-import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { IResolveContext, Token, Tokenization, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -53,7 +53,8 @@ export function reportTrust(role: iam.Role): void {
     validate: () => {
       const entry = (standInOf(role) as any)?.policySynthesizer?.roleReport?.[role.node.path];
       if (entry && typeof entry === 'object') {
-        entry.assumeRolePolicy = Stack.of(role).resolve(role.assumeRolePolicy?.toJSON()?.Statement);
+        // Left with its tokens, which the report renders readably ("arn:(PARTITION):...").
+        entry.assumeRolePolicy = produced(role, role.assumeRolePolicy?.toJSON()?.Statement);
       }
       return [];
     },
@@ -64,4 +65,28 @@ export function reportTrust(role: iam.Role): void {
 export function cfnRoleOf(role: iam.Role): iam.CfnRole | undefined {
   const child = role.node.defaultChild;
   return child instanceof iam.CfnRole ? child : undefined;
+}
+
+/**
+ * The value with each object token (a `Lazy.any` condition value) replaced by what
+ * it produces, so that the report's renderer, which reads string tokens, can read it.
+ */
+function produced(scope: IConstruct, value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(v => produced(scope, v));
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  if (Tokenization.isResolvable(value)) {
+    const context: IResolveContext = {
+      scope,
+      preparing: false,
+      documentPath: [],
+      resolve: x => x,
+      registerPostProcessor: () => undefined,
+    };
+    return produced(scope, value.resolve(context));
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, produced(scope, v)]));
 }
