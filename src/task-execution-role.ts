@@ -17,8 +17,8 @@ import {
   executionRoleStatements,
   imagePullConditions,
 } from './private/execution-statements';
-import { addQuotaChecks } from './private/quotas';
 import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
+import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { invalid } from './private/validation';

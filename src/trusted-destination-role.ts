@@ -2,8 +2,8 @@ import { Annotations, Aspects, IAspect, Lazy, Stack, Token, aws_iam as iam } fro
 import { Construct, IConstruct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
-import { addQuotaChecks } from './private/quotas';
 import { reportTrust } from './private/precreated';
+import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, tryReferenceOf, tryReferenceOfRole } from './private/role-setup';
 import { ASSUME_ROLE, assumeRoleActions, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
 import { invalid, validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
