@@ -346,7 +346,7 @@ export class TrustedDestinationRole extends iam.Role {
    */
   public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
     const role = 'roleArn' in grantee && typeof (grantee as iam.IRole).roleArn === 'string' ? grantee as iam.IRole : undefined;
-    const reference = role && tryReferenceOfRole(this, role);
+    const reference = role && tryReferenceOfRole(role);
     const ownAccount = Stack.of(this).account;
     if (!reference || Token.isUnresolved(reference.account)
       || (!Token.isUnresolved(ownAccount) && reference.account === ownAccount)) {
@@ -357,7 +357,8 @@ export class TrustedDestinationRole extends iam.Role {
         + 'or give the grantee a roleName and its stack an explicit env: { account }.');
     }
     this.addTrustedRole(reference);
-    if (!reference._owner && iam.Role.isRole(role)) {
+    if (iam.Role.isRole(role) && !this.trustedConstructs.includes(role)) {
+      // A role created in this app: order the stacks as for a source of this library.
       this.trustedConstructs.push(role);
     }
     return iam.Grant.addStatementToResourcePolicy({

@@ -286,6 +286,24 @@ describe('grantAssumeRole', () => {
     expect(() => app.synth()).toThrow(/DestinationStack\/DestinationRole\] names .*my-ECS-task-role \(SourceStack\/TaskRole\), but SourceStack\/TaskRole does not name .* back/);
   });
 
+  test('a named iam.Role of another stack of the app: the destination stack deploys after it, without the ordering warning', () => {
+    // GIVEN
+    const app = newApp();
+    const source = sourceStack(app);
+    const plain = new iam.Role(source, 'Reporter', { roleName: 'reporter', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const stack = destinationStack(app);
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { roleName: 'destination-account-role' });
+    // WHEN
+    role.grantAssumeRole(plain);
+    // THEN
+    app.synth();
+    expect(stack.dependencies).toContain(source);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('trustedRoleOutsideApp'));
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { AWS: partitionArn(':iam::111122223333:role/reporter') } })],
+    }));
+  });
+
   test('refuses a principal that is not a role, naming addTrustedRole()', () => {
     const role = new TrustedDestinationRole(destinationStack(), 'DestinationRole', { trustedRoles: [taskRole] });
     expect(() => role.grantAssumeRole(new iam.ServicePrincipal('lambda.amazonaws.com')))

@@ -91,7 +91,7 @@ export function effectiveNameAndPath(scope: Construct, id: string, roleName: str
  * (imported roles), or a role of this app with a literal name and account.
  * Undefined otherwise.
  */
-export function tryReferenceOfRole(owner: Construct, role: iam.IRole): RoleReference | undefined {
+export function tryReferenceOfRole(role: iam.IRole): RoleReference | undefined {
   const ours = role as unknown as { _tryReference?: () => RoleReference | undefined };
   if (typeof ours._tryReference === 'function') {
     return ours._tryReference();
@@ -105,7 +105,7 @@ export function tryReferenceOfRole(owner: Construct, role: iam.IRole): RoleRefer
     || cfnRole.roleName === undefined || Token.isUnresolved(cfnRole.roleName)) {
     return undefined;
   }
-  return RoleReference._fromConstruct(owner, { account, roleName: cfnRole.roleName, path: cfnRole.path });
+  return RoleReference._fromConstruct(role, { account, roleName: cfnRole.roleName, path: cfnRole.path });
 }
 
 /**
