@@ -165,8 +165,8 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
  * An ECS task execution role: the role the ECS agent uses to pull images, write
  * container logs and fetch secrets before the task's own code runs.
  *
- * It is trusted by `ecs-tasks.amazonaws.com` for tasks of its own account and
- * region. By default it allows exactly what it is given (repositories, log groups,
+ * It is trusted by `ecs-tasks.amazonaws.com`; limit that to tasks of its own
+ * account and region with `confusedDeputyGuard: true`. By default it allows exactly what it is given (repositories, log groups,
  * secrets, parameters, keys) in one policy named `TaskExecution`, written at
  * synthesis so that `add*()` calls count, and left out when it would be empty.
  *
