@@ -4,6 +4,7 @@ import { namesRole } from './private/counterparts';
 import {
   invalid,
   partitionOfRegion,
+  MAX_DURATION_SECONDS,
   validateDurationSeconds,
   validateEnvironmentVariablePrefix,
   validateExternalId,
@@ -89,12 +90,18 @@ export interface AwsConfigProfileOptions {
   readonly region?: string;
 
   /**
-   * How long the assumed session lasts, in seconds (`duration_seconds`), from 900 to 3600.
-   * A role assumed with another role's session (role chaining, as with a task
-   * role or an instance profile) gets at most 1 hour, so a longer request fails.
+   * How long the assumed session lasts, in seconds (`duration_seconds`).
+   *
+   * The cap depends on `credentialSource`. With `ECS_CONTAINER` and
+   * `EC2_INSTANCE_METADATA` the profile assumes the role with another role's
+   * session (role chaining), which AWS limits to 1 hour: 900 to 3600. With
+   * `ENVIRONMENT` the keys may be an IAM user's long-term keys, so up to 43200
+   * (12 hours) is accepted; the destination role's `maxSessionDuration` must allow
+   * it, and temporary keys in the environment are still capped at 1 hour by AWS.
    *
    * @default - not set: the session lasts 1 hour
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
+   * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
    */
   readonly durationSeconds?: number;
 
@@ -244,7 +251,8 @@ function renderProfile(where: string, role: RoleReference, options: AwsConfigPro
     validateRegion(where, options.region);
   }
   if (options.durationSeconds !== undefined) {
-    validateDurationSeconds(where, options.durationSeconds);
+    const chained = (options.credentialSource ?? CredentialSource.ECS_CONTAINER) !== CredentialSource.ENVIRONMENT;
+    validateDurationSeconds(where, options.durationSeconds, chained ? undefined : MAX_DURATION_SECONDS);
   }
   if (options.partition !== undefined) {
     validatePartition(where, 'partition', options.partition);

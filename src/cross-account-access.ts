@@ -1,8 +1,8 @@
-import { Lazy, Names, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
-import { refusePolicyNameClash } from './private/policy-names';
+import { assumeOrganizationRolesStatement } from './private/statements';
 import { invalid } from './private/validation';
 import { RoleReference } from './role-reference';
 
@@ -35,12 +35,38 @@ export interface CrossAccountAccessProps {
    * @default - none
    */
   readonly destinationOrganizationRoles?: OrganizationRoles[];
+
+  /**
+   * Whether the role may pass session tags when it assumes its destination roles
+   * (`sts:TagSession`). The destinations must allow it too (`allowSessionTags` of
+   * `TrustedDestinationRole`).
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
+   */
+  readonly allowSessionTags?: boolean;
+
+  /**
+   * Whether the role may set a source identity when it assumes its destination
+   * roles (`sts:SetSourceIdentity`). The destinations must allow it too
+   * (`allowSourceIdentity` of `TrustedDestinationRole`).
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html#id_credentials_temp_control-access_monitor-perms
+   */
+  readonly allowSourceIdentity?: boolean;
 }
 
 /**
  * Lets any existing role assume roles in other accounts, with the same guarantees
  * as a `CrossAccountTaskRole`: one identity statement, `sts:AssumeRole` on exactly
  * the destination ARNs, checked against the destinations of the same app.
+ *
+ * The statements go through the role's own `addToPrincipalPolicy()`, as any
+ * aws-cdk-lib grant does: a role created in the app gets them in its default
+ * policy, and a role imported with `mutable: false` or wrapped in
+ * `withoutPolicyUpdates()` gets nothing: whoever manages that role must add the
+ * statement there. The result is in `grant`.
  *
  * Use it when the source is not an ECS task: an EC2 instance role (with
  * `credential_source = Ec2InstanceMetadata` in the profile), a Lambda function's
@@ -65,11 +91,15 @@ export class CrossAccountAccess extends Construct {
   /** The role that assumes the destination roles. */
   public readonly role: iam.IRole;
 
-  private readonly destinations = new DestinationList();
+  private readonly destinations: DestinationList;
+  private readonly grants: iam.Grant[] = [];
+  /** The statement that lists the exact destination ARNs, once the role took it. */
+  private exactStatement?: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: CrossAccountAccessProps) {
     super(scope, id);
     this.role = props.role;
+    this.destinations = new DestinationList(props);
     const roleAccount = props.role.env.account;
     const stackAccount = Stack.of(this).account;
     if (!Token.isUnresolved(roleAccount) && !Token.isUnresolved(stackAccount) && roleAccount !== stackAccount) {
@@ -83,14 +113,6 @@ export class CrossAccountAccess extends Construct {
     for (const roles of props.destinationOrganizationRoles ?? []) {
       this.addDestinationOrganizationRoles(roles);
     }
-
-    const policyName = Names.uniqueResourceName(this, { maxLength: 128 });
-    const policy = new iam.CfnPolicy(this, 'Resource', {
-      policyName,
-      roles: [props.role.roleName],
-      policyDocument: Lazy.any({ produce: () => this.destinations.policyDocument() }),
-    });
-    refusePolicyNameClash(this, policy, policyName);
     checkAsSource(this);
     this.node.addValidation({
       validate: () => !this.destinations.isEmpty ? [] : [
@@ -112,6 +134,18 @@ export class CrossAccountAccess extends Construct {
     return reference;
   }
 
+  /**
+   * What was granted to the role: `sts:AssumeRole` (and the allowed session
+   * actions) on the destinations added so far, as the role reported it (an
+   * immutable role, like in aws-cdk-lib, reports success and keeps its policies).
+   */
+  public get grant(): iam.Grant {
+    if (this.grants.length === 0) {
+      throw new Error(`${this.node.path}: grant is only there once a destination is added: pass destinationRoles or call addDestination()`);
+    }
+    return this.grants.reduce((all, grant) => all.combine(grant));
+  }
+
   /** The destination roles the role may assume, in the order they were added. */
   public get destinationRoles(): RoleReference[] {
     return [...this.destinations.all];
@@ -121,7 +155,20 @@ export class CrossAccountAccess extends Construct {
    * Allow the role to assume one more destination role. Adding the same role twice has no effect.
    */
   public addDestination(destination: RoleReference): void {
-    this.destinations.add(destination);
+    if (!this.destinations.add(destination)) {
+      return;
+    }
+    if (this.exactStatement) {
+      this.exactStatement.addResources(destination.roleArn);
+      return;
+    }
+    const grant = iam.Grant.addToPrincipal({
+      grantee: this.role,
+      actions: this.destinations.assumeActions,
+      resourceArns: [destination.roleArn],
+    });
+    this.exactStatement = grant.principalStatements[0];
+    this.grants.push(grant);
   }
 
   /**
@@ -129,7 +176,16 @@ export class CrossAccountAccess extends Construct {
    * pattern, in any of its accounts (`aws:ResourceOrgID`).
    */
   public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
-    this.destinations.addOrganizationRoles(roles);
+    if (!this.destinations.addOrganizationRoles(roles)) {
+      return;
+    }
+    const statement = assumeOrganizationRolesStatement(roles, this.destinations.assumeActions);
+    this.grants.push(iam.Grant.addToPrincipal({
+      grantee: this.role,
+      actions: statement.actions,
+      resourceArns: statement.resources,
+      conditions: statement.conditions,
+    }));
   }
 
   /** @internal */

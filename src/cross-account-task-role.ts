@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
 import { refusePolicyNameClash } from './private/policy-names';
+import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps, referenceOf, tryReferenceOf } from './private/role-setup';
+import { commonRoleProps, effectiveNameAndPath, referenceOf, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
@@ -52,8 +53,31 @@ export interface CrossAccountTaskRoleProps extends CrossAccountRoleOptions {
    * @default true
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#create_task_iam_policy_and_role
    */
   readonly confusedDeputyGuard?: boolean;
+
+  /**
+   * Whether the task may pass session tags when it assumes its destination roles
+   * (`sts:TagSession` beside `sts:AssumeRole` in the identity statement). The
+   * destinations must allow it too (`allowSessionTags` of `TrustedDestinationRole`).
+   * The container sets the tags with the SDK (`Tags` of `AssumeRole`); a config
+   * profile cannot.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
+   */
+  readonly allowSessionTags?: boolean;
+
+  /**
+   * Whether the task may set a source identity when it assumes its destination
+   * roles (`sts:SetSourceIdentity` in the identity statement). The destinations
+   * must allow it too (`allowSourceIdentity` of `TrustedDestinationRole`).
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html#id_credentials_temp_control-access_monitor-perms
+   */
+  readonly allowSourceIdentity?: boolean;
 }
 
 /**
@@ -82,7 +106,7 @@ export class CrossAccountTaskRole extends iam.Role {
     return x !== null && typeof x === 'object' && CROSS_ACCOUNT_TASK_ROLE in x;
   }
 
-  private readonly destinations = new DestinationList();
+  private readonly destinations: DestinationList;
   private readonly givenRoleName: string;
   private readonly givenPath: string;
 
@@ -96,19 +120,24 @@ export class CrossAccountTaskRole extends iam.Role {
     // Whoever may assume the task role may assume its destinations: a trust widened by hand is warned about too.
     addWholeAccountTrustCheck(this);
     Object.defineProperty(this, CROSS_ACCOUNT_TASK_ROLE, { value: true });
-    this.givenRoleName = common.roleName as string;
-    this.givenPath = props.path ?? '/';
+    const actual = effectiveNameAndPath(scope, id, common.roleName as string, props.path);
+    this.givenRoleName = actual.roleName;
+    this.givenPath = actual.path;
+    this.destinations = new DestinationList(props);
 
-    const cfnRole = this.node.defaultChild as iam.CfnRole;
-    const inlinePolicies = cfnRole.policies;
-    cfnRole.policies = Lazy.any({
-      produce: () => {
-        const policyDocument = this.destinations.policyDocument();
-        const ours = policyDocument ? [{ policyName: ASSUME_DESTINATION_ROLES, policyDocument }] : [];
-        return [...(Array.isArray(inlinePolicies) ? inlinePolicies : []), ...ours];
-      },
-    }, { omitEmptyArray: true });
-    refusePolicyNameClash(this, cfnRole, ASSUME_DESTINATION_ROLES);
+    const cfnRole = cfnRoleOf(this);
+    if (cfnRole) {
+      const inlinePolicies = cfnRole.policies;
+      cfnRole.policies = Lazy.any({
+        produce: () => {
+          const policyDocument = this.destinations.policyDocument();
+          const ours = policyDocument ? [{ policyName: ASSUME_DESTINATION_ROLES, policyDocument }] : [];
+          return [...(Array.isArray(inlinePolicies) ? inlinePolicies : []), ...ours];
+        },
+      }, { omitEmptyArray: true });
+      refusePolicyNameClash(this, cfnRole, ASSUME_DESTINATION_ROLES);
+    }
+    reportIdentityStatements(this, () => this.destinations.statements());
 
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);
@@ -165,6 +194,15 @@ export class CrossAccountTaskRole extends iam.Role {
    */
   public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
     this.destinations.addOrganizationRoles(roles);
+  }
+
+  /**
+   * Refused: only `ecs-tasks.amazonaws.com` may assume a task role, and a grant
+   * cannot change its trust. `iam.Role` would report success and change nothing
+   * that lets the grantee in.
+   */
+  public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
+    throw refuseAssumeRoleGrant(this, grantee);
   }
 
   /** @internal */

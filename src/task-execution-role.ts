@@ -16,11 +16,11 @@ import {
   imagePullConditions,
 } from './private/execution-statements';
 import { refusePolicyNameClash } from './private/policy-names';
+import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps, pathOf } from './private/role-setup';
+import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { invalid } from './private/validation';
-import { warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 
 const TASK_EXECUTION_ROLE = Symbol.for('cdk-cross-account-task-roles.TaskExecutionRole');
@@ -59,15 +59,21 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
    * `arn:<partition>:ecs:<region>:<account>:*`, so that ECS assumes the role only
    * for tasks of this account and Region.
    *
+   * Off by default, unlike the task role's guard: the ECS task IAM role page
+   * documents these keys for the task role, but no AWS document says that ECS
+   * sends them when it assumes the task execution role, and a condition on a key
+   * that is not sent denies the request, so tasks would fail to start ("ECS was
+   * unable to assume the role"). Turn it on once you have checked that tasks
+   * using this role start with it.
+   *
    * Who may give the role to a task is decided by `iam:PassRole`, which only a
    * principal of the role's own account can be allowed: a role cannot be passed
    * to a service in another account. The conditions are the check on the service
-   * side: should ECS ever be asked to assume the role for a task of another
-   * account or Region, the trust refuses it. They do not limit which principals of
-   * this account may pass the role. Turn them off only for an ECS feature that
-   * does not send these keys.
+   * side; they do not limit which principals of this account may pass the role.
    *
-   * @default true
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
    */
@@ -188,8 +194,8 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
  * An ECS task execution role: the role the ECS agent uses to pull images, write
  * container logs and fetch secrets before the task's own code runs.
  *
- * It is trusted by `ecs-tasks.amazonaws.com` for tasks of its own account and
- * region. By default it allows exactly what it is given (repositories, log groups,
+ * It is trusted by `ecs-tasks.amazonaws.com`; limit that to tasks of its own
+ * account and region with `confusedDeputyGuard: true`. By default it allows exactly what it is given (repositories, log groups,
  * secrets, parameters, keys) in one policy named `TaskExecution`, written at
  * synthesis so that `add*()` calls count, and left out when it would be empty.
  *
@@ -259,9 +265,8 @@ export class TaskExecutionRole extends iam.Role {
       managedPolicies: executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED
         ? [...(common.managedPolicies ?? []), iam.ManagedPolicy.fromAwsManagedPolicyName(AWS_MANAGED_POLICY_NAME)]
         : common.managedPolicies,
-      assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
+      assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? false),
     });
-    warnIfConfusedDeputyGuardOff(this, props.confusedDeputyGuard);
     Object.defineProperty(this, TASK_EXECUTION_ROLE, { value: true });
     this.executionRolePolicy = executionRolePolicy;
     this.pullConditions = pullConditions;
@@ -270,8 +275,11 @@ export class TaskExecutionRole extends iam.Role {
     // puts some grants in resource policies that name the role (a key's policy, through
     // Secret.grantRead), and a role that named that key back would make a cycle.
     addQuotaChecks(this, props.iamQuotas, { trust: 'Remove statements added to this role\'s trust policy.' });
-    const policy = new OptionalPolicy(this, 'TaskExecutionPolicy', INLINE_POLICY_NAME, this, () => this.renderStatements());
-    refusePolicyNameClash(this, policy, INLINE_POLICY_NAME);
+    if (cfnRoleOf(this)) {
+      const policy = new OptionalPolicy(this, 'TaskExecutionPolicy', INLINE_POLICY_NAME, this, () => this.renderStatements());
+      refusePolicyNameClash(this, policy, INLINE_POLICY_NAME);
+    }
+    reportIdentityStatements(this, () => this.renderStatements());
 
     props.repositories?.forEach(repository => this.addRepository(repository));
     props.logGroups?.forEach(logGroup => this.addLogGroup(logGroup));
@@ -345,6 +353,15 @@ export class TaskExecutionRole extends iam.Role {
     }
     this.grantedElsewhere.push(added);
     return super.addToPrincipalPolicy(added);
+  }
+
+  /**
+   * Refused: only `ecs-tasks.amazonaws.com` may assume a task execution role, and
+   * a grant cannot change its trust. `iam.Role` would report success and change
+   * nothing that lets the grantee in.
+   */
+  public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
+    throw refuseAssumeRoleGrant(this, grantee);
   }
 
   /**

@@ -1,18 +1,22 @@
-import { Aspects, IAspect, Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Aspects, IAspect, Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
 import { addPartitionCheck } from './private/partitions';
+import { reportTrust } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
 import { addResolvedValueChecks, externalIdValue, organizationRolesValues, referenceValues } from './private/resolved-values';
-import { commonRoleProps, pathOf, referenceOf, tryReferenceOf } from './private/role-setup';
-import { ASSUME_ROLE, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
-import { validateExternalId } from './private/validation';
-import { addWholeAccountTrustCheck, warnAboutChainedSessionDuration } from './private/warnings';
+import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, tryReferenceOf, tryReferenceOfRole } from './private/role-setup';
+import { ASSUME_ROLE, assumeRoleActions, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
+import { invalid, validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
+import { WARNINGS, addWholeAccountTrustCheck, warnAboutChainedSessionDuration } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
 const TRUSTED_DESTINATION_ROLE = Symbol.for('cdk-cross-account-task-roles.TrustedDestinationRole');
+
+/** Condition keys the role writes itself, lowercased (IAM compares keys without case). */
+const MANAGED_TRUST_KEYS = ['aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths', 'sts:externalid', 'sts:rolesessionname'];
 
 /**
  * How a destination role's trust policy names the roles it trusts.
@@ -75,8 +79,54 @@ export interface TrustedDestinationRoleProps extends CrossAccountRoleOptions {
    *
    * @default - no external ID is required
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_externalid
    */
   readonly externalId?: string;
+
+  /**
+   * External IDs that callers may pass to `sts:AssumeRole`, any one of them
+   * (`StringEquals sts:ExternalId` with a list), for example the old and the new
+   * one while callers move to a new ID. When `externalId` is given too, both are
+   * accepted: the trust lists `externalId` first, then these, each once.
+   *
+   * @default - no external ID is required
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
+   */
+  readonly externalIds?: string[];
+
+  /**
+   * Whether the trusted roles may pass session tags (`sts:TagSession`), so that
+   * policies of the destination account can use `aws:PrincipalTag`. The source
+   * must allow it too (`allowSessionTags` of `CrossAccountTaskRole` or
+   * `CrossAccountAccess`). A caller then chooses tags that policies may trust:
+   * allow it only when the trusted roles are trusted to tag honestly.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
+   */
+  readonly allowSessionTags?: boolean;
+
+  /**
+   * Whether the trusted roles may set a source identity (`sts:SetSourceIdentity`),
+   * which CloudTrail records for every call of the session and which cannot be
+   * changed later in a chain. The source must allow it too (`allowSourceIdentity`
+   * of `CrossAccountTaskRole` or `CrossAccountAccess`).
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html#id_credentials_temp_control-access_monitor-perms
+   */
+  readonly allowSourceIdentity?: boolean;
+
+  /**
+   * A pattern that the role session name of every caller must match
+   * (`StringLike sts:RoleSessionName`; `*` and `?` are wildcards), so that
+   * CloudTrail shows which job used the role. Callers set the name with
+   * `roleSessionName` (`role_session_name` in a profile).
+   *
+   * @default - any session name
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_rolesessionname
+   */
+  readonly roleSessionNamePattern?: string;
 }
 
 /**
@@ -110,29 +160,46 @@ export class TrustedDestinationRole extends iam.Role {
   private readonly trustedOrganizations: OrganizationRoles[] = [];
   private readonly trustStatement: iam.PolicyStatement;
   private readonly trustDocument: StatementPrincipal;
-  private readonly externalId?: string;
+  private readonly externalIds?: string | string[];
+  private readonly trustActions: string[];
+  private readonly roleSessionNamePattern?: string;
+  /** Conditions added with `addTrustConditions()`, put on every trust statement. */
+  private readonly extraConditions: { [operator: string]: { [key: string]: unknown } } = {};
+  /** Every trust statement this role wrote, so that added conditions reach them all. */
+  private readonly trustStatements: iam.PolicyStatement[] = [];
+  /** Roles of this app trusted by grantAssumeRole() that are not sources of this library. */
+  private readonly trustedConstructs: iam.IRole[] = [];
   private readonly trustedAccountRoots = new Set<string>();
   private readonly givenRoleName: string;
   private readonly givenPath: string;
 
   constructor(scope: Construct, id: string, props: TrustedDestinationRoleProps = {}) {
     const common = commonRoleProps(scope, id, props);
+    const where = pathOf(scope, id);
     if (props.externalId !== undefined) {
-      validateExternalId(pathOf(scope, id), 'externalId', props.externalId);
+      validateExternalId(where, 'externalId', props.externalId);
     }
-    const trustStatement = new iam.PolicyStatement({ actions: [ASSUME_ROLE] });
-    if (props.externalId !== undefined) {
-      trustStatement.addCondition('StringEquals', { 'sts:ExternalId': props.externalId });
+    validateNotEmpty(where, 'externalIds', props.externalIds);
+    props.externalIds?.forEach((externalId, i) => validateExternalId(where, `externalIds[${i}]`, externalId));
+    if (props.roleSessionNamePattern !== undefined) {
+      validateRoleSessionNamePattern(where, props.roleSessionNamePattern);
     }
+    const externalIds = [...new Set([...(props.externalId === undefined ? [] : [props.externalId]), ...(props.externalIds ?? [])])];
+    const trustActions = assumeRoleActions(props);
+    const trustStatement = new iam.PolicyStatement({ actions: trustActions });
     const trustDocument = new StatementPrincipal();
     super(scope, id, { ...common, assumedBy: trustDocument });
     Object.defineProperty(this, TRUSTED_DESTINATION_ROLE, { value: true });
     this.trustStatement = trustStatement;
     this.trustDocument = trustDocument;
-    this.externalId = props.externalId;
+    this.externalIds = externalIds.length === 0 ? undefined : oneOrMany(externalIds);
+    this.trustActions = trustActions;
+    this.roleSessionNamePattern = props.roleSessionNamePattern;
+    this.withCallerConditions(trustStatement);
     this.trustMode = props.trustMode ?? TrustMode.ROLE_ARN;
-    this.givenRoleName = common.roleName as string;
-    this.givenPath = props.path ?? '/';
+    const actual = effectiveNameAndPath(scope, id, common.roleName as string, props.path);
+    this.givenRoleName = actual.roleName;
+    this.givenPath = actual.path;
 
     for (const role of props.trustedRoles ?? []) {
       this.addTrustedRole(role);
@@ -145,7 +212,8 @@ export class TrustedDestinationRole extends iam.Role {
     addResolvedValueChecks(this, () => [
       ...this.trusted.flatMap((role, i) => referenceValues(`trustedRoles[${i}]`, role)),
       ...this.trustedOrganizations.flatMap((roles, i) => organizationRolesValues(`trustedOrganizationRoles[${i}]`, roles)),
-      ...externalIdValue('externalId', this.externalId),
+      ...externalIdValue('externalId', props.externalId),
+      ...(props.externalIds ?? []).flatMap((externalId, i) => externalIdValue(`externalIds[${i}]`, externalId)),
     ]);
     addQuotaChecks(this, props.iamQuotas, {
       trust: 'Trust the source roles by organization instead (trustedOrganizationRoles with OrganizationRoles.of()), '
@@ -167,6 +235,7 @@ export class TrustedDestinationRole extends iam.Role {
     if (this.trustMode === TrustMode.ROLE_ARN) {
       Aspects.of(this).add(new DeployAfterTrustedSources(this));
     }
+    reportTrust(this);
   }
 
   /**
@@ -233,12 +302,112 @@ export class TrustedDestinationRole extends iam.Role {
       return;
     }
     this.trustedOrganizations.push(roles);
-    this.trustDocument.add(organizationTrustStatement(roles, this.externalId));
+    const statement = organizationTrustStatement(roles, this.externalIds);
+    statement.addActions(...this.trustActions.filter(action => action !== ASSUME_ROLE));
+    this.trustDocument.add(this.withCallerConditions(statement));
+  }
+
+  /**
+   * Add conditions to every statement of the trust policy, now and later (for
+   * example `StringEquals aws:PrincipalTag/team`, or `IpAddress aws:SourceIp`).
+   * Each condition narrows who may assume the role; the trusted roles stay named,
+   * so this never counts as trusting a whole account.
+   *
+   * The keys the role manages itself are refused (`aws:PrincipalArn`,
+   * `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `sts:ExternalId`,
+   * `sts:RoleSessionName`): adding to them would replace or widen their values.
+   * Use `trustedRoles`, `externalIds` and `roleSessionNamePattern` instead.
+   *
+   * @param conditions operator, then key, then value, as in a policy: `{ StringEquals: { 'aws:PrincipalTag/team': 'reports' } }`
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+   */
+  public addTrustConditions(conditions: { [operator: string]: any }): void {
+    for (const [operator, keys] of Object.entries(conditions)) {
+      if (keys === null || typeof keys !== 'object' || Token.isUnresolved(keys)) {
+        throw invalid(this.node.path, 'conditions', operator,
+          'each operator takes an object of condition keys and values, such as { StringEquals: { \'aws:PrincipalTag/team\': \'reports\' } }');
+      }
+      for (const [key, value] of Object.entries(keys)) {
+        if (MANAGED_TRUST_KEYS.includes(key.toLowerCase())) {
+          throw invalid(this.node.path, `conditions.${operator}`, key,
+            'this key is written by the role itself, and another value would replace or widen it: '
+            + 'use trustedRoles / trustedOrganizationRoles, externalIds or roleSessionNamePattern instead');
+        }
+        if (this.extraConditions[operator]?.[key] !== undefined) {
+          throw invalid(this.node.path, `conditions.${operator}`, key, 'this condition is already set; give all its values in one call');
+        }
+        this.extraConditions[operator] = { ...this.extraConditions[operator], [key]: value };
+        this.trustStatements.forEach(statement => statement.addCondition(operator, { [key]: value }));
+      }
+    }
+  }
+
+  /**
+   * Trust a role of another account, as `addTrustedRole()` does with its reference.
+   *
+   * `iam.Role.grantAssumeRole()` only adds `sts:AssumeRole` to the grantee's own
+   * policies, which cannot make a role of another account trusted. Here the
+   * grantee is added to this role's trust instead, with the same-app checks of
+   * `addTrustedRole()`: a `CrossAccountTaskRole` must list this role among its
+   * destinations. The grantee must be a role of another account whose ARN is
+   * known at synth (an imported role, or a role with a `roleName` in a stack with
+   * an explicit account); anything else is refused, naming `addTrustedRole()`.
+   *
+   * @returns a grant whose resource statement is the trust given
+   */
+  public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
+    const role = 'roleArn' in grantee && typeof (grantee as iam.IRole).roleArn === 'string' ? grantee as iam.IRole : undefined;
+    const reference = role && tryReferenceOfRole(role);
+    const ownAccount = Stack.of(this).account;
+    if (!reference || Token.isUnresolved(reference.account)
+      || (!Token.isUnresolved(ownAccount) && reference.account === ownAccount)) {
+      throw new Error(`${this.node.path}: grantAssumeRole(${grantee}) cannot trust it: this role trusts roles of other accounts `
+        + 'whose ARN is known at synth. '
+        + (reference && !Token.isUnresolved(reference.account) ? `${reference} is in this role's own account. ` : '')
+        + 'Name the role with addTrustedRole(RoleReference.of({ account, roleName, path })), '
+        + 'or give the grantee a roleName and its stack an explicit env: { account }.');
+    }
+    this.addTrustedRole(reference);
+    if (iam.Role.isRole(role) && !this.trustedConstructs.includes(role)) {
+      // A role created in this app: order the stacks as for a source of this library.
+      this.trustedConstructs.push(role);
+    }
+    return iam.Grant.addStatementToResourcePolicy({
+      grantee,
+      actions: this.trustActions,
+      resourceArns: [this.roleArn],
+      statement: new iam.PolicyStatement({ actions: this.trustActions, principals: [new iam.ArnPrincipal(reference.roleArn)] }),
+      // The trust was given above; this only tells the grant where it went.
+      resource: { env: this.env, addToResourcePolicy: () => ({ statementAdded: true, policyDependable: this }) },
+    });
   }
 
   /** @internal */
   public _tryReference(): RoleReference | undefined {
     return tryReferenceOf(this, this.givenRoleName, this.givenPath);
+  }
+
+  /** @internal */
+  public _trustedConstructs(): readonly iam.IRole[] {
+    return this.trustedConstructs;
+  }
+
+  /**
+   * Puts on a trust statement what every caller must match: the external IDs,
+   * the session name pattern and the conditions added with `addTrustConditions()`.
+   */
+  private withCallerConditions(statement: iam.PolicyStatement): iam.PolicyStatement {
+    if (this.externalIds !== undefined) {
+      statement.addCondition('StringEquals', { 'sts:ExternalId': this.externalIds });
+    }
+    if (this.roleSessionNamePattern !== undefined) {
+      statement.addCondition('StringLike', { 'sts:RoleSessionName': this.roleSessionNamePattern });
+    }
+    for (const [operator, keys] of Object.entries(this.extraConditions)) {
+      statement.addCondition(operator, keys);
+    }
+    this.trustStatements.push(statement);
+    return statement;
   }
 
   /** @internal */
@@ -291,14 +460,29 @@ class DeployAfterTrustedSources implements IAspect {
       return;
     }
     const destinationStack = Stack.of(this.destination);
-    for (const trusted of this.destination._namedRoles()) {
-      for (const source of sourcesNamed(this.destination, trusted)) {
-        const sourceStack = Stack.of(source);
-        if (sourceStack !== destinationStack) {
-          destinationStack.addDependency(sourceStack,
-            `${this.destination.node.path} trusts ${source.node.path} by ARN (TrustMode.ROLE_ARN)`);
-        }
+    const dependOn = (source: IConstruct) => {
+      const sourceStack = Stack.of(source);
+      if (sourceStack !== destinationStack) {
+        destinationStack.addDependency(sourceStack,
+          `${this.destination.node.path} trusts ${source.node.path} by ARN (TrustMode.ROLE_ARN)`);
       }
+    };
+    const inApp = this.destination._trustedConstructs();
+    inApp.forEach(dependOn);
+    const outside: string[] = [];
+    for (const trusted of this.destination._namedRoles()) {
+      const sources = sourcesNamed(this.destination, trusted);
+      sources.forEach(dependOn);
+      if (sources.length === 0 && !inApp.some(role => trusted._owner === role || trusted.roleArn === role.roleArn)
+        && !(trusted._owner && trusted._owner.node.root === this.destination.node.root)) {
+        outside.push(trusted.toString());
+      }
+    }
+    if (outside.length > 0) {
+      Annotations.of(this.destination).addWarningV2(WARNINGS.trustedRoleOutsideApp,
+        `trusts ${outside.join(', ')} by ARN (TrustMode.ROLE_ARN), but no construct of this app is that role, so nothing orders the deployments: `
+        + 'IAM refuses a trust policy that names a role that does not exist yet (Invalid principal in policy), so deploy the source first. '
+        + 'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN removes that ordering.');
     }
   }
 }

@@ -124,6 +124,20 @@ describe('AwsConfigProfile.render validation', () => {
     expect(() => render({ durationSeconds: 3601 })).toThrow(/durationSeconds 3601 is invalid: .* \(role chaining\) gets at most 1 hour/);
   });
 
+  test.each([CredentialSource.ECS_CONTAINER, CredentialSource.EC2_INSTANCE_METADATA])(
+    'caps durationSeconds at 1 hour with %s, whose session is a role\'s (role chaining)', credentialSource => {
+      expect(() => render({ credentialSource, durationSeconds: 3601 })).toThrow(/durationSeconds 3601 is invalid: .* \(role chaining\) gets at most 1 hour/);
+    });
+
+  test('accepts up to 12 hours with CredentialSource.ENVIRONMENT (long-term keys) and refuses more', () => {
+    // GIVEN the keys in the environment may be an IAM user's long-term keys
+    const credentialSource = CredentialSource.ENVIRONMENT;
+    // THEN
+    expect(render({ credentialSource, durationSeconds: 43200 })).toContain('duration_seconds = 43200\n');
+    expect(() => render({ credentialSource, durationSeconds: 43201 }))
+      .toThrow(/durationSeconds 43201 is invalid: a session lasts a whole number of seconds from 900 \(15 minutes\) to 43200 \(12 hours\)/);
+  });
+
   test('refuses a fraction of a second', () => {
     expect(() => render({ durationSeconds: 1800.5 })).toThrow(/durationSeconds 1800.5 is invalid: a session lasts a whole number of seconds/);
   });

@@ -19,17 +19,17 @@ describe('CrossAccountAccess', () => {
     access.addDestination(RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'another' }));
     access.addDestination(bucketRole);
     // THEN
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 1);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^InstanceRole') }],
       PolicyDocument: {
         Version: '2012-10-17',
         Statement: [{
-          Sid: 'AssumeDestinationRoles',
           Effect: 'Allow',
           Action: 'sts:AssumeRole',
           Resource: [
-            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555566667777:role/another']] },
             { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555566667777:role/assume_s3_role']] },
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555566667777:role/another']] },
           ],
         }],
       },
@@ -106,30 +106,57 @@ describe('CrossAccountAccess with an imported role whose ARN cannot be a referen
   });
 });
 
-describe('CrossAccountAccess policy name', () => {
-  function accessApp(extraPolicyName?: string) {
-    const app = newApp();
-    const stack = sourceStack(app);
-    const role = instanceRole(stack);
-    new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
-    if (extraPolicyName !== undefined) {
-      new iam.Policy(stack, 'Mine', {
-        policyName: extraPolicyName,
-        roles: [role],
-        statements: [new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] })],
-      });
-    }
-    return { app, stack };
-  }
-
-  test('refuses another policy that takes its name on the same role', () => {
-    // GIVEN: the name the construct gives its policy
-    const { stack } = accessApp();
-    const [policyName] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
-      .map(policy => policy.Properties.PolicyName as string);
+describe('CrossAccountAccess goes through the role, as aws-cdk-lib grants do', () => {
+  test('adds nothing to a role imported with mutable: false, as repository.grantPull() would not', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const role = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111122223333:role/reporter', { mutable: false });
     // WHEN
-    const { app } = accessApp(policyName);
+    const access = new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
     // THEN
-    expect(() => app.synth()).toThrow(new RegExp(`\\[SourceStack/Access\\] SourceStack/Mine/Resource writes a policy named "${policyName}" on the same role`));
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+    expect(access.grant).toBeDefined();
+  });
+
+  test('adds nothing to a role wrapped in withoutPolicyUpdates()', () => {
+    const stack = sourceStack();
+    const access = new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack).withoutPolicyUpdates(), destinationRoles: [bucketRole] });
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+    expect(access.grant).toBeDefined();
+  });
+
+  test('exposes the grant: its statement is the one in the role\'s default policy', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const role = instanceRole(stack);
+    // WHEN
+    const access = new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] });
+    // THEN
+    expect(access.grant.success).toBe(true);
+    expect(stack.resolve(access.grant.principalStatements[0].toStatementJson())).toEqual({
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::555566667777:role/assume_s3_role']] },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: Match.stringLikeRegexp('^InstanceRoleDefaultPolicy'),
+      Roles: [{ Ref: Match.stringLikeRegexp('^InstanceRole') }],
+    });
+  });
+
+  test('grant is refused before any destination is added', () => {
+    const stack = sourceStack();
+    const access = new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack) });
+    expect(() => access.grant).toThrow(/SourceStack\/Access: grant is only there once a destination is added/);
+  });
+
+  test('allowSessionTags and allowSourceIdentity add sts:TagSession and sts:SetSourceIdentity to the statement', () => {
+    const stack = sourceStack();
+    new CrossAccountAccess(stack, 'Access', {
+      role: instanceRole(stack), destinationRoles: [bucketRole], allowSessionTags: true, allowSourceIdentity: true,
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'] })] },
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { Duration, Lazy, Stack, aws_ecs as ecs, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, RoleReference } from '../src';
+import { CrossAccountTaskRole, OrganizationRoles, RoleReference } from '../src';
 import { DESTINATION_ACCOUNT, newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
 
 const destination = (roleName: string, account = DESTINATION_ACCOUNT) => RoleReference.of({ account, roleName });
@@ -359,5 +359,56 @@ describe('trust widened by hand', () => {
     const stack = sourceStack();
     new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
     Annotations.fromStack(stack).hasNoWarning('/SourceStack/TaskRole', Match.anyValue());
+  });
+});
+
+describe('isCrossAccountTaskRole', () => {
+  test('is false for anything that is not one', () => {
+    const stack = sourceStack();
+    const others = [stack, {}, null, undefined, 'CrossAccountTaskRole', destination('d'),
+      new iam.Role(stack, 'Plain', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') })];
+    for (const other of others) {
+      expect(CrossAccountTaskRole.isCrossAccountTaskRole(other)).toBe(false);
+    }
+  });
+});
+
+describe('session tags and source identity', () => {
+  test('the identity statement allows only sts:AssumeRole by default', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('d')] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{ PolicyName: 'AssumeDestinationRoles', PolicyDocument: { Statement: [Match.objectLike({ Action: 'sts:AssumeRole' })] } }],
+    });
+  });
+
+  test('allowSessionTags and allowSourceIdentity add sts:TagSession and sts:SetSourceIdentity to every identity statement', () => {
+    // GIVEN
+    const stack = sourceStack();
+    // WHEN
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationRoles: [destination('d')],
+      destinationOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader' })],
+      allowSessionTags: true,
+      allowSourceIdentity: true,
+    });
+    // THEN
+    const actions = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'];
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{
+        PolicyName: 'AssumeDestinationRoles',
+        PolicyDocument: { Statement: [Match.objectLike({ Action: actions }), Match.objectLike({ Action: actions })] },
+      }],
+    });
+  });
+});
+
+describe('grantAssumeRole', () => {
+  test('is refused: only ECS may assume a task role, and iam.Role would report a success that changes nothing', () => {
+    const stack = sourceStack();
+    const role = new CrossAccountTaskRole(stack, 'TaskRole');
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    expect(() => role.grantAssumeRole(other))
+      .toThrow(/SourceStack\/TaskRole: grantAssumeRole\(.*\) would not let it assume this role: its trust policy admits only ecs-tasks.amazonaws.com/);
   });
 });

@@ -87,3 +87,26 @@ describe('partitions', () => {
     expect(RoleReference.fromArn('arn:aws-eusc:iam::111122223333:role/r').roleArn).toBe('arn:aws-eusc:iam::111122223333:role/r');
   });
 });
+
+describe('sameRoleAs', () => {
+  const inAws = RoleReference.fromArn('arn:aws:iam::555566667777:role/team/reader');
+
+  test('is true for the same account, path and name in the same partition', () => {
+    expect(inAws.sameRoleAs(RoleReference.fromArn('arn:aws:iam::555566667777:role/team/reader'))).toBe(true);
+  });
+
+  test('is false for the same role in another partition', () => {
+    expect(inAws.sameRoleAs(RoleReference.fromArn('arn:aws-cn:iam::555566667777:role/team/reader'))).toBe(false);
+    expect(RoleReference.fromArn('arn:aws-us-gov:iam::555566667777:role/team/reader').sameRoleAs(inAws)).toBe(false);
+  });
+
+  test('matches a reference whose partition is left to the stack', () => {
+    expect(inAws.sameRoleAs(RoleReference.of({ account: '555566667777', roleName: 'reader', path: '/team/' }))).toBe(true);
+  });
+
+  test('is false for another path, name or account', () => {
+    expect(inAws.sameRoleAs(RoleReference.fromArn('arn:aws:iam::555566667777:role/reader'))).toBe(false);
+    expect(inAws.sameRoleAs(RoleReference.fromArn('arn:aws:iam::555566667777:role/team/writer'))).toBe(false);
+    expect(inAws.sameRoleAs(RoleReference.fromArn('arn:aws:iam::444455556666:role/team/reader'))).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 import { Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { DESTINATION_ACCOUNT, REGION, SOURCE_ACCOUNT, type SeedWalkthroughOptions, createSeedWalkthrough } from '../examples/seed-walkthrough';
-import { TrustMode } from '../src';
+import { CrossAccountTaskRole, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
 import { OTHER_ACCOUNT, newApp } from './support/app';
 import {
   type RoleIndex,
@@ -256,5 +256,45 @@ describe('exact ARN conditions', () => {
     });
     // THEN
     expect(verdict.trust).toBe(expected);
+  });
+});
+
+describe('session tags, source identity and session names, simulated', () => {
+  /** The walkthrough's two roles, built with the given options on both sides. */
+  function chainRoles(options: { allowSessionTags?: boolean; allowSourceIdentity?: boolean; roleSessionNamePattern?: string }): RoleIndex {
+    const app = newApp();
+    const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: REGION } });
+    const destination = new Stack(app, 'DestinationStack', { env: { account: DESTINATION_ACCOUNT, region: REGION } });
+    const taskRole = new CrossAccountTaskRole(source, 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+      allowSessionTags: options.allowSessionTags,
+      allowSourceIdentity: options.allowSourceIdentity,
+    });
+    new TrustedDestinationRole(destination, 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [taskRole.reference],
+      ...options,
+    });
+    return rolesOf([stackTemplate(source), stackTemplate(destination)]);
+  }
+
+  test.each(['sts:TagSession', 'sts:SetSourceIdentity'])('%s is denied on both sides by default', async action => {
+    const verdict = await canAssume(chainRoles({}), { callerArn: TASK_ROLE, targetArn: DESTINATION, action });
+    expect(verdict).toEqual({ identity: 'denied', trust: 'denied', result: 'denied' });
+  });
+
+  test.each(['sts:TagSession', 'sts:SetSourceIdentity'])('%s is allowed when both sides allow it', async action => {
+    const roles = chainRoles({ allowSessionTags: true, allowSourceIdentity: true });
+    const verdict = await canAssume(roles, { callerArn: TASK_ROLE, targetArn: DESTINATION, action });
+    expect(verdict).toEqual({ identity: 'allowed', trust: 'allowed', result: 'allowed' });
+  });
+
+  test('roleSessionNamePattern admits a matching session name and denies another one', async () => {
+    const roles = chainRoles({ roleSessionNamePattern: 'reports-*' });
+    expect(await canAssume(roles, { callerArn: TASK_ROLE, targetArn: DESTINATION, roleSessionName: 'reports-nightly' }))
+      .toEqual({ identity: 'allowed', trust: 'allowed', result: 'allowed' });
+    expect(await canAssume(roles, { callerArn: TASK_ROLE, targetArn: DESTINATION, roleSessionName: 'botocore-session-1' }))
+      .toEqual({ identity: 'allowed', trust: 'denied', result: 'denied' });
   });
 });

@@ -9,7 +9,7 @@ import {
   aws_secretsmanager as secretsmanager,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ExecutionRolePolicy, TaskExecutionRole, TaskExecutionRoleProps } from '../src/task-execution-role';
 import { newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
 import { rolesOf, roleCan, stackTemplate } from './support/simulate';
@@ -51,25 +51,26 @@ function role(stack: Stack, props: TaskExecutionRoleProps = {}) {
 }
 
 describe('trust', () => {
-  test('trusts ECS tasks of its own account and region only', () => {
+  test('limits the trust to ECS tasks of its own account and region when confusedDeputyGuard is on', () => {
     // GIVEN
     const stack = sourceStack();
     // WHEN
-    role(stack);
+    role(stack, { confusedDeputyGuard: true });
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: guardedEcsTrust(),
     });
   });
 
-  test('drops the confused-deputy conditions only when asked to', () => {
+  test('trusts ECS without aws:SourceAccount / aws:SourceArn by default: no AWS document says ECS sends them for this role', () => {
     const stack = sourceStack();
-    role(stack, { confusedDeputyGuard: false });
+    role(stack);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Condition: Match.absent() }],
       },
     });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
   test('is recognised by isTaskExecutionRole', () => {
@@ -492,5 +493,14 @@ describe('policy names', () => {
     // THEN
     expect(() => app.synth()).toThrow(
       /\[SourceStack\/ExecutionRole\] SourceStack\/Mine\/Resource writes a policy named "TaskExecution" on the same role, and "TaskExecution" is the name of the policy this construct writes/);
+  });
+});
+
+describe('grantAssumeRole', () => {
+  test('is refused: only ECS may assume a task execution role', () => {
+    const stack = sourceStack();
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    expect(() => role(stack).grantAssumeRole(other))
+      .toThrow(/grantAssumeRole\(.*\) would not let it assume this role: its trust policy admits only ecs-tasks.amazonaws.com/);
   });
 });

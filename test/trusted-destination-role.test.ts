@@ -1,7 +1,7 @@
 import { CfnParameter, Duration, Fn, Lazy, Stack, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Matcher, Template } from 'aws-cdk-lib/assertions';
-import { OrganizationRoles, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
-import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, partitionArn } from './support/app';
+import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, partitionArn, sourceStack } from './support/app';
 
 const taskRole = RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' });
 
@@ -156,7 +156,7 @@ describe('validation', () => {
   test('does not warn at 1 hour', () => {
     const stack = destinationStack();
     new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], maxSessionDuration: Duration.hours(1) });
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('chainedSessionDuration'));
   });
 
   test('reference needs an explicit account', () => {
@@ -416,5 +416,249 @@ describe('whole-account trust, every principal form', () => {
   ])('does not warn about %s', (_form, statement) => {
     const stack = trustWith(statement);
     Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every'));
+  });
+});
+
+describe('a destination role with a path', () => {
+  test('keeps the path in its reference, and a source naming that path agrees with it', () => {
+    // GIVEN
+    const app = newApp();
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'reader', path: '/team/', trustedRoles: [taskRole], trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN,
+    });
+    // THEN
+    expect(role.reference.path).toBe('/team/');
+    expect(role.reference.toString()).toBe('arn:${AWS::Partition}:iam::555566667777:role/team/reader');
+    expect(role.reference.sameRoleAs(RoleReference.of({ account: '555566667777', roleName: 'reader' }))).toBe(false);
+  });
+});
+
+describe('isTrustedDestinationRole', () => {
+  test('is false for anything that is not one', () => {
+    const stack = destinationStack();
+    const plain = new iam.Role(stack, 'Plain', { assumedBy: new iam.AccountPrincipal(SOURCE_ACCOUNT) });
+    for (const other of [plain, stack, {}, null, undefined, 'TrustedDestinationRole', taskRole]) {
+      expect(TrustedDestinationRole.isTrustedDestinationRole(other)).toBe(false);
+    }
+  });
+});
+
+describe('grantAssumeRole', () => {
+  test('trusts a role of another account whose ARN is known, as addTrustedRole() would', () => {
+    // GIVEN
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { roleName: 'destination-account-role' });
+    const imported = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111122223333:role/jobs/importer');
+    // WHEN
+    const grant = role.grantAssumeRole(imported);
+    // THEN
+    expect(grant.success).toBe(true);
+    expect(role.trustedRoles.map(r => r.toString())).toEqual(['arn:aws:iam::111122223333:role/jobs/importer']);
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::111122223333:role/jobs/importer' } })],
+    }));
+  });
+
+  test('trusts a CrossAccountTaskRole of the same app with the same-app checks', () => {
+    // GIVEN a task role that does not list the destination
+    const app = newApp();
+    const source = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { roleName: 'my-ECS-task-role' });
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { roleName: 'destination-account-role' });
+    // WHEN
+    role.grantAssumeRole(source);
+    // THEN
+    expect(() => app.synth()).toThrow(/DestinationStack\/DestinationRole\] names .*my-ECS-task-role \(SourceStack\/TaskRole\), but SourceStack\/TaskRole does not name .* back/);
+  });
+
+  test('a named iam.Role of another stack of the app: the destination stack deploys after it, without the ordering warning', () => {
+    // GIVEN
+    const app = newApp();
+    const source = sourceStack(app);
+    const plain = new iam.Role(source, 'Reporter', { roleName: 'reporter', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const stack = destinationStack(app);
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { roleName: 'destination-account-role' });
+    // WHEN
+    role.grantAssumeRole(plain);
+    // THEN
+    app.synth();
+    expect(stack.dependencies).toContain(source);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('trustedRoleOutsideApp'));
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { AWS: partitionArn(':iam::111122223333:role/reporter') } })],
+    }));
+  });
+
+  test('refuses a principal that is not a role, naming addTrustedRole()', () => {
+    const role = new TrustedDestinationRole(destinationStack(), 'DestinationRole', { trustedRoles: [taskRole] });
+    expect(() => role.grantAssumeRole(new iam.ServicePrincipal('lambda.amazonaws.com')))
+      .toThrow(/DestinationStack\/DestinationRole: grantAssumeRole\(.*lambda.amazonaws.com.*\) cannot trust it: .*addTrustedRole\(RoleReference.of/);
+  });
+
+  test('refuses a role whose name is not known at synth', () => {
+    const app = newApp();
+    const generated = new iam.Role(sourceStack(app), 'Generated', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { trustedRoles: [taskRole] });
+    expect(() => role.grantAssumeRole(generated)).toThrow(/grantAssumeRole\(.*\) cannot trust it: .*addTrustedRole\(\)|addTrustedRole\(RoleReference/);
+  });
+
+  test('refuses a role of its own account', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [taskRole] });
+    const local = iam.Role.fromRoleArn(stack, 'Local', 'arn:aws:iam::555566667777:role/local');
+    expect(() => role.grantAssumeRole(local)).toThrow(/cannot trust it: .*arn:aws:iam::555566667777:role\/local is in this role's own account/);
+  });
+});
+
+describe('session tags and source identity', () => {
+  test('are not allowed by default', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    expectTrust(stack, Match.objectLike({ Statement: [Match.objectLike({ Action: 'sts:AssumeRole' })] }));
+  });
+
+  test('allowSessionTags and allowSourceIdentity add sts:TagSession and sts:SetSourceIdentity to every trust statement', () => {
+    // GIVEN
+    const stack = destinationStack();
+    // WHEN
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [taskRole],
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'batch-*' })],
+      allowSessionTags: true,
+      allowSourceIdentity: true,
+    });
+    // THEN
+    const actions = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'];
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Action: actions }), Match.objectLike({ Action: actions })],
+    }));
+  });
+});
+
+describe('externalIds', () => {
+  test('accepts any of several external IDs, after externalId, each once', () => {
+    // GIVEN
+    const stack = destinationStack();
+    // WHEN
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [taskRole],
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'batch-*' })],
+      externalId: 'old-id',
+      externalIds: ['new-id', 'old-id'],
+    });
+    // THEN
+    const condition = Match.objectLike({ StringEquals: Match.objectLike({ 'sts:ExternalId': ['old-id', 'new-id'] }) });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Condition: condition }), Match.objectLike({ Condition: condition })],
+    }));
+  });
+
+  test('a single external ID in the list renders as one value', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], externalIds: ['only-id'] });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Condition: { StringEquals: { 'sts:ExternalId': 'only-id' } } })],
+    }));
+  });
+
+  test('refuses an empty list', () => {
+    expect(() => new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], externalIds: [] }))
+      .toThrow(/DestinationStack\/R: externalIds \[\] is invalid: give at least one value, or leave the property out/);
+  });
+
+  test('checks each external ID, naming its position', () => {
+    expect(() => new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], externalIds: ['good-id', 'bad id'] }))
+      .toThrow(/DestinationStack\/R: externalIds\[1\] "bad id" is invalid: an external ID is 2 to 1,224 characters/);
+  });
+});
+
+describe('roleSessionNamePattern', () => {
+  test('requires a matching session name on every trust statement (StringLike sts:RoleSessionName)', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [taskRole],
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'batch-*' })],
+      roleSessionNamePattern: 'reports-*',
+    });
+    const condition = Match.objectLike({ StringLike: { 'sts:RoleSessionName': 'reports-*' } });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Condition: condition }), Match.objectLike({ Condition: condition })],
+    }));
+  });
+
+  test('refuses a character that cannot be in a session name', () => {
+    expect(() => new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], roleSessionNamePattern: 'reports job' }))
+      .toThrow(/DestinationStack\/R: roleSessionNamePattern "reports job" is invalid: .* \(" " is not allowed\)/);
+  });
+
+  test('refuses a pattern that matches every name', () => {
+    expect(() => new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], roleSessionNamePattern: '*' }))
+      .toThrow(/roleSessionNamePattern "\*" is invalid: it matches every session name, so it limits nothing/);
+  });
+
+  test('accepts a token', () => {
+    expect(() => new TrustedDestinationRole(destinationStack(), 'R', {
+      trustedRoles: [taskRole], roleSessionNamePattern: Lazy.string({ produce: () => 'reports-*' }),
+    })).not.toThrow();
+  });
+});
+
+describe('addTrustConditions', () => {
+  test('adds the conditions to every trust statement, also to ones added later, without a wholeAccountTrust warning', () => {
+    // GIVEN
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN });
+    // WHEN
+    role.addTrustConditions({ StringEquals: { 'aws:PrincipalTag/team': 'reports' } });
+    role.addTrustedOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'batch-*' }));
+    // THEN
+    const condition = Match.objectLike({ StringEquals: Match.objectLike({ 'aws:PrincipalTag/team': 'reports' }) });
+    expectTrust(stack, Match.objectLike({
+      Statement: [Match.objectLike({ Condition: condition }), Match.objectLike({ Condition: condition })],
+    }));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('wholeAccountTrust'));
+  });
+
+  test.each(['aws:PrincipalArn', 'AWS:PRINCIPALORGID', 'sts:ExternalId', 'sts:RoleSessionName'])('refuses %s, which the role writes itself', key => {
+    const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
+    expect(() => role.addTrustConditions({ ArnLike: { [key]: '*' } }))
+      .toThrow(/DestinationStack\/R: conditions.ArnLike ".*" is invalid: this key is written by the role itself, and another value would replace or widen it/);
+  });
+
+  test('refuses a condition that is already set', () => {
+    const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
+    role.addTrustConditions({ StringEquals: { 'aws:PrincipalTag/team': 'reports' } });
+    expect(() => role.addTrustConditions({ StringEquals: { 'aws:PrincipalTag/team': 'billing' } }))
+      .toThrow(/conditions.StringEquals "aws:PrincipalTag\/team" is invalid: this condition is already set/);
+  });
+
+  test('refuses an operator without keys', () => {
+    const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
+    expect(() => role.addTrustConditions({ Bool: 'true' })).toThrow(/conditions "Bool" is invalid: each operator takes an object/);
+  });
+});
+
+describe('a trusted role outside the app (TrustMode.ROLE_ARN)', () => {
+  test('warns that the source must be deployed first, and that ACCOUNT_WITH_PRINCIPAL_ARN removes the ordering', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(
+      'trusts arn:.*my-ECS-task-role by ARN \\(TrustMode.ROLE_ARN\\), but no construct of this app is that role.*deploy the source first.*'
+      + 'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN removes that ordering.*cdk-cross-account-task-roles:trustedRoleOutsideApp'));
+  });
+
+  test('does not warn in ACCOUNT_WITH_PRINCIPAL_ARN mode', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('trustedRoleOutsideApp'));
+  });
+
+  test('does not warn when the source is in the same app', () => {
+    const app = newApp();
+    const source = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      roleName: 'my-ECS-task-role', destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
+    });
+    const stack = destinationStack(app);
+    new TrustedDestinationRole(stack, 'R', { roleName: 'destination-account-role', trustedRoles: [source.reference] });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('trustedRoleOutsideApp'));
   });
 });

@@ -4,29 +4,46 @@ import { RoleReference } from '../role-reference';
 import { ChainEnd, destinationsNamed, registerSource, unreciprocated } from './counterparts';
 import { addPartitionCheck } from './partitions';
 import { addResolvedValueChecks, organizationRolesValues, referenceValues } from './resolved-values';
-import { assumeDestinationsStatement, assumeOrganizationRolesStatement, sameOrganizationRoles } from './statements';
+import { SessionOptions, assumeDestinationsStatement, assumeOrganizationRolesStatement, assumeRoleActions, sameOrganizationRoles } from './statements';
 
 /**
  * The destination roles of a source (an ECS task role or any other role), kept in
  * the order they were added, each once.
  */
 export class DestinationList {
+  /** `sts:AssumeRole`, and the session actions the source allows. */
+  private readonly actions: string[];
   private readonly roles: RoleReference[] = [];
   private readonly arns = new Set<string>();
   private readonly organizationRoles: OrganizationRoles[] = [];
 
-  public add(destination: RoleReference): void {
-    const arn = destination.roleArn;
-    if (!this.arns.has(arn)) {
-      this.arns.add(arn);
-      this.roles.push(destination);
-    }
+  constructor(options: SessionOptions = {}) {
+    this.actions = assumeRoleActions(options);
   }
 
-  public addOrganizationRoles(roles: OrganizationRoles): void {
-    if (!this.organizationRoles.some(r => sameOrganizationRoles(r, roles))) {
-      this.organizationRoles.push(roles);
+  /** Adds the destination; false when it was there already. */
+  public add(destination: RoleReference): boolean {
+    const arn = destination.roleArn;
+    if (this.arns.has(arn)) {
+      return false;
     }
+    this.arns.add(arn);
+    this.roles.push(destination);
+    return true;
+  }
+
+  /** Adds the organization roles; false when they were there already. */
+  public addOrganizationRoles(roles: OrganizationRoles): boolean {
+    if (this.organizationRoles.some(r => sameOrganizationRoles(r, roles))) {
+      return false;
+    }
+    this.organizationRoles.push(roles);
+    return true;
+  }
+
+  /** The actions of each statement: `sts:AssumeRole` and the allowed session actions. */
+  public get assumeActions(): string[] {
+    return [...this.actions];
   }
 
   public get all(): readonly RoleReference[] {
@@ -43,15 +60,15 @@ export class DestinationList {
 
   /** The identity policy that allows exactly these destinations, or none while there are none. */
   public policyDocument(): iam.PolicyDocument | undefined {
-    if (this.isEmpty) {
-      return undefined;
-    }
-    return new iam.PolicyDocument({
-      statements: [
-        ...(this.roles.length > 0 ? [assumeDestinationsStatement(this.roles)] : []),
-        ...this.organizationRoles.map(assumeOrganizationRolesStatement),
-      ],
-    });
+    return this.isEmpty ? undefined : new iam.PolicyDocument({ statements: this.statements() });
+  }
+
+  /** The statements of that policy. */
+  public statements(): iam.PolicyStatement[] {
+    return [
+      ...(this.roles.length > 0 ? [assumeDestinationsStatement(this.roles, this.actions)] : []),
+      ...this.organizationRoles.map(roles => assumeOrganizationRolesStatement(roles, this.actions)),
+    ];
   }
 }
 

@@ -219,7 +219,10 @@ export function allowsOnlyImagePull(statement: iam.PolicyStatement): boolean {
  * The `aws:SourceVpc` / `aws:SourceVpce` condition of the image pull statement, or
  * undefined when neither list is given. Each list is checked first.
  *
- * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html#task-execution-ecr-conditionkeys
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpc
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
  */
 export function imagePullConditions(
   where: string,

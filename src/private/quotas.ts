@@ -1,6 +1,7 @@
 import { Annotations, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { IamQuotas } from '../role-options';
 import { policySize } from './policy-size';
+import { cfnRoleOf } from './precreated';
 import { invalid } from './validation';
 
 export const TRUST_POLICY_SIZE = { default: 2048, max: 4096 };
@@ -64,7 +65,17 @@ export function addQuotaChecks(role: iam.Role, quotas: IamQuotas | undefined, wa
 
 function measure(role: iam.Role, quotas: IamQuotas | undefined, waysOut: WaysOut): Measure[] {
   const stack = Stack.of(role);
-  const cfnRole = role.node.defaultChild as iam.CfnRole;
+  const trust = {
+    what: 'the trust policy',
+    quota: quotas?.trustPolicySize ?? TRUST_POLICY_SIZE.default,
+    unit: 'characters (IAM counts them without white space)',
+    wayOut: waysOut.trust,
+  };
+  const cfnRole = cfnRoleOf(role);
+  if (!cfnRole) {
+    // A precreated role (iam.Role.customizeRoles): only the trust policy is ours to measure.
+    return [{ ...trust, size: policySize(stack, role.assumeRolePolicy) }];
+  }
   const roleRef = stack.resolve(cfnRole.ref);
   const attachedTo = (roles: unknown) => JSON.stringify(stack.resolve(roles) ?? []).includes(JSON.stringify(roleRef));
 
@@ -81,13 +92,7 @@ function measure(role: iam.Role, quotas: IamQuotas | undefined, waysOut: WaysOut
       || managedArns.some(arn => JSON.stringify(arn) === JSON.stringify(stack.resolve(p.ref))));
 
   return [
-    {
-      what: 'the trust policy',
-      size: policySize(stack, cfnRole.assumeRolePolicyDocument),
-      quota: quotas?.trustPolicySize ?? TRUST_POLICY_SIZE.default,
-      unit: 'characters (IAM counts them without white space)',
-      wayOut: waysOut.trust,
-    },
+    { ...trust, size: policySize(stack, cfnRole.assumeRolePolicyDocument) },
     {
       what: 'the inline policies together',
       size: inlineDocuments.reduce((sum: number, d) => sum + policySize(stack, d), 0),

@@ -3,6 +3,7 @@ import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CrossAccountRoleOptions } from '../role-options';
 import { RoleReference } from '../role-reference';
+import { precreatedRoleName } from './precreated';
 import { validateIamQuotas } from './quotas';
 import { MAX_ROLE_NAME_LENGTH, validateMaxSessionDuration, validateRoleName, validateRolePath } from './validation';
 
@@ -68,4 +69,52 @@ export function referenceOf(role: Construct, roleName: string, path: string): Ro
       + 'which is not known at synth time: give the stack an explicit env: { account: \'111122223333\', region: \'us-east-1\' }');
   }
   return reference;
+}
+
+/**
+ * The name and path the role will really have: under `iam.Role.customizeRoles()`
+ * with a precreated role for it, that role's; otherwise the given ones.
+ */
+export function effectiveNameAndPath(scope: Construct, id: string, roleName: string, path: string | undefined): { roleName: string; path: string } {
+  const precreated = precreatedRoleName(scope, pathOf(scope, id));
+  if (precreated === undefined) {
+    return { roleName, path: path ?? '/' };
+  }
+  const lastSlash = precreated.lastIndexOf('/');
+  return lastSlash < 0
+    ? { roleName: precreated, path: '/' }
+    : { roleName: precreated.slice(lastSlash + 1), path: `/${precreated.slice(0, lastSlash + 1).replace(/^\//, '')}` };
+}
+
+/**
+ * Any role as a `RoleReference`, when its ARN is known at synth: a literal ARN
+ * (imported roles), or a role of this app with a literal name and account.
+ * Undefined otherwise.
+ */
+export function tryReferenceOfRole(role: iam.IRole): RoleReference | undefined {
+  const ours = role as unknown as { _tryReference?: () => RoleReference | undefined };
+  if (typeof ours._tryReference === 'function') {
+    return ours._tryReference();
+  }
+  if (!Token.isUnresolved(role.roleArn)) {
+    return RoleReference.fromArn(role.roleArn);
+  }
+  const cfnRole = role.node.defaultChild;
+  const account = Stack.of(role).account;
+  if (!(cfnRole instanceof iam.CfnRole) || Token.isUnresolved(account)
+    || cfnRole.roleName === undefined || Token.isUnresolved(cfnRole.roleName)) {
+    return undefined;
+  }
+  return RoleReference._fromConstruct(role, { account, roleName: cfnRole.roleName, path: cfnRole.path });
+}
+
+/**
+ * `grantAssumeRole()` of a role that only ECS may assume: `iam.Role` would add
+ * `sts:AssumeRole` to the grantee and report success, but the trust policy still
+ * admits only `ecs-tasks.amazonaws.com`, so the grantee could not assume it.
+ */
+export function refuseAssumeRoleGrant(role: Construct, grantee: iam.IPrincipal): Error {
+  return new Error(`${role.node.path}: grantAssumeRole(${grantee}) would not let it assume this role: its trust policy admits only `
+    + 'ecs-tasks.amazonaws.com (for the tasks that use it), and a grant cannot change that. Let ECS hand the role to a task, '
+    + 'or create a role of its own for the other principal.');
 }

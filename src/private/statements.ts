@@ -8,6 +8,28 @@ import { RoleReference } from '../role-reference';
 
 export const ASSUME_ROLE = 'sts:AssumeRole';
 
+/** What a caller may do besides assuming the role: pass session tags, set a source identity. */
+export interface SessionOptions {
+  readonly allowSessionTags?: boolean;
+  readonly allowSourceIdentity?: boolean;
+}
+
+/**
+ * `sts:AssumeRole`, with `sts:TagSession` and `sts:SetSourceIdentity` when allowed:
+ * the same list on the source's identity statement and on the destination's trust,
+ * since STS checks each of them on both sides.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html#id_credentials_temp_control-access_monitor-perms
+ */
+export function assumeRoleActions(options: SessionOptions = {}): string[] {
+  return [
+    ASSUME_ROLE,
+    ...(options.allowSessionTags ? ['sts:TagSession'] : []),
+    ...(options.allowSourceIdentity ? ['sts:SetSourceIdentity'] : []),
+  ];
+}
+
 /** A policy value as IAM shows one: a string when there is one, else a list. */
 export function oneOrMany(values: readonly string[]): string | string[] {
   return values.length === 1 ? values[0] : [...values];
@@ -17,12 +39,12 @@ export function oneOrMany(values: readonly string[]): string | string[] {
  * The identity statement of a source: `sts:AssumeRole` on exactly the given
  * destinations, deduplicated and sorted so that templates diff cleanly.
  */
-export function assumeDestinationsStatement(destinations: readonly RoleReference[]): iam.PolicyStatement {
+export function assumeDestinationsStatement(destinations: readonly RoleReference[], actions: string[] = [ASSUME_ROLE]): iam.PolicyStatement {
   // Unresolved partitions render as one and the same token, so a plain sort is stable.
   const arns = [...new Set(destinations.map(d => d.roleArn))].sort();
   return new iam.PolicyStatement({
     sid: 'AssumeDestinationRoles',
-    actions: [ASSUME_ROLE],
+    actions,
     resources: arns,
   });
 }
@@ -31,7 +53,12 @@ export function assumeDestinationsStatement(destinations: readonly RoleReference
  * `ecs-tasks.amazonaws.com`, limited to tasks of the given stack's account and
  * region when the confused-deputy guard is on.
  *
- * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+ * ECS sends `aws:SourceAccount` and `aws:SourceArn` (the task's ARN) when it
+ * assumes a task role; the task IAM role page gives this trust policy.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#create_task_iam_policy_and_role
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn
  */
 export function ecsTasksPrincipal(stack: Stack, confusedDeputyGuard: boolean): iam.IPrincipal {
   const principal = new iam.ServicePrincipal('ecs-tasks.amazonaws.com');
@@ -50,10 +77,11 @@ export function ecsTasksPrincipal(stack: Stack, confusedDeputyGuard: boolean): i
  * organization (and its units).
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgpaths
  */
-export function assumeOrganizationRolesStatement(roles: OrganizationRoles): iam.PolicyStatement {
+export function assumeOrganizationRolesStatement(roles: OrganizationRoles, actions: string[] = [ASSUME_ROLE]): iam.PolicyStatement {
   const statement = new iam.PolicyStatement({
-    actions: [ASSUME_ROLE],
+    actions,
     resources: [roles.roleArnPattern],
     conditions: { StringEquals: { 'aws:ResourceOrgID': roles.organizationId } },
   });
@@ -69,8 +97,10 @@ export function assumeOrganizationRolesStatement(roles: OrganizationRoles): iam.
  * the pattern.
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  */
-export function organizationTrustStatement(roles: OrganizationRoles, externalId?: string): iam.PolicyStatement {
+export function organizationTrustStatement(roles: OrganizationRoles, externalId?: string | string[]): iam.PolicyStatement {
   const statement = new iam.PolicyStatement({
     actions: [ASSUME_ROLE],
     principals: [new iam.AnyPrincipal()],

@@ -14,6 +14,7 @@ const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 // The characters that the SDK for JavaScript accepts in `[profile <name>]`; others make it skip the section.
 const PROFILE_NAME = /^[\w@+.%:/-]+$/;
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const ROLE_SESSION_NAME_PATTERN = /^[\w+=,.@*?-]{1,64}$/;
 // The shape of every Region name, so that a Region newer than aws-cdk-lib's region-info is not refused.
 const REGION = /^[a-z]{2,}(?:-[a-z]+)+-\d{1,2}$/;
 const ENVIRONMENT_VARIABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -150,14 +151,43 @@ export function validateRegion(where: string, value: string): void {
   throw invalid(where, 'region', value, 'a Region is lowercase words and a number joined by hyphens, such as us-east-1');
 }
 
-export function validateDurationSeconds(where: string, value: number): void {
+/**
+ * The longest `durationSeconds` a profile may ask for: 1 hour when its credentials
+ * are a role's session (role chaining), 12 hours when they may be long-term keys.
+ */
+export function validateDurationSeconds(where: string, value: number, maxSeconds: number = MAX_CHAINED_DURATION_SECONDS): void {
   if (Token.isUnresolved(value)) {
     return;
   }
-  if (!Number.isInteger(value) || value < MIN_DURATION_SECONDS || value > MAX_CHAINED_DURATION_SECONDS) {
-    throw invalid(where, 'durationSeconds', value,
-      `a session lasts a whole number of seconds from ${MIN_DURATION_SECONDS} (15 minutes) to ${MAX_CHAINED_DURATION_SECONDS} (1 hour): `
-      + 'a role assumed with a task role\'s or instance profile\'s session (role chaining) gets at most 1 hour');
+  if (!Number.isInteger(value) || value < MIN_DURATION_SECONDS || value > maxSeconds) {
+    throw invalid(where, 'durationSeconds', value, maxSeconds === MAX_CHAINED_DURATION_SECONDS
+      ? `a session lasts a whole number of seconds from ${MIN_DURATION_SECONDS} (15 minutes) to ${MAX_CHAINED_DURATION_SECONDS} (1 hour): `
+        + 'a role assumed with a task role\'s or instance profile\'s session (role chaining) gets at most 1 hour'
+      : `a session lasts a whole number of seconds from ${MIN_DURATION_SECONDS} (15 minutes) to ${maxSeconds} (12 hours), `
+        + 'and no longer than the role\'s maxSessionDuration');
+  }
+}
+
+/** The 12-hour cap of a session assumed with long-term credentials. */
+export const MAX_DURATION_SECONDS = 43200;
+
+export function validateRoleSessionNamePattern(where: string, value: string): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (!ROLE_SESSION_NAME_PATTERN.test(value)) {
+    throw invalid(where, 'roleSessionNamePattern', value,
+      `a role session name pattern is 1 to 64 characters of letters, digits, + = , . @ _ - and the wildcards * ? ${fault(value, /[\w+=,.@*?-]/, 1, 64)}`);
+  }
+  if (/^\*+$/.test(value)) {
+    throw invalid(where, 'roleSessionNamePattern', value, 'it matches every session name, so it limits nothing: leave it out or name a prefix such as reports-*');
+  }
+}
+
+/** At least one value, when a list is given at all. */
+export function validateNotEmpty(where: string, property: string, values: readonly unknown[] | undefined): void {
+  if (values !== undefined && !Token.isUnresolved(values) && values.length === 0) {
+    throw invalid(where, property, values, 'give at least one value, or leave the property out');
   }
 }
 

@@ -10,6 +10,7 @@ export const WARNINGS = {
   chainedSessionDuration: 'cdk-cross-account-task-roles:chainedSessionDuration',
   confusedDeputyGuardOff: 'cdk-cross-account-task-roles:confusedDeputyGuardOff',
   wholeAccountTrust: 'cdk-cross-account-task-roles:wholeAccountTrust',
+  trustedRoleOutsideApp: 'cdk-cross-account-task-roles:trustedRoleOutsideApp',
 };
 
 export function warnIfConfusedDeputyGuardOff(role: IConstruct, confusedDeputyGuard: boolean | undefined): void {

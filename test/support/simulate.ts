@@ -26,6 +26,14 @@ export interface AssumeRoleRequest {
   /** @default - the request carries no sts:ExternalId */
   readonly externalId?: string;
   /**
+   * The STS action judged: `sts:TagSession` and `sts:SetSourceIdentity` are judged on
+   * their own when a caller passes tags or a source identity with `AssumeRole`.
+   * @default 'sts:AssumeRole'
+   */
+  readonly action?: string;
+  /** @default - the request carries no sts:RoleSessionName */
+  readonly roleSessionName?: string;
+  /**
    * The identity policies of a caller outside the templates.
    * @default - none: such a caller is allowed nothing
    */
@@ -129,7 +137,7 @@ const decision = (allowed: boolean): Decision => allowed ? 'allowed' : 'denied';
 
 /** Judges a cross-account `sts:AssumeRole` by a role, with the caller's credentials. */
 export async function canAssume(roles: RoleIndex, request: AssumeRoleRequest): Promise<AssumeVerdict> {
-  const what = `${request.callerArn} ${ASSUME_ROLE} ${request.targetArn}`;
+  const what = `${request.callerArn} ${request.action ?? ASSUME_ROLE} ${request.targetArn}`;
   const callerAccount = accountOf(request.callerArn);
   const targetAccount = accountOf(request.targetArn);
   if (callerAccount === targetAccount) {
@@ -149,12 +157,13 @@ export async function canAssume(roles: RoleIndex, request: AssumeRoleRequest): P
   const response = await simulate({
     request: {
       principal: request.callerArn,
-      action: ASSUME_ROLE,
+      action: request.action ?? ASSUME_ROLE,
       resource: { resource: request.targetArn, accountId: targetAccount },
       contextVariables: {
         'aws:PrincipalArn': request.callerArn,
         'aws:PrincipalAccount': callerAccount,
         ...(request.externalId === undefined ? {} : { 'sts:ExternalId': request.externalId }),
+        ...(request.roleSessionName === undefined ? {} : { 'sts:RoleSessionName': request.roleSessionName }),
         ...(request.callerOrganization === undefined ? {} : {
           'aws:PrincipalOrgID': request.callerOrganization.id,
           'aws:PrincipalOrgPaths': [request.callerOrganization.path],

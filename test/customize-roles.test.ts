@@ -1,0 +1,135 @@
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Stack, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../src';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT } from './support/app';
+
+/**
+ * `iam.Role.customizeRoles()`: roles are created outside the app, and the app lists
+ * what each needs in iam-policy-report.json instead of creating it.
+ */
+interface ReportedRole {
+  readonly roleConstructPath: string;
+  readonly roleName: string;
+  readonly assumeRolePolicy: any[];
+  readonly identityPolicyStatements: any[];
+}
+
+/** Builds the app in a directory of its own, synthesizes it, reads the report, removes the directory. */
+function withCustomizedRoles(build: (app: App, source: Stack, destination: Stack) => void): { reported: ReportedRole[]; templates: Template[] } {
+  const outdir = mkdtempSync(join(tmpdir(), 'customize-roles-'));
+  try {
+    const app = new App({ outdir, analyticsReporting: false });
+    iam.Role.customizeRoles(app, {
+      usePrecreatedRoles: {
+        'SourceStack/TaskRole': 'my-ECS-task-role',
+        'SourceStack/ExecutionRole': 'ecsTaskExecutionRole',
+        'DestinationStack/DestinationRole': 'destination-account-role',
+      },
+    });
+    const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
+    const destination = new Stack(app, 'DestinationStack', { env: { account: DESTINATION_ACCOUNT, region: 'us-east-1' } });
+    build(app, source, destination);
+    const assembly = app.synth();
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'iam-policy-report.json'), 'utf8'));
+    return { reported: report.roles, templates: [Template.fromStack(source), Template.fromStack(destination)] };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function reportedRole(reported: ReportedRole[], path: string): ReportedRole {
+  const role = reported.find(r => r.roleConstructPath === path);
+  expect(role).toBeDefined();
+  return role!;
+}
+
+function theChain(trustMode?: TrustMode) {
+  return (_app: App, source: Stack, destination: Stack) => {
+    const taskRole = new CrossAccountTaskRole(source, 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+    });
+    new TaskExecutionRole(source, 'ExecutionRole', { logGroups: [new logs.LogGroup(source, 'Logs')] });
+    new TrustedDestinationRole(destination, 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [taskRole.reference],
+      trustMode,
+    });
+  };
+}
+
+describe('iam.Role.customizeRoles()', () => {
+  test('the three roles synthesize without creating a role or a policy', () => {
+    // WHEN
+    const { templates } = withCustomizedRoles(theChain());
+    // THEN
+    for (const template of templates) {
+      template.resourceCountIs('AWS::IAM::Role', 0);
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+    }
+  });
+
+  test('the report lists the task role with its ECS trust and its identity statement', () => {
+    const { reported } = withCustomizedRoles(theChain());
+    const taskRole = reportedRole(reported, 'SourceStack/TaskRole');
+    expect(taskRole.roleName).toBe('my-ECS-task-role');
+    expect(taskRole.assumeRolePolicy).toEqual([expect.objectContaining({
+      Principal: { Service: 'ecs-tasks.amazonaws.com' },
+      Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': SOURCE_ACCOUNT } }),
+    })]);
+    expect(taskRole.identityPolicyStatements).toEqual([expect.objectContaining({
+      Action: 'sts:AssumeRole',
+      Resource: expect.stringMatching(/:iam::555566667777:role\/destination-account-role$/),
+    })]);
+  });
+
+  test('the report lists the destination role with the trusted role in its trust', () => {
+    const { reported } = withCustomizedRoles(theChain());
+    const destination = reportedRole(reported, 'DestinationStack/DestinationRole');
+    expect(destination.assumeRolePolicy).toEqual([expect.objectContaining({
+      Action: 'sts:AssumeRole',
+      Principal: { AWS: expect.stringMatching(/:iam::111122223333:role\/my-ECS-task-role$/) },
+    })]);
+  });
+
+  test('the report lists the aws:PrincipalArn condition of ACCOUNT_WITH_PRINCIPAL_ARN', () => {
+    const { reported } = withCustomizedRoles(theChain(TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN));
+    const destination = reportedRole(reported, 'DestinationStack/DestinationRole');
+    expect(JSON.stringify(destination.assumeRolePolicy)).toMatch(/"aws:PrincipalArn":".*:iam::111122223333:role\/my-ECS-task-role"/);
+  });
+
+  test('the report lists the statements of the task execution role', () => {
+    const { reported } = withCustomizedRoles(theChain());
+    const execution = reportedRole(reported, 'SourceStack/ExecutionRole');
+    expect(JSON.stringify(execution.identityPolicyStatements)).toMatch(/logs:CreateLogStream/);
+  });
+
+  test('the same-app checks still run', () => {
+    expect(() => withCustomizedRoles((_app, source, destination) => {
+      new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role' });
+      new TrustedDestinationRole(destination, 'DestinationRole', {
+        roleName: 'destination-account-role',
+        trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' })],
+      });
+    })).toThrow(/DestinationStack\/DestinationRole\] names .*my-ECS-task-role \(SourceStack\/TaskRole\), but SourceStack\/TaskRole does not name .* back/);
+  });
+
+  test('the trust policy size is still checked', () => {
+    expect(() => withCustomizedRoles((_app, _source, destination) => {
+      new TrustedDestinationRole(destination, 'DestinationRole', {
+        trustedRoles: Array.from({ length: 40 }, (_, i) => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: `source-role-with-a-long-name-${i}` })),
+      });
+    })).toThrow(/the trust policy is [\d,]+ characters .* the IAM quota is 2,048: deploying would fail/);
+  });
+
+  test('a reference names the precreated role, which is the one that exists', () => {
+    withCustomizedRoles((_app, source) => {
+      const taskRole = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'name-in-code' });
+      expect(taskRole.reference.roleName).toBe('my-ECS-task-role');
+      taskRole.addDestination(RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' }));
+    });
+  });
+});
