@@ -182,7 +182,7 @@ describe('least privilege', () => {
     }]);
   });
 
-  test('decrypts with exactly the given keys', () => {
+  test('decrypts with exactly the given keys, without conditions', () => {
     const stack = sourceStack();
     const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     role(stack, { kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
@@ -191,17 +191,53 @@ describe('least privilege', () => {
       Effect: 'Allow',
       Action: 'kms:Decrypt',
       Resource: keyArn,
+      Condition: Match.absent(),
+    }]);
+  });
+
+  test('decrypts with a key of an imported secret without its key, whatever service calls KMS', () => {
+    // GIVEN a secret imported by ARN: its key is not known, so only kmsKeys can name it
+    const stack = sourceStack();
+    const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret',
+      'arn:aws:secretsmanager:us-east-1:111122223333:secret:app/db-AbCdEf');
+    // WHEN
+    role(stack, { secrets: [secret], kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
+    // THEN
+    expectStatements(stack, [
+      Match.objectLike({ Sid: 'ReadSecrets' }),
+      { Sid: 'DecryptWithKeys', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn, Condition: Match.absent() },
+    ]);
+  });
+
+  test('decrypts with the keys of SecureString parameters through Parameter Store only', () => {
+    const stack = sourceStack();
+    const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const executionRole = role(stack);
+    executionRole.addParameterKey(kms.Key.fromKeyArn(stack, 'Key', keyArn));
+    expectStatements(stack, [{
+      Sid: 'DecryptParameters',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: keyArn,
       Condition: { StringEquals: { 'kms:ViaService': 'ssm.us-east-1.amazonaws.com' } },
     }]);
   });
 
-  test('decrypts with a key of a China Region through Parameter Store of that Region only', () => {
+  test('writes a key given both ways once, without conditions', () => {
+    const stack = sourceStack();
+    const key = new kms.Key(stack, 'Key');
+    role(stack, { kmsKeys: [key], parameterKeys: [key] });
+    expectStatements(stack, [Match.objectLike({ Sid: 'DecryptWithKeys', Condition: Match.absent() })]);
+  });
+
+  test('names Parameter Store of a China Region as the KMS Developer Guide does (amazonaws.com)', () => {
     const stack = new Stack(newApp(), 'China', { env: { account: '111122223333', region: 'cn-north-1' } });
     const keyArn = 'arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    role(stack, { kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
+    role(stack, { parameterKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
     expectStatements(stack, [Match.objectLike({
-      Sid: 'DecryptWithKeys',
-      Condition: { StringEquals: { 'kms:ViaService': 'ssm.cn-north-1.amazonaws.com.cn' } },
+      Sid: 'DecryptParameters',
+      Condition: { StringEquals: { 'kms:ViaService': 'ssm.cn-north-1.amazonaws.com' } },
     })]);
   });
 
@@ -372,6 +408,27 @@ describe('with aws-cdk-lib\'s own grants', () => {
     taskUsing(stack, executionRole, { image: ecs.ContainerImage.fromEcrRepository(used) });
     expectStatements(stack, [Match.objectLike({ Sid: 'PullImages', Resource: partitionArn(':ecr:us-east-1:111122223333:repository/spare') })]);
     expect(duplicates(identityGrants(stack))).toEqual([]);
+  });
+
+  test('recognises aws-cdk-lib\'s grant on the key of a secret in a China Region and does not repeat it', () => {
+    // GIVEN a secret whose key is imported, so that aws-cdk-lib grants kms:Decrypt in the role's own policy
+    const stack = new Stack(newApp(), 'China', { env: { account: '111122223333', region: 'cn-north-1' } });
+    const secret = secretsmanager.Secret.fromSecretAttributes(stack, 'Secret', {
+      secretCompleteArn: 'arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:app/db-AbCdEf',
+      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    });
+    const executionRole = role(stack, { secrets: [secret] });
+    // WHEN
+    taskUsing(stack, executionRole, {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
+      secrets: { TOKEN: ecs.Secret.fromSecretsManager(secret) },
+    });
+    // THEN
+    expect(identityGrants(stack).filter(grant => grant.includes('kms:Decrypt'))).toEqual([JSON.stringify([
+      'kms:Decrypt',
+      'arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      { StringEquals: { 'kms:ViaService': 'secretsmanager.cn-north-1.amazonaws.com' } },
+    ])]);
   });
 
   test('deploys a secret under a customer managed key without a dependency cycle', () => {
