@@ -40,6 +40,11 @@ export function registerDestination(destination: ChainEnd): void {
   endsOf(destination).destinations.add(destination);
 }
 
+/** Whether the end takes part in its app's checks as a source (as opposed to a destination). */
+export function isSource(end: ChainEnd): boolean {
+  return endsOf(end).sources.has(end);
+}
+
 /** The sources in the same app whose role is the given one. */
 export function sourcesNamed(scope: IConstruct, role: RoleReference): ChainEnd[] {
   return [...endsOf(scope).sources].filter(s => s._tryReference()?.sameRoleAs(role));
