@@ -19,7 +19,7 @@ import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, pathOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { invalid } from './private/validation';
-import { warnIfConfusedDeputyGuardOff } from './private/warnings';
+import { addImagePullLimitCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 
 const TASK_EXECUTION_ROLE = Symbol.for('cdk-cross-account-task-roles.TaskExecutionRole');
@@ -272,6 +272,9 @@ export class TaskExecutionRole extends iam.Role {
     Object.defineProperty(this, TASK_EXECUTION_ROLE, { value: true });
     this.executionRolePolicy = executionRolePolicy;
     this.pullConditions = pullConditions;
+    if (pullConditions) {
+      addImagePullLimitCheck(this);
+    }
 
     // A policy resource of its own rather than the role's Policies property: aws-cdk-lib
     // puts some grants in resource policies that name the role (a key's policy, through

@@ -1,4 +1,5 @@
 import {
+  Annotations as CoreAnnotations,
   Lazy,
   Stack,
   aws_ecr as ecr,
@@ -9,7 +10,7 @@ import {
   aws_secretsmanager as secretsmanager,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ExecutionRolePolicy, TaskExecutionRole, TaskExecutionRoleProps } from '../src/task-execution-role';
 import { newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
 import { rolesOf, roleCan, stackTemplate } from './support/simulate';
@@ -372,6 +373,52 @@ describe('image pull source', () => {
 test('rejects an inline policy that takes the name of its own policy', () => {
   expect(() => role(sourceStack(), { inlinePolicies: { TaskExecution: new iam.PolicyDocument() } }))
     .toThrow(/inlinePolicies "TaskExecution" is invalid: the name TaskExecution is taken/);
+});
+
+describe('image pull limits on task definitions that are not Fargate-only', () => {
+  const NOT_FARGATE = Match.stringLikeRegexp('not Fargate only.*imagePullSourceVpcs.*imagePullLimitNotFargate');
+
+  test('warns on an EC2 task definition that uses a role with image pull limits', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const executionRole = role(stack, { imagePullSourceVpcEndpoints: [VPC_ENDPOINT] });
+    // WHEN
+    new ecs.Ec2TaskDefinition(stack, 'Task', { executionRole });
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/SourceStack/Task/Resource', Match.stringLikeRegexp('may run on EC2 .*imagePullLimitNotFargate'));
+  });
+
+  test('warns on a task definition for both EC2 and Fargate, and on an external one', () => {
+    const stack = sourceStack();
+    const executionRole = role(stack, { imagePullSourceVpcs: [VPC] });
+    new ecs.TaskDefinition(stack, 'Both', { executionRole, compatibility: ecs.Compatibility.EC2_AND_FARGATE, cpu: '256', memoryMiB: '512' });
+    new ecs.ExternalTaskDefinition(stack, 'External', { executionRole });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/SourceStack/Both/Resource', NOT_FARGATE);
+    annotations.hasWarning('/SourceStack/External/Resource', NOT_FARGATE);
+  });
+
+  test('does not warn on a Fargate task definition', () => {
+    const stack = sourceStack();
+    new ecs.FargateTaskDefinition(stack, 'Task', { executionRole: role(stack, { imagePullSourceVpcEndpoints: [VPC_ENDPOINT] }) });
+    Annotations.fromStack(stack).hasNoWarning('*', NOT_FARGATE);
+  });
+
+  test('does not warn on an EC2 task definition whose role has no image pull limits', () => {
+    const stack = sourceStack();
+    new ecs.Ec2TaskDefinition(stack, 'Task', { executionRole: role(stack) });
+    Annotations.fromStack(stack).hasNoWarning('*', NOT_FARGATE);
+  });
+
+  test('lets the warning be acknowledged on the task definition', () => {
+    const stack = sourceStack();
+    const taskDefinition = new ecs.Ec2TaskDefinition(stack, 'Task', {
+      executionRole: role(stack, { imagePullSourceVpcEndpoints: [VPC_ENDPOINT] }),
+    });
+    CoreAnnotations.of(taskDefinition).acknowledgeWarning('cdk-cross-account-task-roles:imagePullLimitNotFargate',
+      'the instances pull through the same ecr.dkr endpoint');
+    Annotations.fromStack(stack).hasNoWarning('*', NOT_FARGATE);
+  });
 });
 
 describe('with aws-cdk-lib\'s own grants', () => {
