@@ -352,6 +352,11 @@ export class TaskExecutionRole extends iam.Role {
    * limit where the pull is allowed; the statement given is never changed. Every
    * other statement is added as it is: the deny of the `TaskExecution` policy
    * limits its pull actions anyway.
+   *
+   * Unlike `iam.Role`, which keeps the statement itself, the copy is made when the
+   * statement is added: resources or conditions added to the given statement
+   * afterwards are not in the role's policy. Finish the statement before adding
+   * it, or add another one for what comes later.
    */
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
     // A copy: the caller's statement may be shared with other roles or frozen.

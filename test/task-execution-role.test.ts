@@ -375,6 +375,32 @@ test('rejects an inline policy that takes the name of its own policy', () => {
     .toThrow(/inlinePolicies "TaskExecution" is invalid: the name TaskExecution is taken/);
 });
 
+describe('pull statements added under image pull limits', () => {
+  test('are copied when added: resources added to the statement later are not in the role\'s policy', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const executionRole = role(stack, { imagePullSourceVpcEndpoints: [VPC_ENDPOINT] });
+    const statement = new iam.PolicyStatement({ actions: PULL_ACTIONS, resources: [repositoryArn('first')] });
+    // WHEN
+    executionRole.addToPrincipalPolicy(statement);
+    statement.addResources(repositoryArn('later'));
+    // THEN
+    expect(statement.resources).toEqual([repositoryArn('first'), repositoryArn('later')]);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{
+        Effect: 'Allow',
+        Action: PULL_ACTIONS,
+        Resource: repositoryArn('first'),
+        Condition: { StringEquals: { 'aws:SourceVpce': VPC_ENDPOINT } },
+      }] },
+    });
+  });
+
+  function repositoryArn(repositoryName: string): string {
+    return `arn:aws:ecr:us-east-1:111122223333:repository/${repositoryName}`;
+  }
+});
+
 describe('image pull limits on task definitions that are not Fargate-only', () => {
   const NOT_FARGATE = Match.stringLikeRegexp('not Fargate only.*imagePullSourceVpcs.*imagePullLimitNotFargate');
 
