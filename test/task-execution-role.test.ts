@@ -387,12 +387,14 @@ describe('pull statements added under image pull limits', () => {
     // THEN
     expect(statement.resources).toEqual([repositoryArn('first'), repositoryArn('later')]);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{
-        Effect: 'Allow',
-        Action: PULL_ACTIONS,
-        Resource: repositoryArn('first'),
-        Condition: { StringEquals: { 'aws:SourceVpce': VPC_ENDPOINT } },
-      }] },
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: PULL_ACTIONS,
+          Resource: repositoryArn('first'),
+          Condition: { StringEquals: { 'aws:SourceVpce': VPC_ENDPOINT } },
+        }],
+      },
     });
   });
 

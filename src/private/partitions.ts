@@ -45,9 +45,10 @@ export function partitionErrors(where: string, region: string, named: NamedRoles
   if (own === undefined) {
     return [];
   }
-  const entries: Array<[string, string, string | undefined]> = [
-    ...named.roles.map(role => [properties.roles, role.toString(), role.partition] as [string, string, string | undefined]),
-    ...named.organizationRoles.map(roles => [properties.organizationRoles, roles.roleArnPattern, roles.partition] as [string, string, string | undefined]),
+  type Entry = [property: string, name: string, partition: string | undefined];
+  const entries: Entry[] = [
+    ...named.roles.map((role): Entry => [properties.roles, role.toString(), role.partition]),
+    ...named.organizationRoles.map((roles): Entry => [properties.organizationRoles, roles.roleArnPattern, roles.partition]),
   ];
   return entries
     .filter(([, , partition]) => partition !== undefined && !Token.isUnresolved(partition) && partition !== own)
