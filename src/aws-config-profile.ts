@@ -272,7 +272,7 @@ function renderProfile(where: string, role: RoleReference, options: AwsConfigPro
   }
 
   const settings: Array<[string, string | undefined]> = [
-    ['role_arn', roleArnOf(role, options.partition ?? (literal ? literalPartition(where, role, options) : Aws.PARTITION))],
+    ['role_arn', roleArnOf(role, literal ? literalPartition(where, role, options) : options.partition ?? Aws.PARTITION)],
     ['credential_source', options.credentialSource ?? CredentialSource.ECS_CONTAINER],
     ['external_id', options.externalId],
     ['role_session_name', options.roleSessionName],

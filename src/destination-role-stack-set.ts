@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Annotations, App, Lazy, LegacyStackSynthesizer, Names, Stack, Token, aws_cloudformation as cloudformation } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { partitionErrors } from './private/partitions';
 import { invalid, validateRegion } from './private/validation';
 import { RoleReference } from './role-reference';
 import { TrustedDestinationRole, TrustedDestinationRoleProps } from './trusted-destination-role';
@@ -173,6 +174,7 @@ export class DestinationRoleStackSet extends Construct {
     this.destinationRole = new TrustedDestinationRole(this.templateStack, 'Role', props.destinationRole);
 
     const autoDeployment = props.autoDeployment ?? true;
+    const region = props.region ?? Stack.of(this).region;
     this.stackSet = new cloudformation.CfnStackSet(this, 'Resource', {
       stackSetName: props.stackSetName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
       description: `Role ${this.rolePath}${roleName}, trusted by roles of other accounts`,
@@ -188,13 +190,21 @@ export class DestinationRoleStackSet extends Construct {
       },
       stackInstancesGroup: [{
         deploymentTargets: { organizationalUnitIds: props.organizationalUnitIds },
-        regions: [props.region ?? Stack.of(this).region],
+        regions: [region],
       }],
       templateBody: Lazy.string({ produce: () => this.templateBody() }),
     });
     // The role's own checks run in its app: their errors fail this app's synthesis,
     // and their warnings are repeated in this app, where `--strict` and acknowledgements see them.
     this.node.addValidation({ validate: () => this.render().errors });
+    // The role's stack has no Region, so the role cannot check partitions itself:
+    // the stack instances are created in this Region, in its partition.
+    this.node.addValidation({
+      validate: () => partitionErrors(this.node.path, region, {
+        roles: this.destinationRole._namedRoles(),
+        organizationRoles: this.destinationRole._namedOrganizationRoles(),
+      }, { roles: 'destinationRole.trustedRoles', organizationRoles: 'destinationRole.trustedOrganizationRoles' }),
+    });
   }
 
   /**
@@ -225,8 +235,10 @@ export class DestinationRoleStackSet extends Construct {
     const app = this.templateStack.node.root as App;
     const errors: string[] = [];
     let body: string | undefined;
-    mkdirSync(app.outdir, { mode: 0o700 });
+    let created = false;
     try {
+      mkdirSync(app.outdir, { mode: 0o700 });
+      created = true;
       const artifact = app.synth().getStackByName(this.templateStack.stackName);
       for (const message of artifact.messages) {
         const text = `destinationRole (${message.id.replace(/^\/+/, '')}): ${message.entry.data}`;
@@ -242,9 +254,14 @@ export class DestinationRoleStackSet extends Construct {
       body = JSON.stringify(artifact.template);
     } catch (error) {
       // The role's validations (quotas, for example) throw here; so does a value of another app.
-      errors.push(`the role's template cannot be synthesized: ${(error as Error).message}`);
+      errors.push(created
+        ? `the role's template cannot be synthesized: ${(error as Error).message}`
+        : `the role's template cannot be synthesized: its temporary directory ${app.outdir} cannot be created `
+          + `(${(error as Error).message}); check that the temporary directory (TMPDIR) is writable`);
     } finally {
-      rmSync(app.outdir, { recursive: true, force: true });
+      if (created) {
+        rmSync(app.outdir, { recursive: true, force: true });
+      }
     }
     if (body !== undefined) {
       const bytes = Buffer.byteLength(body, 'utf-8');

@@ -21,6 +21,7 @@ import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { invalid } from './private/validation';
+import { addImagePullLimitCheck } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 
 const TASK_EXECUTION_ROLE = Symbol.for('cdk-cross-account-task-roles.TaskExecutionRole');
@@ -130,7 +131,7 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
    * Systems Manager parameters that containers receive as ECS secrets. A
    * parameter that references a Secrets Manager secret needs that secret in
    * `secrets` too; a SecureString under a customer managed key needs the key in
-   * `kmsKeys`. More can be added with `addParameter()`.
+   * `parameterKeys`. More can be added with `addParameter()`.
    *
    * @default - none
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html
@@ -138,18 +139,31 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
   readonly parameters?: ssm.IParameter[];
 
   /**
-   * Customer managed KMS keys of SecureString parameters, that the role may use
-   * to decrypt through Parameter Store only (`kms:ViaService` is
-   * `ssm.<key's Region>.amazonaws.com`), as the keys of secrets may through
-   * Secrets Manager only. Keys of the given secrets are added by themselves: for an
-   * imported secret, give its key with `Secret.fromSecretAttributes()`. More can
-   * be added with `addKmsKey()`.
+   * Customer managed KMS keys that the role may decrypt with (`kms:Decrypt`),
+   * however the request reaches KMS: for the key of a secret imported without
+   * its `encryptionKey`, of a `/aws/reference/secretsmanager/...` parameter, or
+   * of environment files in Amazon S3. Keys of the given secrets are added by
+   * themselves, limited to Secrets Manager; prefer `parameterKeys` for the keys
+   * of SecureString parameters. More can be added with `addKmsKey()`.
    *
    * @default - none besides the keys of the given secrets
    * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html#task-execution-secrets
-   * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
    */
   readonly kmsKeys?: kms.IKey[];
+
+  /**
+   * Customer managed KMS keys of SecureString parameters, that the role may
+   * decrypt with through Parameter Store only: `kms:ViaService` is
+   * `ssm.<key's Region>.amazonaws.com`, the name the KMS Developer Guide lists
+   * for Systems Manager. A key that also serves anything else (a secret imported
+   * without its key, an environment file) belongs in `kmsKeys`. More can be added
+   * with `addParameterKey()`.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html
+   */
+  readonly parameterKeys?: kms.IKey[];
 
   /**
    * Image pulls are allowed only from these VPCs (`aws:SourceVpc`), that is,
@@ -164,8 +178,11 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
    * Never applies to `ecr:GetAuthorizationToken`, which Fargate calls through its
    * own network interface, not the task's. Image layers are then downloaded from
    * Amazon S3, which a private subnet reaches through the S3 gateway endpoint;
-   * that download is not authorized by this role. Only for Fargate tasks (on EC2
-   * instances the container agent pulls with the instance's network); not with
+   * that download is not authorized by this role. Only for Fargate tasks: on EC2
+   * instances and external instances the container agent pulls over the
+   * instance's network, so every pull would be denied; a task definition that is
+   * not Fargate-only and uses this role gets the warning
+   * `cdk-cross-account-task-roles:imagePullLimitNotFargate`. Not with
    * `ExecutionRolePolicy.AWS_MANAGED`.
    *
    * @default - image pulls are allowed from anywhere
@@ -241,6 +258,7 @@ export class TaskExecutionRole extends iam.Role {
   private readonly secrets: secretsmanager.ISecret[] = [];
   private readonly parameters: ssm.IParameter[] = [];
   private readonly kmsKeys: kms.IKey[] = [];
+  private readonly parameterKeys: kms.IKey[] = [];
   private readonly pullConditions?: Conditions;
   /** Statements that went to the default policy, so that ours do not repeat them. */
   private readonly grantedElsewhere: iam.PolicyStatement[] = [];
@@ -270,6 +288,9 @@ export class TaskExecutionRole extends iam.Role {
     Object.defineProperty(this, TASK_EXECUTION_ROLE, { value: true });
     this.executionRolePolicy = executionRolePolicy;
     this.pullConditions = pullConditions;
+    if (pullConditions) {
+      addImagePullLimitCheck(this);
+    }
 
     // A policy resource of its own rather than the role's Policies property: aws-cdk-lib
     // puts some grants in resource policies that name the role (a key's policy, through
@@ -289,6 +310,7 @@ export class TaskExecutionRole extends iam.Role {
     props.secrets?.forEach(secret => this.addSecret(secret));
     props.parameters?.forEach(parameter => this.addParameter(parameter));
     props.kmsKeys?.forEach(key => this.addKmsKey(key));
+    props.parameterKeys?.forEach(key => this.addParameterKey(key));
   }
 
   /**
@@ -318,18 +340,26 @@ export class TaskExecutionRole extends iam.Role {
 
   /**
    * Allow reading one more Systems Manager parameter with `ssm:GetParameters`.
-   * A SecureString under a customer managed key also needs `addKmsKey()`.
+   * A SecureString under a customer managed key also needs `addParameterKey()`.
    */
   public addParameter(parameter: ssm.IParameter): void {
     addOnce(this.parameters, parameter);
   }
 
   /**
-   * Allow decrypting with one more customer managed KMS key, through Parameter
-   * Store only (the key of a SecureString parameter).
+   * Allow decrypting with one more customer managed KMS key, however the
+   * request reaches KMS (see `kmsKeys`).
    */
   public addKmsKey(key: kms.IKey): void {
     addOnce(this.kmsKeys, key);
+  }
+
+  /**
+   * Allow decrypting with the customer managed KMS key of a SecureString
+   * parameter, through Parameter Store only (see `parameterKeys`).
+   */
+  public addParameterKey(key: kms.IKey): void {
+    addOnce(this.parameterKeys, key);
   }
 
   /**
@@ -342,6 +372,11 @@ export class TaskExecutionRole extends iam.Role {
    * limit where the pull is allowed; the statement given is never changed. Every
    * other statement is added as it is: the deny of the `TaskExecution` policy
    * limits its pull actions anyway.
+   *
+   * Unlike `iam.Role`, which keeps the statement itself, the copy is made when the
+   * statement is added: resources or conditions added to the given statement
+   * afterwards are not in the role's policy. Finish the statement before adding
+   * it, or add another one for what comes later.
    */
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
     // A copy: the caller's statement may be shared with other roles or frozen.
@@ -376,6 +411,7 @@ export class TaskExecutionRole extends iam.Role {
       secrets: this.secrets,
       parameters: this.parameters,
       kmsKeys: this.kmsKeys,
+      parameterKeys: this.parameterKeys,
       pullConditions: this.pullConditions,
     }, this.grantedElsewhere);
     return this.rendered;

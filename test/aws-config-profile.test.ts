@@ -175,6 +175,20 @@ describe('AwsConfigProfile.render validation', () => {
     expect(() => AwsConfigProfile.render(RoleReference.fromArn('arn:aws:iam::555566667777:role/r'), { region: 'cn-north-1' }))
       .toThrow(/region "cn-north-1" is invalid: the Region is in the aws-cn partition, but the role's ARN is in aws/);
   });
+
+  test('refuses a China Region with the partition aws given', () => {
+    expect(() => render({ region: 'cn-north-1', partition: 'aws' }))
+      .toThrow(/region "cn-north-1" is invalid: the Region is in the aws-cn partition, but the role's ARN is in aws:/);
+  });
+
+  test('refuses a Region of the aws partition with the partition aws-cn given', () => {
+    expect(() => render({ region: 'us-east-1', partition: 'aws-cn' }))
+      .toThrow(/region "us-east-1" is invalid: the Region is in the aws partition, but the role's ARN is in aws-cn:/);
+  });
+
+  test('accepts a partition given that is the Region\'s', () => {
+    expect(render({ region: 'cn-north-1', partition: 'aws-cn' })).toContain('role_arn = arn:aws-cn:iam::555566667777:role/destination-account-role\n');
+  });
 });
 
 describe('the AWS SDK config loader reads the rendered profile', () => {

@@ -250,7 +250,7 @@ describe('partitions', () => {
     });
     // THEN
     expect(() => Template.fromStack(stack)).toThrow(
-      /ChinaSource\/TaskRole\] names arn:aws:iam::555566667777:role\/destination-account-role, in the aws partition, but is in the aws-cn partition \(Region cn-north-1\): a role cannot be assumed from another partition/);
+      /ChinaSource\/TaskRole: destinationRoles "arn:aws:iam::555566667777:role\/destination-account-role" is invalid: the role is in the aws partition, but this role is in the aws-cn partition \(Region cn-north-1\): a role cannot be assumed from another partition/);
   });
 
   test('fails synth the other way round, aws to aws-cn', () => {
@@ -258,7 +258,16 @@ describe('partitions', () => {
     new CrossAccountTaskRole(stack, 'TaskRole', {
       destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'r', partition: 'aws-cn' })],
     });
-    expect(() => Template.fromStack(stack)).toThrow(/in the aws-cn partition, but is in the aws partition \(Region us-east-1\)/);
+    expect(() => Template.fromStack(stack)).toThrow(/in the aws-cn partition, but this role is in the aws partition \(Region us-east-1\)/);
+  });
+
+  test('names destinationOrganizationRoles when an organization pattern is of another partition', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader', partition: 'aws-cn' })],
+    });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /SourceStack\/TaskRole: destinationOrganizationRoles "arn:aws-cn:iam::\*:role\/reader" is invalid: the role is in the aws-cn partition/);
   });
 
   test('accepts a role of its own partition, and one whose partition is left to the stack', () => {

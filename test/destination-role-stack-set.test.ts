@@ -185,6 +185,56 @@ describe('DestinationRoleStackSet', () => {
     expect(() => Template.fromStack(stack)).toThrow(/trusts no role/);
   });
 
+  test('fails synth with its path when the temporary directory for the role\'s template cannot be created', () => {
+    // GIVEN a StackSet built while the temporary directory is one that is then removed
+    const stack = managementStack();
+    const vanishing = mkdtempSync(join(tmpdir(), 'vanishing-tmp-'));
+    mockTmpdir = vanishing;
+    try {
+      new DestinationRoleStackSet(stack, 'Reports', {
+        destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
+        organizationalUnitIds: ['r-ab12'],
+      });
+    } finally {
+      mockTmpdir = undefined;
+    }
+    // WHEN
+    rmSync(vanishing, { recursive: true, force: true });
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Management\/Reports: the role's template cannot be synthesized: its temporary directory .*vanishing-tmp-.* cannot be created \(ENOENT/);
+  });
+
+  test('fails synth when a role of another partition than the StackSet\'s Region is trusted', () => {
+    const stack = managementStack();
+    new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedRoles: [RoleReference.fromArn('arn:aws:iam::111122223333:role/my-ECS-task-role')] },
+      organizationalUnitIds: ['r-ab12'],
+      region: 'cn-north-1',
+    });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Management\/Reports: destinationRole.trustedRoles "arn:aws:iam::111122223333:role\/my-ECS-task-role" is invalid: the role is in the aws partition, but this role is in the aws-cn partition \(Region cn-north-1\)/);
+  });
+
+  test('checks the partition of trusted organization roles against the Region of its own stack', () => {
+    const stack = new Stack(newApp(), 'Management', { env: { account: '999988887777', region: 'cn-north-1' } });
+    new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, roleName: 'task', partition: 'aws' })] },
+      organizationalUnitIds: ['r-ab12'],
+    });
+    expect(() => Template.fromStack(stack)).toThrow(/destinationRole.trustedOrganizationRoles "arn:aws:iam::\*:role\/task" is invalid: the role is in the aws partition/);
+  });
+
+  test('accepts trusted roles of the partition of its Region', () => {
+    const stack = managementStack();
+    new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedRoles: [RoleReference.fromArn('arn:aws-cn:iam::111122223333:role/my-ECS-task-role')] },
+      organizationalUnitIds: ['r-ab12'],
+      region: 'cn-north-1',
+    });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
   test('leaves no temporary directory behind, whether the app is synthesized or not', () => {
     // GIVEN an empty temporary directory, and an app whose own output goes elsewhere
     const outdir = mkdtempSync(join(tmpdir(), 'management-out-'));

@@ -1,4 +1,5 @@
 import {
+  Annotations as CoreAnnotations,
   Lazy,
   Stack,
   aws_ecr as ecr,
@@ -183,7 +184,7 @@ describe('least privilege', () => {
     }]);
   });
 
-  test('decrypts with exactly the given keys', () => {
+  test('decrypts with exactly the given keys, without conditions', () => {
     const stack = sourceStack();
     const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     role(stack, { kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
@@ -192,17 +193,53 @@ describe('least privilege', () => {
       Effect: 'Allow',
       Action: 'kms:Decrypt',
       Resource: keyArn,
+      Condition: Match.absent(),
+    }]);
+  });
+
+  test('decrypts with a key of an imported secret without its key, whatever service calls KMS', () => {
+    // GIVEN a secret imported by ARN: its key is not known, so only kmsKeys can name it
+    const stack = sourceStack();
+    const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret',
+      'arn:aws:secretsmanager:us-east-1:111122223333:secret:app/db-AbCdEf');
+    // WHEN
+    role(stack, { secrets: [secret], kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
+    // THEN
+    expectStatements(stack, [
+      Match.objectLike({ Sid: 'ReadSecrets' }),
+      { Sid: 'DecryptWithKeys', Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn, Condition: Match.absent() },
+    ]);
+  });
+
+  test('decrypts with the keys of SecureString parameters through Parameter Store only', () => {
+    const stack = sourceStack();
+    const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const executionRole = role(stack);
+    executionRole.addParameterKey(kms.Key.fromKeyArn(stack, 'Key', keyArn));
+    expectStatements(stack, [{
+      Sid: 'DecryptParameters',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: keyArn,
       Condition: { StringEquals: { 'kms:ViaService': 'ssm.us-east-1.amazonaws.com' } },
     }]);
   });
 
-  test('decrypts with a key of a China Region through Parameter Store of that Region only', () => {
+  test('writes a key given both ways once, without conditions', () => {
+    const stack = sourceStack();
+    const key = new kms.Key(stack, 'Key');
+    role(stack, { kmsKeys: [key], parameterKeys: [key] });
+    expectStatements(stack, [Match.objectLike({ Sid: 'DecryptWithKeys', Condition: Match.absent() })]);
+  });
+
+  test('names Parameter Store of a China Region as the KMS Developer Guide does (amazonaws.com)', () => {
     const stack = new Stack(newApp(), 'China', { env: { account: '111122223333', region: 'cn-north-1' } });
     const keyArn = 'arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    role(stack, { kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
+    role(stack, { parameterKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] });
     expectStatements(stack, [Match.objectLike({
-      Sid: 'DecryptWithKeys',
-      Condition: { StringEquals: { 'kms:ViaService': 'ssm.cn-north-1.amazonaws.com.cn' } },
+      Sid: 'DecryptParameters',
+      Condition: { StringEquals: { 'kms:ViaService': 'ssm.cn-north-1.amazonaws.com' } },
     })]);
   });
 
@@ -339,6 +376,80 @@ test('rejects an inline policy that takes the name of its own policy', () => {
     .toThrow(/inlinePolicies "TaskExecution" is invalid: the name TaskExecution is taken/);
 });
 
+describe('pull statements added under image pull limits', () => {
+  test('are copied when added: resources added to the statement later are not in the role\'s policy', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const executionRole = role(stack, { imagePullSourceVpcEndpoints: [VPC_ENDPOINT] });
+    const statement = new iam.PolicyStatement({ actions: PULL_ACTIONS, resources: [repositoryArn('first')] });
+    // WHEN
+    executionRole.addToPrincipalPolicy(statement);
+    statement.addResources(repositoryArn('later'));
+    // THEN
+    expect(statement.resources).toEqual([repositoryArn('first'), repositoryArn('later')]);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: PULL_ACTIONS,
+          Resource: repositoryArn('first'),
+          Condition: { StringEquals: { 'aws:SourceVpce': VPC_ENDPOINT } },
+        }],
+      },
+    });
+  });
+
+  function repositoryArn(repositoryName: string): string {
+    return `arn:aws:ecr:us-east-1:111122223333:repository/${repositoryName}`;
+  }
+});
+
+describe('image pull limits on task definitions that are not Fargate-only', () => {
+  const NOT_FARGATE = Match.stringLikeRegexp('not Fargate only.*imagePullSourceVpcs.*imagePullLimitNotFargate');
+
+  test('warns on an EC2 task definition that uses a role with image pull limits', () => {
+    // GIVEN
+    const stack = sourceStack();
+    const executionRole = role(stack, { imagePullSourceVpcEndpoints: [VPC_ENDPOINT] });
+    // WHEN
+    new ecs.Ec2TaskDefinition(stack, 'Task', { executionRole });
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/SourceStack/Task/Resource', Match.stringLikeRegexp('may run on EC2 .*imagePullLimitNotFargate'));
+  });
+
+  test('warns on a task definition for both EC2 and Fargate, and on an external one', () => {
+    const stack = sourceStack();
+    const executionRole = role(stack, { imagePullSourceVpcs: [VPC] });
+    new ecs.TaskDefinition(stack, 'Both', { executionRole, compatibility: ecs.Compatibility.EC2_AND_FARGATE, cpu: '256', memoryMiB: '512' });
+    new ecs.ExternalTaskDefinition(stack, 'External', { executionRole });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/SourceStack/Both/Resource', NOT_FARGATE);
+    annotations.hasWarning('/SourceStack/External/Resource', NOT_FARGATE);
+  });
+
+  test('does not warn on a Fargate task definition', () => {
+    const stack = sourceStack();
+    new ecs.FargateTaskDefinition(stack, 'Task', { executionRole: role(stack, { imagePullSourceVpcEndpoints: [VPC_ENDPOINT] }) });
+    Annotations.fromStack(stack).hasNoWarning('*', NOT_FARGATE);
+  });
+
+  test('does not warn on an EC2 task definition whose role has no image pull limits', () => {
+    const stack = sourceStack();
+    new ecs.Ec2TaskDefinition(stack, 'Task', { executionRole: role(stack) });
+    Annotations.fromStack(stack).hasNoWarning('*', NOT_FARGATE);
+  });
+
+  test('lets the warning be acknowledged on the task definition', () => {
+    const stack = sourceStack();
+    const taskDefinition = new ecs.Ec2TaskDefinition(stack, 'Task', {
+      executionRole: role(stack, { imagePullSourceVpcEndpoints: [VPC_ENDPOINT] }),
+    });
+    CoreAnnotations.of(taskDefinition).acknowledgeWarning('cdk-cross-account-task-roles:imagePullLimitNotFargate',
+      'the instances pull through the same ecr.dkr endpoint');
+    Annotations.fromStack(stack).hasNoWarning('*', NOT_FARGATE);
+  });
+});
+
 describe('with aws-cdk-lib\'s own grants', () => {
   function taskUsing(stack: Stack, executionRole: TaskExecutionRole, container: ecs.ContainerDefinitionOptions) {
     new ecs.FargateTaskDefinition(stack, 'Task', { executionRole }).addContainer('App', container);
@@ -373,6 +484,27 @@ describe('with aws-cdk-lib\'s own grants', () => {
     taskUsing(stack, executionRole, { image: ecs.ContainerImage.fromEcrRepository(used) });
     expectStatements(stack, [Match.objectLike({ Sid: 'PullImages', Resource: partitionArn(':ecr:us-east-1:111122223333:repository/spare') })]);
     expect(duplicates(identityGrants(stack))).toEqual([]);
+  });
+
+  test('recognises aws-cdk-lib\'s grant on the key of a secret in a China Region and does not repeat it', () => {
+    // GIVEN a secret whose key is imported, so that aws-cdk-lib grants kms:Decrypt in the role's own policy
+    const stack = new Stack(newApp(), 'China', { env: { account: '111122223333', region: 'cn-north-1' } });
+    const secret = secretsmanager.Secret.fromSecretAttributes(stack, 'Secret', {
+      secretCompleteArn: 'arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:app/db-AbCdEf',
+      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    });
+    const executionRole = role(stack, { secrets: [secret] });
+    // WHEN
+    taskUsing(stack, executionRole, {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
+      secrets: { TOKEN: ecs.Secret.fromSecretsManager(secret) },
+    });
+    // THEN
+    expect(identityGrants(stack).filter(grant => grant.includes('kms:Decrypt'))).toEqual([JSON.stringify([
+      'kms:Decrypt',
+      'arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      { StringEquals: { 'kms:ViaService': 'secretsmanager.cn-north-1.amazonaws.com' } },
+    ])]);
   });
 
   test('deploys a secret under a customer managed key without a dependency cycle', () => {

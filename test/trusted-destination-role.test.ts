@@ -245,7 +245,7 @@ describe('partitions', () => {
     });
     // THEN
     expect(() => Template.fromStack(stack)).toThrow(
-      /ChinaDestination\/DestinationRole\] names arn:aws:iam::111122223333:role\/my-ECS-task-role, in the aws partition, but is in the aws-cn partition \(Region cn-northwest-1\)/);
+      /ChinaDestination\/DestinationRole: trustedRoles "arn:aws:iam::111122223333:role\/my-ECS-task-role" is invalid: the role is in the aws partition, but this role is in the aws-cn partition \(Region cn-northwest-1\)/);
   });
 
   test('fails synth when organization roles of another partition are trusted', () => {
@@ -253,7 +253,7 @@ describe('partitions', () => {
     new TrustedDestinationRole(stack, 'DestinationRole', {
       trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'task', partition: 'aws-us-gov' })],
     });
-    expect(() => Template.fromStack(stack)).toThrow(/names arn:aws-us-gov:iam::\*:role\/task, in the aws-us-gov partition, but is in the aws partition/);
+    expect(() => Template.fromStack(stack)).toThrow(/trustedOrganizationRoles "arn:aws-us-gov:iam::\*:role\/task" is invalid: the role is in the aws-us-gov partition, but this role is in the aws partition/);
   });
 });
 

@@ -52,6 +52,11 @@ function isSameIamRole(a: RoleReference | undefined, b: RoleReference): boolean 
     && (a.partition === undefined || b.partition === undefined || a.partition === b.partition);
 }
 
+/** Whether the end takes part in its app's checks as a source (as opposed to a destination). */
+export function isSource(end: ChainEnd): boolean {
+  return endsOf(end).sources.has(end);
+}
+
 /** The sources in the same app whose role is the given one. */
 export function sourcesNamed(scope: IConstruct, role: RoleReference): ChainEnd[] {
   return [...endsOf(scope).sources].filter(s => isSameIamRole(s._tryReference(), role));

@@ -1,8 +1,6 @@
 import {
   ArnFormat,
-  Aws,
   Stack,
-  Token,
   aws_ecr as ecr,
   aws_iam as iam,
   aws_kms as kms,
@@ -10,7 +8,6 @@ import {
   aws_secretsmanager as secretsmanager,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 import { oneOrMany } from './statements';
 import { validateVpcEndpointIds, validateVpcIds } from './validation';
@@ -44,7 +41,10 @@ export interface ExecutionGrants {
   /** Registry credentials and ECS secrets alike: both need only `GetSecretValue`. */
   readonly secrets: readonly secretsmanager.ISecret[];
   readonly parameters: readonly ssm.IParameter[];
+  /** Keys the role may decrypt with however it calls KMS. */
   readonly kmsKeys: readonly kms.IKey[];
+  /** Keys of SecureString parameters, that the role may decrypt with through Parameter Store only. */
+  readonly parameterKeys: readonly kms.IKey[];
   /** Conditions of the ECR pull statement; never of `ecr:GetAuthorizationToken`. */
   readonly pullConditions?: Conditions;
 }
@@ -121,7 +121,8 @@ function statementPlans(scope: IConstruct, grants: ExecutionGrants): StatementPl
   const logGroups = grants.imagePullAndLogs ? grants.logGroups : [];
   const secretsWithKeys = grants.secrets.filter(secret => secret.encryptionKey !== undefined);
   const secretsManagerEndpoints = uniqueSorted(stack, secretsWithKeys.map(s => serviceEndpoint('secretsmanager', s.env.region)));
-  const parameterStoreEndpoints = uniqueSorted(stack, grants.kmsKeys.map(key => serviceEndpoint('ssm', key.env.region)));
+  const parameterKeys = grants.parameterKeys.filter(key => !grants.kmsKeys.includes(key));
+  const parameterStoreEndpoints = uniqueSorted(stack, parameterKeys.map(key => serviceEndpoint('ssm', key.env.region)));
   return [
     {
       sid: 'PullImages',
@@ -158,24 +159,32 @@ function statementPlans(scope: IConstruct, grants: ExecutionGrants): StatementPl
       conditions: { StringEquals: { 'kms:ViaService': oneOrMany(secretsManagerEndpoints) } },
     },
     {
-      // SecureString parameters: Parameter Store decrypts on the role's behalf, in the key's Region.
+      // Parameter Store decrypts a SecureString on the role's behalf, in the key's Region.
+      sid: 'DecryptParameters',
+      actions: [KMS_DECRYPT_ACTION],
+      targets: parameterKeys.map(key => ({ arn: key.keyArn })),
+      conditions: { StringEquals: { 'kms:ViaService': oneOrMany(parameterStoreEndpoints) } },
+    },
+    {
+      // Without conditions: such a key may serve an imported secret, a parameter that
+      // references a secret, or an environment file in Amazon S3 alike.
       sid: 'DecryptWithKeys',
       actions: [KMS_DECRYPT_ACTION],
       targets: grants.kmsKeys.map(key => ({ arn: key.keyArn })),
-      conditions: { StringEquals: { 'kms:ViaService': oneOrMany(parameterStoreEndpoints) } },
     },
   ];
 }
 
 /**
- * The name a service calls KMS under (`kms:ViaService`), such as
- * `ssm.us-east-1.amazonaws.com`, with the domain of the Region's partition.
+ * The name a service calls KMS under (`kms:ViaService`): `<service>.<Region>.amazonaws.com`,
+ * as the KMS Developer Guide lists it for Systems Manager and Secrets Manager, in
+ * every partition. aws-cdk-lib's grants (`Secret.grantRead()`) write the same name,
+ * so that a grant of theirs is recognised and not written twice.
  *
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
  */
 function serviceEndpoint(service: string, region: string): string {
-  const domain = Token.isUnresolved(region) ? Aws.URL_SUFFIX : (RegionInfo.get(region).domainSuffix ?? 'amazonaws.com');
-  return `${service}.${region}.${domain}`;
+  return `${service}.${region}.amazonaws.com`;
 }
 
 /**

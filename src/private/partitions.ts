@@ -1,6 +1,17 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { ChainEnd } from './counterparts';
-import { partitionOfRegion } from './validation';
+import { ChainEnd, isSource } from './counterparts';
+import { invalid, partitionOfRegion } from './validation';
+import { OrganizationRoles } from '../organization-roles';
+import { RoleReference } from '../role-reference';
+
+/** The properties a chain end names roles in, for messages. */
+export interface NamingProperties {
+  readonly roles: string;
+  readonly organizationRoles: string;
+}
+
+const SOURCE_PROPERTIES: NamingProperties = { roles: 'destinationRoles', organizationRoles: 'destinationOrganizationRoles' };
+const DESTINATION_PROPERTIES: NamingProperties = { roles: 'trustedRoles', organizationRoles: 'trustedOrganizationRoles' };
 
 /**
  * Fails synthesis when a chain end names a role of another partition than its own
@@ -12,20 +23,36 @@ import { partitionOfRegion } from './validation';
  */
 export function addPartitionCheck(end: ChainEnd): void {
   end.node.addValidation({
-    validate: () => {
-      const region = Stack.of(end).region;
-      const own = partitionOfRegion(region);
-      if (own === undefined) {
-        return [];
-      }
-      const named: Array<[string, string | undefined]> = [
-        ...end._namedRoles().map(role => [role.toString(), role.partition] as [string, string | undefined]),
-        ...end._namedOrganizationRoles().map(roles => [roles.roleArnPattern, roles.partition] as [string, string | undefined]),
-      ];
-      return named
-        .filter(([, partition]) => partition !== undefined && !Token.isUnresolved(partition) && partition !== own)
-        .map(([name, partition]) => `names ${name}, in the ${partition} partition, but is in the ${own} partition (Region ${region}): `
-          + 'a role cannot be assumed from another partition; deploy both roles in one partition');
-    },
+    validate: () => partitionErrors(end.node.path, Stack.of(end).region, {
+      roles: end._namedRoles(),
+      organizationRoles: end._namedOrganizationRoles(),
+    }, isSource(end) ? SOURCE_PROPERTIES : DESTINATION_PROPERTIES),
   });
+}
+
+/** The roles and organization patterns one end names. */
+export interface NamedRoles {
+  readonly roles: readonly RoleReference[];
+  readonly organizationRoles: readonly OrganizationRoles[];
+}
+
+/**
+ * One error, in the words of `invalid()`, for each named role of another
+ * partition than that of `region`; none while either partition is unknown.
+ */
+export function partitionErrors(where: string, region: string, named: NamedRoles, properties: NamingProperties): string[] {
+  const own = partitionOfRegion(region);
+  if (own === undefined) {
+    return [];
+  }
+  type Entry = [property: string, name: string, partition: string | undefined];
+  const entries: Entry[] = [
+    ...named.roles.map((role): Entry => [properties.roles, role.toString(), role.partition]),
+    ...named.organizationRoles.map((roles): Entry => [properties.organizationRoles, roles.roleArnPattern, roles.partition]),
+  ];
+  return entries
+    .filter(([, , partition]) => partition !== undefined && !Token.isUnresolved(partition) && partition !== own)
+    .map(([property, name, partition]) => invalid(where, property, name,
+      `the role is in the ${partition} partition, but this role is in the ${own} partition (Region ${region}): `
+      + 'a role cannot be assumed from another partition, which shares no IAM; deploy both roles in one partition').message);
 }

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { renderLikeIam } from './policy-size';
 
@@ -9,6 +9,7 @@ import { renderLikeIam } from './policy-size';
 export const WARNINGS = {
   chainedSessionDuration: 'cdk-cross-account-task-roles:chainedSessionDuration',
   confusedDeputyGuardOff: 'cdk-cross-account-task-roles:confusedDeputyGuardOff',
+  imagePullLimitNotFargate: 'cdk-cross-account-task-roles:imagePullLimitNotFargate',
   wholeAccountTrust: 'cdk-cross-account-task-roles:wholeAccountTrust',
   trustedRoleOutsideApp: 'cdk-cross-account-task-roles:trustedRoleOutsideApp',
 };
@@ -31,6 +32,35 @@ export function warnAboutChainedSessionDuration(role: IConstruct, maxSessionDura
       + '(role chaining, as an ECS task role does) gets at most 1 hour: a request for a longer DurationSeconds fails. '
       + 'Leave maxSessionDuration at 1 hour unless people or services also assume this role with long-term credentials.');
   }
+}
+
+/**
+ * Warns, once the app is complete, on each task definition of the app that uses
+ * the given execution role, whose image pulls are limited to VPCs or VPC endpoints,
+ * and that may run elsewhere than on Fargate: AWS documents `aws:SourceVpc` and
+ * `aws:SourceVpce` on the execution role for Fargate tasks only.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+ */
+export function addImagePullLimitCheck(role: iam.IRole): void {
+  role.node.addValidation({
+    validate: () => {
+      for (const construct of role.node.root.node.findAll()) {
+        if (construct instanceof ecs.TaskDefinition && construct.executionRole === role
+          && construct.compatibility !== ecs.Compatibility.FARGATE) {
+          // On the resource, below the task definition: an acknowledgement made on the task
+          // definition (or above) before synthesis applies to messages of its children only.
+          Annotations.of(construct.node.defaultChild ?? construct).addWarningV2(WARNINGS.imagePullLimitNotFargate,
+            `the task definition may run on ${ecs.Compatibility[construct.compatibility]} (not Fargate only) with the execution role `
+            + `${role.node.path}, which denies image pulls outside imagePullSourceVpcs / imagePullSourceVpcEndpoints. AWS documents `
+            + 'these conditions for Fargate tasks only: elsewhere the container agent pulls over the instance\'s network, and every '
+            + 'pull that does not come through the named VPCs or endpoints is denied (from external instances, every pull). '
+            + 'Use an execution role without these limits for tasks that are not on Fargate.');
+        }
+      }
+      return [];
+    },
+  });
 }
 
 /**
