@@ -85,7 +85,8 @@ readme = metadata.get_payload()
 blocks = re.findall(r"^```(\w*)[^\n]*\n(.*?)^```", readme, re.M | re.S)
 languages = {language for language, _ in blocks}
 expect("python" in languages, "the README has no python code block")
-expect(not languages & {"ts", "typescript", "javascript", "js"}, f"the README has code blocks in {sorted(languages & {'ts', 'typescript', 'javascript', 'js'})}")
+# TypeScript examples are translated; the application snippets for the container (js, java) stay as they are.
+expect(not languages & {"ts", "typescript"}, "the README has untranslated TypeScript code blocks")
 python_code = "\n".join(code for language, code in blocks if language == "python")
 expect("from cdk_cross_account_task_roles import" in python_code, "the README's Python never imports cdk_cross_account_task_roles")
 expect(re.search(r"\bCrossAccountTaskRole\(", python_code), "the README's Python never calls CrossAccountTaskRole(")
