@@ -165,6 +165,8 @@ EOF
 }
 
 # One fresh app, installed, synthesized and checked with the given aws-cdk-lib and constructs.
+# Each check is a function of the app's directory: a check of a command the package ships
+# (run with npx in "$app") is one more line here.
 check_app_with() {
   local name=$1 cdk_lib=$2 constructs=$3
   local app="$work/$name"
