@@ -87,7 +87,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     packageId: 'CdkCrossAccountTaskRoles',
   },
   publishToGo: {
-    moduleName: 'github.com/cdk-cross-account-task-roles/cdk-cross-account-task-roles-go',
+    moduleName: 'github.com/cdk-cross-account-task-roles/cdk-cross-account-task-roles',
     packageName: 'cdkcrossaccounttaskroles',
   },
 });
