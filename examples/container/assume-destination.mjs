@@ -7,7 +7,7 @@ const destinationCredentials = fromTemporaryCredentials({
   masterCredentials: fromContainerMetadata(),
   params: {
     RoleArn: process.env.CROSS_ACCOUNT_ROLE_ARN,
-    ExternalId: process.env.CROSS_ACCOUNT_EXTERNAL_ID, // leave out when the role has no external ID
+    ExternalId: process.env.CROSS_ACCOUNT_EXTERNAL_ID, // not sent when the variable is not set
     RoleSessionName: 'cross-account',
   },
 });
