@@ -70,8 +70,32 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['cdk.out', '*.cdk.out', '.cdk.staging', 'examples/cdk.context.json', '.jsii.tabl.json', 'test-reports/'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['examples/', 'scripts/', 'rosetta/', 'SECURITY.md', '/doctor/'] },
+  npmIgnoreOptions: { ignorePatterns: ['.ci/', 'examples/', 'scripts/', 'rosetta/', 'SECURITY.md', 'CONTRIBUTING.md', '/doctor/'] },
   docgen: true,
+
+  // Experimental while the version is 0.x: the API may still change between minor versions.
+  stability: 'experimental',
+
+  // One TypeScript library, five languages. The release workflow publishes each package; the
+  // Python package is also built by .ci/run (scripts/check-packages.sh), Java, .NET and Go are not
+  // (their toolchains need downloads).
+  publishToPypi: {
+    distName: 'cdk-cross-account-task-roles',
+    module: 'cdk_cross_account_task_roles',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkcrossaccounttaskroles',
+    mavenGroupId: 'io.github.cdkcrossaccounttaskroles',
+    mavenArtifactId: 'cdk-cross-account-task-roles',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkCrossAccountTaskRoles',
+    packageId: 'CdkCrossAccountTaskRoles',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-cross-account-task-roles/cdk-cross-account-task-roles',
+    packageName: 'cdkcrossaccounttaskroles',
+  },
 });
 
 // integ-runner's snapshots are committed whole; its scratch output is not.
@@ -108,6 +132,12 @@ for (const [name, value] of Object.entries(quietSdk)) {
 for (const name of ['integ', 'integ:update']) {
   project.tasks.tryFind(name)?.env('TS_NODE_TRANSPILE_ONLY', 'true');
 }
+
+// `npx projen build` packages JavaScript only, also outside CI: the Java, .NET and Go toolchains
+// download their dependencies. `npx projen package-all` (or one `package:<language>`) builds the others.
+const packageTask = project.tasks.tryFind('package')!;
+packageTask.reset();
+packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 project.addTask('demo', {
   description: 'Synthesize the seed walkthrough with the aws-cdk CLI (offline) and show that the chain works',

@@ -96,16 +96,39 @@ export function startCredentialSources(): Promise<FakeEndpoint> {
   });
 }
 
-/** STS, answering every AssumeRole (an AWS Query POST) with fresh credentials. */
+/** The identity GetCallerIdentity reports for requests signed with the container's credentials. */
+export const CONTAINER_CALLER_ARN = 'arn:aws:sts::111122223333:assumed-role/my-ECS-task-role/task';
+
+/**
+ * STS, answering every AssumeRole (an AWS Query POST) with fresh credentials, and
+ * GetCallerIdentity with the identity of the credentials the request was signed with:
+ * the container's, or the role last assumed.
+ */
 export function startSts(): Promise<FakeEndpoint> {
-  return startEndpoint(({ body }) => {
-    const params = new URLSearchParams(body);
+  let lastAssumedRoleArn: string | undefined;
+  return startEndpoint(request => {
+    const params = new URLSearchParams(request.body);
+    if (params.get('Action') === 'GetCallerIdentity') {
+      const key = signingAccessKeyId(request);
+      const arn = key === CONTAINER_ACCESS_KEY_ID ? CONTAINER_CALLER_ARN : key === DESTINATION_ACCESS_KEY_ID ? lastAssumedRoleArn : undefined;
+      if (arn === undefined) {
+        return { status: 403, contentType: 'text/xml', body: '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>unknown key</Message></Error></ErrorResponse>' };
+      }
+      return {
+        status: 200,
+        contentType: 'text/xml',
+        body: `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>
+<Arn>${arn}</Arn><UserId>AROAFAKEROLEID:session</UserId><Account>${arn.split(':')[4]}</Account>
+</GetCallerIdentityResult><ResponseMetadata><RequestId>fake-request</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+      };
+    }
     if (params.get('Action') !== 'AssumeRole') {
       return { status: 400, contentType: 'text/xml', body: '<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>' };
     }
     const credentials = sessionCredentials(DESTINATION_ACCESS_KEY_ID);
     const sessionName = params.get('RoleSessionName');
     const assumedRoleArn = `${params.get('RoleArn')!.replace(':iam::', ':sts::').replace(/:role\/(?:.*\/)?/, ':assumed-role/')}/${sessionName}`;
+    lastAssumedRoleArn = assumedRoleArn;
     return {
       status: 200,
       contentType: 'text/xml',

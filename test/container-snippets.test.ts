@@ -1,0 +1,121 @@
+import { execFile, execFileSync } from 'child_process';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { promisify } from 'util';
+import {
+  CONTAINER_ACCESS_KEY_ID, CONTAINER_CALLER_ARN, DESTINATION_ACCESS_KEY_ID, FakeEndpoint, RecordedRequest,
+  queryParameters, signingAccessKeyId, startCredentialSources, startSts,
+} from './support/fake-aws-endpoints';
+
+// The snippets the README shows for application code in the container: each gives one client the
+// destination role's credentials (from CROSS_ACCOUNT_ROLE_ARN / CROSS_ACCOUNT_EXTERNAL_ID) and
+// keeps the task role for the others. They run against loopback fakes of the container
+// credentials endpoint and STS.
+
+const run = promisify(execFile);
+const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+const JAVASCRIPT = join(__dirname, '..', 'examples', 'container', 'assume-destination.mjs');
+const PYTHON = join(__dirname, '..', 'examples', 'container', 'assume_destination.py');
+const RUN_PYTHON = join(__dirname, 'support', 'run-with-endpoint-urls.py');
+const DESTINATION_ARN = 'arn:aws:iam::555566667777:role/destination-account-role';
+const ASSUMED_ARN = 'arn:aws:sts::555566667777:assumed-role/destination-account-role/cross-account';
+
+/** A python3 with boto3: $PYTHON, the system's (Debian's python3-boto3), or the one on PATH. */
+function pythonWithBoto3(): string | undefined {
+  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c);
+  return candidates.find(candidate => {
+    try {
+      execFileSync(candidate, ['-c', 'import boto3'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Only what a container in ECS would have: the credentials endpoint, the Region, the role's variables. */
+function containerEnvironment(sources: FakeEndpoint, sts: FakeEndpoint, externalId?: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: '/nonexistent',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: `${sources.url}/creds`,
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_STS: sts.url,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    CROSS_ACCOUNT_ROLE_ARN: DESTINATION_ARN,
+    ...(externalId === undefined ? {} : { CROSS_ACCOUNT_EXTERNAL_ID: externalId }),
+  };
+}
+
+function action(request: RecordedRequest): string {
+  return queryParameters(request).Action;
+}
+
+/** A code block of README.md that is exactly the file's text. */
+function readmeShows(language: string, file: string): boolean {
+  return README.includes('```' + language + '\n' + readFileSync(file, 'utf8') + '```\n');
+}
+
+describe.each([
+  ['JavaScript (AWS SDK v3)', 'js', JAVASCRIPT, () => 'node', (file: string) => [file]],
+  ['Python (boto3)', 'python', PYTHON, pythonWithBoto3, (file: string) => [RUN_PYTHON, file]],
+])('%s snippet', (_name, language, file, interpreter, argumentsFor) => {
+  let sources: FakeEndpoint;
+  let sts: FakeEndpoint;
+
+  beforeEach(async () => {
+    sources = await startCredentialSources();
+    sts = await startSts();
+  });
+
+  afterEach(async () => {
+    await sources.close();
+    await sts.close();
+  });
+
+  async function runSnippet(externalId?: string): Promise<string> {
+    const command = interpreter();
+    if (command === undefined) {
+      throw new Error('no python3 with boto3: install python3-boto3 (apt-get install python3-boto3) or set PYTHON');
+    }
+    const { stdout } = await run(command, argumentsFor(file), { env: containerEnvironment(sources, sts, externalId), timeout: 30_000 });
+    return stdout;
+  }
+
+  test('the README shows the file as it is', () => {
+    expect(readmeShows(language, file)).toBe(true);
+  });
+
+  test('assumes the destination role with its external ID, signed with the task role', async () => {
+    // WHEN
+    await runSnippet('reports-pipeline');
+    // THEN
+    const assumeRoles = sts.requests.filter(request => action(request) === 'AssumeRole');
+    expect(assumeRoles).toHaveLength(1);
+    expect(queryParameters(assumeRoles[0])).toMatchObject({ RoleArn: DESTINATION_ARN, ExternalId: 'reports-pipeline' });
+    expect(signingAccessKeyId(assumeRoles[0])).toBe(CONTAINER_ACCESS_KEY_ID);
+  });
+
+  test('sends no ExternalId when CROSS_ACCOUNT_EXTERNAL_ID is not set', async () => {
+    // WHEN
+    await runSnippet();
+    // THEN
+    const assumeRole = sts.requests.find(request => action(request) === 'AssumeRole')!;
+    expect(queryParameters(assumeRole)).toMatchObject({ RoleArn: DESTINATION_ARN });
+    expect(queryParameters(assumeRole)).not.toHaveProperty('ExternalId');
+  });
+
+  test('the destination client signs with the assumed credentials, the other client with the task role', async () => {
+    // WHEN
+    const output = await runSnippet('reports-pipeline');
+    // THEN
+    const callers = sts.requests.filter(request => action(request) === 'GetCallerIdentity').map(signingAccessKeyId);
+    expect(callers.sort()).toEqual([CONTAINER_ACCESS_KEY_ID, DESTINATION_ACCESS_KEY_ID].sort());
+    expect(output).toMatch(new RegExp(`^task role: +${CONTAINER_CALLER_ARN}$`, 'm'));
+    expect(output).toMatch(new RegExp(`^destination role: ${ASSUMED_ARN}$`, 'm'));
+  });
+});
