@@ -58,7 +58,7 @@ if (shipped.length > 0) {
   console.error(`The tarball ships files of the repository:\n  ${shipped.join('\n  ')}\nAdd them to npmIgnoreOptions in .projenrc.ts.`);
   process.exit(1);
 }
-for (const required of ['package.json', 'README.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts']) {
+for (const required of ['package.json', 'README.md', 'LICENSE', '.jsii', 'lib/index.js', 'lib/index.d.ts', 'lib/doctor/cli.js']) {
   if (!files.includes(required)) {
     console.error(`The tarball lacks ${required}`);
     process.exit(1);
@@ -164,6 +164,25 @@ console.log('    SourceStack: my-ECS-task-role may assume destination-account-ro
 EOF
 }
 
+# The doctor command the package ships: its help, a usage error (exit 2), and no AWS SDK package
+# installed for it (it is one bundled file), nor loaded by importing the constructs.
+check_doctor() {
+  local app=$1 status=0
+  say "npx cdk-cross-account-task-roles doctor"
+  (cd "$app" && npx --no-install cdk-cross-account-task-roles doctor --help >"$app/doctor-help.txt" 2>&1) \
+    || { cat "$app/doctor-help.txt" >&2; fail "doctor --help failed"; }
+  grep -q -- '--source-role' "$app/doctor-help.txt" || fail "doctor --help does not describe --source-role"
+  (cd "$app" && npx --no-install cdk-cross-account-task-roles doctor >/dev/null 2>&1) || status=$?
+  [ "$status" -eq 2 ] || fail "doctor without a chain exited $status, not 2 (usage error)"
+  [ ! -d "$app/node_modules/@aws-sdk" ] || fail "installing the package brought @aws-sdk packages: $(ls "$app/node_modules/@aws-sdk" | head -3)"
+  (cd "$app" && node -e "
+    require('cdk-cross-account-task-roles');
+    const loaded = Object.keys(require.cache).filter(f => /[\\/](doctor|@aws-sdk)[\\/]/.test(f));
+    if (loaded.length > 0) { console.error('importing the constructs loaded ' + loaded.join(', ')); process.exit(1); }
+  ") || fail "importing the constructs loads the doctor or the AWS SDK"
+  echo "    doctor --help answers, a usage error exits 2, no AWS SDK installed or loaded with the constructs"
+}
+
 # One fresh app, installed, synthesized and checked with the given aws-cdk-lib and constructs.
 # Each check is a function of the app's directory: a check of a command the package ships
 # (run with npx in "$app") is one more line here.
@@ -175,6 +194,7 @@ check_app_with() {
   install_app "$app" "$cdk_lib" "$constructs"
   synth_app "$app"
   check_templates "$app"
+  check_doctor "$app"
 }
 
 started=$SECONDS
