@@ -151,45 +151,24 @@ export function signingAccessKeyId(request: RecordedRequest): string | undefined
   return /Credential=([^/]+)\//.exec(String(request.headers.authorization))?.[1];
 }
 
-/** Environment variables that would let the SDK find credentials or endpoints other than ours. */
-const ISOLATED_VARIABLES = [
+/** Environment variables the SDK reads, so that nothing of the machine leaks into a run. */
+const SDK_VARIABLES = [
   'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
   'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN',
   'AWS_EC2_METADATA_DISABLED', 'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE',
-  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_DEFAULT_REGION',
   'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 ];
 
-/**
- * Resolve `profile` from a config file holding `configText`, the way an SDK
- * client in the container would, with credential sources at `sources` and STS at
- * `sts`. The process environment is restored afterwards.
- */
-export async function resolveProfileWithSdk(configText: string, profile: string, sources: FakeEndpoint, sts: FakeEndpoint) {
-  const directory = mkdtempSync(join(tmpdir(), 'aws-config-profile-'));
-  const saved = Object.fromEntries(ISOLATED_VARIABLES.map(name => [name, process.env[name]]));
+/** Runs `body` with `env` as the SDK's whole environment, restoring the process environment afterwards. */
+export async function withSdkEnvironment<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(SDK_VARIABLES.map(name => [name, process.env[name]]));
   try {
-    const configFilepath = join(directory, 'config');
-    const filepath = join(directory, 'credentials');
-    writeFileSync(configFilepath, configText);
-    writeFileSync(filepath, '');
-    ISOLATED_VARIABLES.forEach(name => delete process.env[name]);
-    Object.assign(process.env, {
-      AWS_CONFIG_FILE: configFilepath,
-      AWS_SHARED_CREDENTIALS_FILE: filepath,
-      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${sources.url}/creds`,
-      AWS_EC2_METADATA_SERVICE_ENDPOINT: sources.url,
-      AWS_ACCESS_KEY_ID: ENVIRONMENT_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: 'fake-environment-secret',
-    });
-    return await fromIni({
-      profile,
-      filepath,
-      configFilepath,
-      ignoreCache: true,
-      clientConfig: { endpoint: sts.url, region: 'us-east-1', maxAttempts: 1 },
-    })();
+    SDK_VARIABLES.forEach(name => delete process.env[name]);
+    Object.assign(process.env, env);
+    return await body();
   } finally {
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) {
@@ -198,6 +177,37 @@ export async function resolveProfileWithSdk(configText: string, profile: string,
         process.env[name] = value;
       }
     }
+  }
+}
+
+/**
+ * Resolve `profile` from a config file holding `configText`, the way an SDK
+ * client in the container would, with credential sources at `sources` and STS at
+ * `sts`. The process environment is restored afterwards.
+ */
+export async function resolveProfileWithSdk(configText: string, profile: string, sources: FakeEndpoint, sts: FakeEndpoint) {
+  const directory = mkdtempSync(join(tmpdir(), 'aws-config-profile-'));
+  try {
+    const configFilepath = join(directory, 'config');
+    const filepath = join(directory, 'credentials');
+    writeFileSync(configFilepath, configText);
+    writeFileSync(filepath, '');
+    return await withSdkEnvironment({
+      AWS_CONFIG_FILE: configFilepath,
+      AWS_SHARED_CREDENTIALS_FILE: filepath,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${sources.url}/creds`,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: sources.url,
+      AWS_ACCESS_KEY_ID: ENVIRONMENT_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: 'fake-environment-secret',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    }, () => fromIni({
+      profile,
+      filepath,
+      configFilepath,
+      ignoreCache: true,
+      clientConfig: { endpoint: sts.url, region: 'us-east-1', maxAttempts: 1 },
+    })());
+  } finally {
     rmSync(directory, { recursive: true, force: true });
   }
 }

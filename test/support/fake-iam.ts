@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { FakeEndpoint, RecordedRequest, Reply, signingAccessKeyId, startEndpoint } from './fake-aws-endpoints';
+import { FakeEndpoint, RecordedRequest, Reply, signingAccessKeyId, startEndpoint, withSdkEnvironment } from './fake-aws-endpoints';
 import { NamedPolicy, PolicyDocument, StackTemplate, extractRoles } from './template-roles';
 
 /** Credentials the fakes know, and who they are. */
@@ -243,15 +243,6 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
   };
 }
 
-/** Environment variables the SDK reads, so that nothing of the machine leaks into a run. */
-const SDK_VARIABLES = [
-  'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN',
-  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-  'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
-];
-
 /**
  * The environment of a doctor run against `fake`: a credentials file with a profile for
  * each identity that has one, the default credential chain as `defaultIdentity`, and
@@ -279,19 +270,4 @@ export function doctorEnvironment(fake: FakeAws, defaultIdentity: FakeIdentity):
 }
 
 /** Runs `body` with `env` as the SDK's environment, restoring the process environment afterwards. */
-export async function withEnvironment<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(SDK_VARIABLES.map(name => [name, process.env[name]]));
-  try {
-    SDK_VARIABLES.forEach(name => delete process.env[name]);
-    Object.assign(process.env, env);
-    return await body();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) {
-        delete process.env[name];
-      } else {
-        process.env[name] = value;
-      }
-    }
-  }
-}
+export const withEnvironment = withSdkEnvironment;
