@@ -1,5 +1,5 @@
 import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
 import { assumeOrganizationRolesStatement } from './private/statements';
@@ -204,6 +204,11 @@ export class CrossAccountAccess extends Construct {
       return undefined;
     }
     return RoleReference._fromConstruct(this, { account, roleName: cfnRole.roleName, path: cfnRole.path });
+  }
+
+  /** @internal */
+  public _assumingRole(): IConstruct {
+    return this.role;
   }
 
   /** @internal */

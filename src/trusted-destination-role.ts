@@ -461,7 +461,9 @@ class DeployAfterTrustedSources implements IAspect {
     }
     const destinationStack = Stack.of(this.destination);
     const dependOn = (source: IConstruct) => {
-      const sourceStack = Stack.of(source);
+      // IAM checks that the role named by the ARN exists: order after the stack that creates that role,
+      // which for a CrossAccountAccess is its role's stack, not the stack of the construct itself.
+      const sourceStack = Stack.of(assumingRoleOf(source));
       if (sourceStack !== destinationStack) {
         destinationStack.addDependency(sourceStack,
           `${this.destination.node.path} trusts ${source.node.path} by ARN (TrustMode.ROLE_ARN)`);
@@ -485,4 +487,10 @@ class DeployAfterTrustedSources implements IAspect {
         + 'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN removes that ordering.');
     }
   }
+}
+
+/** The role construct whose ARN a chain end stands for: the role of a `CrossAccountAccess`, else the end itself. */
+function assumingRoleOf(end: IConstruct): IConstruct {
+  const withRole = end as unknown as { _assumingRole?: () => IConstruct };
+  return typeof withRole._assumingRole === 'function' ? withRole._assumingRole() : end;
 }
