@@ -347,13 +347,24 @@ export class TrustedDestinationRole extends iam.Role {
    *
    * `iam.Role.grantAssumeRole()` only adds `sts:AssumeRole` to the grantee's own
    * policies, which cannot make a role of another account trusted. Here the
-   * grantee is added to this role's trust instead, with the same-app checks of
-   * `addTrustedRole()`: a `CrossAccountTaskRole` must list this role among its
-   * destinations. The grantee must be a role of another account whose ARN is
-   * known at synth (an imported role, or a role with a `roleName` in a stack with
-   * an explicit account); anything else is refused, naming `addTrustedRole()`.
+   * grantee is added to this role's trust, with the same-app checks of
+   * `addTrustedRole()`, and, as across accounts both halves are needed:
    *
-   * @returns a grant whose resource statement is the trust given
+   * - a role of this app (`iam.Role`) also gets `sts:AssumeRole` (and the allowed
+   *   session actions) on this role in its own policy;
+   * - a source of this library (a `CrossAccountTaskRole`, or the role of a
+   *   `CrossAccountAccess`) gets nothing more: it must list this role with its
+   *   own `addDestination()`, which synthesis checks;
+   * - a role imported from another account (`Role.fromRoleArn()` in this
+   *   role's stack) cannot take a policy here: only the trust is given, and its
+   *   own account must allow it `sts:AssumeRole` on this role.
+   *
+   * The grantee must be a role of another account whose ARN is known at synth
+   * (an imported role, or a role with a `roleName` in a stack with an explicit
+   * account); anything else is refused, naming `addTrustedRole()`.
+   *
+   * @returns a grant whose resource statement is the trust given, and whose
+   * principal statement is the grantee's `sts:AssumeRole`, when one was added
    */
   public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
     const role = 'roleArn' in grantee && typeof (grantee as iam.IRole).roleArn === 'string' ? grantee as iam.IRole : undefined;
@@ -372,14 +383,27 @@ export class TrustedDestinationRole extends iam.Role {
       // A role created in this app: order the stacks as for a source of this library.
       this.trustedConstructs.push(role);
     }
-    return iam.Grant.addStatementToResourcePolicy({
+    // The ARN with this role's path and the partition of the stack it is used in (the grantee's).
+    const ownArn = this._tryReference()?.roleArn ?? this.roleArn;
+    const trust = iam.Grant.addStatementToResourcePolicy({
       grantee,
       actions: this.trustActions,
-      resourceArns: [this.roleArn],
+      resourceArns: [ownArn],
       statement: new iam.PolicyStatement({ actions: this.trustActions, principals: [new iam.ArnPrincipal(reference.roleArn)] }),
       // The trust was given above; this only tells the grant where it went.
       resource: { env: this.env, addToResourcePolicy: () => ({ statementAdded: true, policyDependable: this }) },
     });
+    if (isLibrarySource(this, reference)) {
+      // Its destinations come from its own addDestination(), which the same-app checks hold it to.
+      return trust;
+    }
+    if (role!.env.account !== Stack.of(role!).account) {
+      // Imported into a stack of another account, whose template cannot attach a policy to it.
+      return trust;
+    }
+    // Across accounts both halves are needed, as Grant.addToPrincipalOrResource() grants them.
+    const identity = iam.Grant.addToPrincipal({ grantee, actions: this.trustActions, resourceArns: [ownArn] });
+    return trust.combine(identity);
   }
 
   /** @internal */
@@ -419,6 +443,14 @@ export class TrustedDestinationRole extends iam.Role {
   public _namedOrganizationRoles(): readonly OrganizationRoles[] {
     return this.trustedOrganizations;
   }
+}
+
+/**
+ * Whether the role is a source of this library (a `CrossAccountTaskRole`, or the
+ * role of a `CrossAccountAccess` of the app), which lists its destinations itself.
+ */
+function isLibrarySource(scope: IConstruct, reference: RoleReference): boolean {
+  return sourcesNamed(scope, reference).length > 0;
 }
 
 /**

@@ -488,6 +488,56 @@ describe('grantAssumeRole', () => {
     }));
   });
 
+  test('a plain iam.Role of another account also gets sts:AssumeRole on this role in its own stack', () => {
+    // GIVEN
+    const app = newApp();
+    const source = sourceStack(app);
+    const plain = new iam.Role(source, 'Reporter', { roleName: 'reporter', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { roleName: 'destination-account-role', path: '/jobs/' });
+    // WHEN
+    const grant = role.grantAssumeRole(plain);
+    // THEN the identity half is in the grantee's default policy, with this role's path
+    app.synth();
+    Template.fromStack(source).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: partitionArn(':iam::555566667777:role/jobs/destination-account-role') }],
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('^Reporter') }],
+    });
+    expect(grant.success).toBe(true);
+    expect(grant.principalStatements).toHaveLength(1);
+    expect(grant.resourceStatements).toHaveLength(1);
+  });
+
+  test('a plain iam.Role gets the session actions the trust allows', () => {
+    const app = newApp();
+    const source = sourceStack(app);
+    const plain = new iam.Role(source, 'Reporter', { roleName: 'reporter', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { allowSessionTags: true });
+    role.grantAssumeRole(plain);
+    Template.fromStack(source).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['sts:AssumeRole', 'sts:TagSession'] })] },
+    });
+  });
+
+  test('an imported role of another account gets only the trust (its own account must allow sts:AssumeRole)', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { roleName: 'destination-account-role' });
+    const imported = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111122223333:role/importer');
+    const grant = role.grantAssumeRole(imported);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+    expect(grant.principalStatements).toHaveLength(0);
+    expect(grant.resourceStatements).toHaveLength(1);
+  });
+
+  test('a CrossAccountTaskRole gets no statement from the grant: its destinations come from addDestination()', () => {
+    const app = newApp();
+    const source = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { roleName: 'my-ECS-task-role' });
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { roleName: 'destination-account-role' });
+    const grant = role.grantAssumeRole(source);
+    expect(grant.principalStatements).toHaveLength(0);
+  });
+
   test('refuses a principal that is not a role, naming addTrustedRole()', () => {
     const role = new TrustedDestinationRole(destinationStack(), 'DestinationRole', { trustedRoles: [taskRole] });
     expect(() => role.grantAssumeRole(new iam.ServicePrincipal('lambda.amazonaws.com')))
