@@ -163,7 +163,7 @@ export class TrustedDestinationRole extends iam.Role {
   private readonly externalIds?: string | string[];
   private readonly trustActions: string[];
   private readonly roleSessionNamePattern?: string;
-  /** Conditions added with `addTrustConditions()`, put on every trust statement. */
+  /** Conditions added with `addTrustConditions()`, put on every trust statement this role writes. */
   private readonly extraConditions: { [operator: string]: { [key: string]: unknown } } = {};
   /** Every trust statement this role wrote, so that added conditions reach them all. */
   private readonly trustStatements: iam.PolicyStatement[] = [];
@@ -308,8 +308,10 @@ export class TrustedDestinationRole extends iam.Role {
   }
 
   /**
-   * Add conditions to every statement of the trust policy, now and later (for
-   * example `StringEquals aws:PrincipalTag/team`, or `IpAddress aws:SourceIp`).
+   * Add conditions to every trust statement this role writes, now and later
+   * (not to statements added with `addToAssumeRolePolicy()` or
+   * `assumeRolePolicy.addStatements()`), for example
+   * `StringEquals aws:PrincipalTag/team`, or `IpAddress aws:SourceIp`.
    * Each condition narrows who may assume the role; the trusted roles stay named,
    * so this never counts as trusting a whole account.
    *
@@ -317,17 +319,28 @@ export class TrustedDestinationRole extends iam.Role {
    * `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `sts:ExternalId`,
    * `sts:RoleSessionName`): adding to them would replace or widen their values.
    * Use `trustedRoles`, `externalIds` and `roleSessionNamePattern` instead.
+   * Operators and keys must be literals: a token could resolve to one of those keys.
    *
    * @param conditions operator, then key, then value, as in a policy: `{ StringEquals: { 'aws:PrincipalTag/team': 'reports' } }`
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
    */
   public addTrustConditions(conditions: { [operator: string]: any }): void {
     for (const [operator, keys] of Object.entries(conditions)) {
+      if (Token.isUnresolved(operator)) {
+        throw invalid(this.node.path, 'conditions', operator,
+          'a condition operator must be a literal (such as StringEquals): a token could resolve to any operator, '
+          + 'and it could not be checked against the keys the role writes itself');
+      }
       if (keys === null || typeof keys !== 'object' || Token.isUnresolved(keys)) {
         throw invalid(this.node.path, 'conditions', operator,
           'each operator takes an object of condition keys and values, such as { StringEquals: { \'aws:PrincipalTag/team\': \'reports\' } }');
       }
       for (const [key, value] of Object.entries(keys)) {
+        if (Token.isUnresolved(key)) {
+          throw invalid(this.node.path, `conditions.${operator}`, key,
+            'a condition key must be a literal (such as aws:PrincipalTag/team): a token could resolve to a key the role '
+            + 'writes itself (aws:PrincipalArn, sts:ExternalId, ...) and replace its value');
+        }
         if (MANAGED_TRUST_KEYS.includes(key.toLowerCase())) {
           throw invalid(this.node.path, `conditions.${operator}`, key,
             'this key is written by the role itself, and another value would replace or widen it: '

@@ -685,6 +685,22 @@ describe('addTrustConditions', () => {
     const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
     expect(() => role.addTrustConditions({ Bool: 'true' })).toThrow(/conditions "Bool" is invalid: each operator takes an object/);
   });
+
+  test('refuses a condition key given as a token, which could replace a key the role writes itself', () => {
+    // GIVEN
+    const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN });
+    const key = Lazy.string({ produce: () => 'aws:PrincipalArn' });
+    // WHEN / THEN
+    expect(() => role.addTrustConditions({ StringEquals: { [key]: 'arn:aws:iam::444455556666:role/other' } }))
+      .toThrow(/DestinationStack\/R: conditions.StringEquals ".*Token.*" is invalid: a condition key must be a literal/);
+  });
+
+  test('refuses a condition operator given as a token', () => {
+    const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
+    const operator = Lazy.string({ produce: () => 'StringLike' });
+    expect(() => role.addTrustConditions({ [operator]: { 'aws:PrincipalTag/team': 'reports' } }))
+      .toThrow(/DestinationStack\/R: conditions ".*Token.*" is invalid: a condition operator must be a literal/);
+  });
 });
 
 describe('a trusted role outside the app (TrustMode.ROLE_ARN)', () => {
