@@ -5,7 +5,7 @@ import { registerDestination, sourcesNamed, unreciprocated } from './private/cou
 import { addPartitionCheck } from './private/partitions';
 import { reportTrust } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
-import { addResolvedValueChecks, externalIdValue, organizationRolesValues, referenceValues } from './private/resolved-values';
+import { addResolvedValueChecks, externalIdValue, organizationRolesValues, referenceValues, roleSessionNamePatternValue } from './private/resolved-values';
 import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, tryReferenceOf, tryReferenceOfRole } from './private/role-setup';
 import { ASSUME_ROLE, assumeRoleActions, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
 import { invalid, validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
@@ -214,6 +214,7 @@ export class TrustedDestinationRole extends iam.Role {
       ...this.trustedOrganizations.flatMap((roles, i) => organizationRolesValues(`trustedOrganizationRoles[${i}]`, roles)),
       ...externalIdValue('externalId', props.externalId),
       ...(props.externalIds ?? []).flatMap((externalId, i) => externalIdValue(`externalIds[${i}]`, externalId)),
+      ...roleSessionNamePatternValue('roleSessionNamePattern', props.roleSessionNamePattern),
     ]);
     addQuotaChecks(this, props.iamQuotas, {
       trust: 'Trust the source roles by organization instead (trustedOrganizationRoles with OrganizationRoles.of()), '

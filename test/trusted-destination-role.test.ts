@@ -296,6 +296,34 @@ describe('values known only at synth', () => {
     expect(() => app.synth()).toThrow(/externalId \(a token that resolves to\) "\$\{aws:PrincipalAccount\}" is invalid: it cannot contain \$, \{ or \}/);
   });
 
+  test('refuses a session name pattern that resolves to only wildcards', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', { trustedRoles: [taskRole], roleSessionNamePattern: lazy('*') });
+    expect(() => app.synth()).toThrow(
+      /\[DestinationStack\/R\] roleSessionNamePattern \(a token that resolves to\) "\*" is invalid: it matches every session name, so it limits nothing/);
+  });
+
+  test('refuses a session name pattern that resolves to a policy variable', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', { trustedRoles: [taskRole], roleSessionNamePattern: lazy('${aws:username}') });
+    expect(() => app.synth()).toThrow(
+      /roleSessionNamePattern \(a token that resolves to\) "\$\{aws:username\}" is invalid: a role session name pattern is 1 to 64 characters/);
+  });
+
+  test('refuses a session name pattern that stays partly a parameter, with a policy variable in its literal part', () => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const team = new CfnParameter(stack, 'Team');
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], roleSessionNamePattern: `${team.valueAsString}-\${aws:username}` });
+    expect(() => app.synth()).toThrow(/roleSessionNamePattern resolves to .*whose literal part .*holds a wildcard \(\* \?\) or policy variable character/);
+  });
+
+  test('accepts a session name pattern that resolves to a prefix', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', { trustedRoles: [taskRole], roleSessionNamePattern: lazy('reports-*') });
+    expect(() => app.synth()).not.toThrow();
+  });
+
   test('refuses an organization pattern that resolves to only wildcards', () => {
     const app = newApp();
     new TrustedDestinationRole(destinationStack(app), 'R', {
