@@ -303,7 +303,7 @@ export class TrustedDestinationRole extends iam.Role {
       return;
     }
     this.trustedOrganizations.push(roles);
-    const statement = organizationTrustStatement(roles, this.externalIds);
+    const statement = organizationTrustStatement(roles);
     statement.addActions(...this.trustActions.filter(action => action !== ASSUME_ROLE));
     this.trustDocument.add(this.withCallerConditions(statement));
   }
