@@ -1,7 +1,8 @@
 import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
+import { tryReferenceOfRole } from './private/role-setup';
 import { assumeOrganizationRolesStatement } from './private/statements';
 import { invalid } from './private/validation';
 import { RoleReference } from './role-reference';
@@ -190,20 +191,12 @@ export class CrossAccountAccess extends Construct {
 
   /** @internal */
   public _tryReference(): RoleReference | undefined {
-    if (!Token.isUnresolved(this.role.roleArn)) {
-      try {
-        return RoleReference.fromArn(this.role.roleArn);
-      } catch (error) {
-        throw new Error(`${this.node.path}: role ${this.role.roleArn} cannot be named in another account's trust: ${(error as Error).message}`);
-      }
-    }
-    const cfnRole = this.role.node.defaultChild;
-    const account = Stack.of(this.role).account;
-    if (!(cfnRole instanceof iam.CfnRole) || Token.isUnresolved(account)
-      || cfnRole.roleName === undefined || Token.isUnresolved(cfnRole.roleName)) {
-      return undefined;
-    }
-    return RoleReference._fromConstruct(this, { account, roleName: cfnRole.roleName, path: cfnRole.path });
+    return tryReferenceOfRole(this.role, this);
+  }
+
+  /** @internal */
+  public _assumingRole(): IConstruct {
+    return this.role;
   }
 
   /** @internal */

@@ -5,7 +5,7 @@ import { registerDestination, sourcesNamed, unreciprocated } from './private/cou
 import { addPartitionCheck } from './private/partitions';
 import { reportTrust } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
-import { addResolvedValueChecks, externalIdValue, organizationRolesValues, referenceValues } from './private/resolved-values';
+import { addResolvedValueChecks, externalIdValue, organizationRolesValues, referenceValues, roleSessionNamePatternValue } from './private/resolved-values';
 import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, tryReferenceOf, tryReferenceOfRole } from './private/role-setup';
 import { ASSUME_ROLE, assumeRoleActions, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
 import { invalid, validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
@@ -163,7 +163,7 @@ export class TrustedDestinationRole extends iam.Role {
   private readonly externalIds?: string | string[];
   private readonly trustActions: string[];
   private readonly roleSessionNamePattern?: string;
-  /** Conditions added with `addTrustConditions()`, put on every trust statement. */
+  /** Conditions added with `addTrustConditions()`, put on every trust statement this role writes. */
   private readonly extraConditions: { [operator: string]: { [key: string]: unknown } } = {};
   /** Every trust statement this role wrote, so that added conditions reach them all. */
   private readonly trustStatements: iam.PolicyStatement[] = [];
@@ -214,6 +214,7 @@ export class TrustedDestinationRole extends iam.Role {
       ...this.trustedOrganizations.flatMap((roles, i) => organizationRolesValues(`trustedOrganizationRoles[${i}]`, roles)),
       ...externalIdValue('externalId', props.externalId),
       ...(props.externalIds ?? []).flatMap((externalId, i) => externalIdValue(`externalIds[${i}]`, externalId)),
+      ...roleSessionNamePatternValue('roleSessionNamePattern', props.roleSessionNamePattern),
     ]);
     addQuotaChecks(this, props.iamQuotas, {
       trust: 'Trust the source roles by organization instead (trustedOrganizationRoles with OrganizationRoles.of()), '
@@ -302,14 +303,16 @@ export class TrustedDestinationRole extends iam.Role {
       return;
     }
     this.trustedOrganizations.push(roles);
-    const statement = organizationTrustStatement(roles, this.externalIds);
+    const statement = organizationTrustStatement(roles);
     statement.addActions(...this.trustActions.filter(action => action !== ASSUME_ROLE));
     this.trustDocument.add(this.withCallerConditions(statement));
   }
 
   /**
-   * Add conditions to every statement of the trust policy, now and later (for
-   * example `StringEquals aws:PrincipalTag/team`, or `IpAddress aws:SourceIp`).
+   * Add conditions to every trust statement this role writes, now and later
+   * (not to statements added with `addToAssumeRolePolicy()` or
+   * `assumeRolePolicy.addStatements()`), for example
+   * `StringEquals aws:PrincipalTag/team`, or `IpAddress aws:SourceIp`.
    * Each condition narrows who may assume the role; the trusted roles stay named,
    * so this never counts as trusting a whole account.
    *
@@ -317,17 +320,28 @@ export class TrustedDestinationRole extends iam.Role {
    * `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `sts:ExternalId`,
    * `sts:RoleSessionName`): adding to them would replace or widen their values.
    * Use `trustedRoles`, `externalIds` and `roleSessionNamePattern` instead.
+   * Operators and keys must be literals: a token could resolve to one of those keys.
    *
    * @param conditions operator, then key, then value, as in a policy: `{ StringEquals: { 'aws:PrincipalTag/team': 'reports' } }`
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
    */
   public addTrustConditions(conditions: { [operator: string]: any }): void {
     for (const [operator, keys] of Object.entries(conditions)) {
+      if (Token.isUnresolved(operator)) {
+        throw invalid(this.node.path, 'conditions', operator,
+          'a condition operator must be a literal (such as StringEquals): a token could resolve to any operator, '
+          + 'and it could not be checked against the keys the role writes itself');
+      }
       if (keys === null || typeof keys !== 'object' || Token.isUnresolved(keys)) {
         throw invalid(this.node.path, 'conditions', operator,
           'each operator takes an object of condition keys and values, such as { StringEquals: { \'aws:PrincipalTag/team\': \'reports\' } }');
       }
       for (const [key, value] of Object.entries(keys)) {
+        if (Token.isUnresolved(key)) {
+          throw invalid(this.node.path, `conditions.${operator}`, key,
+            'a condition key must be a literal (such as aws:PrincipalTag/team): a token could resolve to a key the role '
+            + 'writes itself (aws:PrincipalArn, sts:ExternalId, ...) and replace its value');
+        }
         if (MANAGED_TRUST_KEYS.includes(key.toLowerCase())) {
           throw invalid(this.node.path, `conditions.${operator}`, key,
             'this key is written by the role itself, and another value would replace or widen it: '
@@ -347,13 +361,24 @@ export class TrustedDestinationRole extends iam.Role {
    *
    * `iam.Role.grantAssumeRole()` only adds `sts:AssumeRole` to the grantee's own
    * policies, which cannot make a role of another account trusted. Here the
-   * grantee is added to this role's trust instead, with the same-app checks of
-   * `addTrustedRole()`: a `CrossAccountTaskRole` must list this role among its
-   * destinations. The grantee must be a role of another account whose ARN is
-   * known at synth (an imported role, or a role with a `roleName` in a stack with
-   * an explicit account); anything else is refused, naming `addTrustedRole()`.
+   * grantee is added to this role's trust, with the same-app checks of
+   * `addTrustedRole()`, and, as across accounts both halves are needed:
    *
-   * @returns a grant whose resource statement is the trust given
+   * - a role of this app (`iam.Role`) also gets `sts:AssumeRole` (and the allowed
+   *   session actions) on this role in its own policy;
+   * - a source of this library (a `CrossAccountTaskRole`, or the role of a
+   *   `CrossAccountAccess`) gets nothing more: it must list this role with its
+   *   own `addDestination()`, which synthesis checks;
+   * - a role imported from another account (`Role.fromRoleArn()` in this
+   *   role's stack) cannot take a policy here: only the trust is given, and its
+   *   own account must allow it `sts:AssumeRole` on this role.
+   *
+   * The grantee must be a role of another account whose ARN is known at synth
+   * (an imported role, or a role with a `roleName` in a stack with an explicit
+   * account); anything else is refused, naming `addTrustedRole()`.
+   *
+   * @returns a grant whose resource statement is the trust given, and whose
+   * principal statement is the grantee's `sts:AssumeRole`, when one was added
    */
   public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
     const role = 'roleArn' in grantee && typeof (grantee as iam.IRole).roleArn === 'string' ? grantee as iam.IRole : undefined;
@@ -372,14 +397,27 @@ export class TrustedDestinationRole extends iam.Role {
       // A role created in this app: order the stacks as for a source of this library.
       this.trustedConstructs.push(role);
     }
-    return iam.Grant.addStatementToResourcePolicy({
+    // The ARN with this role's path and the partition of the stack it is used in (the grantee's).
+    const ownArn = this._tryReference()?.roleArn ?? this.roleArn;
+    const trust = iam.Grant.addStatementToResourcePolicy({
       grantee,
       actions: this.trustActions,
-      resourceArns: [this.roleArn],
+      resourceArns: [ownArn],
       statement: new iam.PolicyStatement({ actions: this.trustActions, principals: [new iam.ArnPrincipal(reference.roleArn)] }),
       // The trust was given above; this only tells the grant where it went.
       resource: { env: this.env, addToResourcePolicy: () => ({ statementAdded: true, policyDependable: this }) },
     });
+    if (isLibrarySource(this, reference)) {
+      // Its destinations come from its own addDestination(), which the same-app checks hold it to.
+      return trust;
+    }
+    if (role!.env.account !== Stack.of(role!).account) {
+      // Imported into a stack of another account, whose template cannot attach a policy to it.
+      return trust;
+    }
+    // Across accounts both halves are needed, as Grant.addToPrincipalOrResource() grants them.
+    const identity = iam.Grant.addToPrincipal({ grantee, actions: this.trustActions, resourceArns: [ownArn] });
+    return trust.combine(identity);
   }
 
   /** @internal */
@@ -422,6 +460,14 @@ export class TrustedDestinationRole extends iam.Role {
 }
 
 /**
+ * Whether the role is a source of this library (a `CrossAccountTaskRole`, or the
+ * role of a `CrossAccountAccess` of the app), which lists its destinations itself.
+ */
+function isLibrarySource(scope: IConstruct, reference: RoleReference): boolean {
+  return sourcesNamed(scope, reference).length > 0;
+}
+
+/**
  * The principal a role is created with, which only keeps hold of the role's trust
  * policy, so that statements can be added to it as trusted roles are added, and
  * only once they have a principal.
@@ -461,7 +507,9 @@ class DeployAfterTrustedSources implements IAspect {
     }
     const destinationStack = Stack.of(this.destination);
     const dependOn = (source: IConstruct) => {
-      const sourceStack = Stack.of(source);
+      // IAM checks that the role named by the ARN exists: order after the stack that creates that role,
+      // which for a CrossAccountAccess is its role's stack, not the stack of the construct itself.
+      const sourceStack = Stack.of(assumingRoleOf(source));
       if (sourceStack !== destinationStack) {
         destinationStack.addDependency(sourceStack,
           `${this.destination.node.path} trusts ${source.node.path} by ARN (TrustMode.ROLE_ARN)`);
@@ -485,4 +533,10 @@ class DeployAfterTrustedSources implements IAspect {
         + 'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN removes that ordering.');
     }
   }
+}
+
+/** The role construct whose ARN a chain end stands for: the role of a `CrossAccountAccess`, else the end itself. */
+function assumingRoleOf(end: IConstruct): IConstruct {
+  const withRole = end as unknown as { _assumingRole?: () => IConstruct };
+  return typeof withRole._assumingRole === 'function' ? withRole._assumingRole() : end;
 }

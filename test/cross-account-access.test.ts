@@ -160,3 +160,24 @@ describe('CrossAccountAccess goes through the role, as aws-cdk-lib grants do', (
     });
   });
 });
+
+describe('CrossAccountAccess and the deployment order of its destinations', () => {
+  test('a ROLE_ARN destination deploys after the stack of the role, not of the CrossAccountAccess', () => {
+    // GIVEN the role in one stack, the access in another stack of the same account
+    const app = newApp();
+    const roleStack = sourceStack(app, 'RoleStack');
+    const accessStack = sourceStack(app, 'AccessStack');
+    const role = instanceRole(roleStack);
+    const access = new CrossAccountAccess(accessStack, 'Access', { role });
+    const destStack = destinationStack(app, 'DestStack');
+    const destination = new TrustedDestinationRole(destStack, 'DestinationRole', {
+      roleName: 'assume_s3_role', trustedRoles: [access.reference],
+    });
+    // WHEN
+    access.addDestination(destination.reference);
+    app.synth();
+    // THEN the statement is in the role's stack, and the destination waits for that stack
+    Template.fromStack(roleStack).resourceCountIs('AWS::IAM::Policy', 1);
+    expect(destStack.dependencies.map(s => s.stackName)).toContain(roleStack.stackName);
+  });
+});

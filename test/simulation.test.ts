@@ -200,6 +200,23 @@ describe('the harness fails closed', () => {
   });
 });
 
+describe('grantAssumeRole of a plain iam.Role, simulated', () => {
+  test('the chain is allowed: the grant gives both the trust and the identity statement', async () => {
+    // GIVEN a role of the source account that is not a source of this library
+    const app = newApp();
+    const source = new Stack(app, 'Source', { env: { account: SOURCE_ACCOUNT, region: REGION } });
+    const reporter = new iam.Role(source, 'Reporter', { roleName: 'reporter', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const destination = new Stack(app, 'Destination', { env: { account: DESTINATION_ACCOUNT, region: REGION } });
+    const role = new TrustedDestinationRole(destination, 'DestinationRole', { roleName: 'destination-account-role' });
+    // WHEN
+    role.grantAssumeRole(reporter);
+    // THEN
+    const roles = rolesOf([stackTemplate(source), stackTemplate(destination)]);
+    const verdict = await canAssume(roles, { callerArn: `arn:aws:iam::${SOURCE_ACCOUNT}:role/reporter`, targetArn: DESTINATION });
+    expect(verdict).toEqual({ identity: 'allowed', trust: 'allowed', result: 'allowed' });
+  });
+});
+
 describe('formatVerdictTable', () => {
   /** Where each cell starts, searching left to right so that equal cells are told apart. */
   function cellStarts(line: string, cells: readonly string[]): number[] {

@@ -296,6 +296,34 @@ describe('values known only at synth', () => {
     expect(() => app.synth()).toThrow(/externalId \(a token that resolves to\) "\$\{aws:PrincipalAccount\}" is invalid: it cannot contain \$, \{ or \}/);
   });
 
+  test('refuses a session name pattern that resolves to only wildcards', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', { trustedRoles: [taskRole], roleSessionNamePattern: lazy('*') });
+    expect(() => app.synth()).toThrow(
+      /\[DestinationStack\/R\] roleSessionNamePattern \(a token that resolves to\) "\*" is invalid: it matches every session name, so it limits nothing/);
+  });
+
+  test('refuses a session name pattern that resolves to a policy variable', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', { trustedRoles: [taskRole], roleSessionNamePattern: lazy('${aws:username}') });
+    expect(() => app.synth()).toThrow(
+      /roleSessionNamePattern \(a token that resolves to\) "\$\{aws:username\}" is invalid: a role session name pattern is 1 to 64 characters/);
+  });
+
+  test('refuses a session name pattern that stays partly a parameter, with a policy variable in its literal part', () => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const team = new CfnParameter(stack, 'Team');
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], roleSessionNamePattern: `${team.valueAsString}-\${aws:username}` });
+    expect(() => app.synth()).toThrow(/roleSessionNamePattern resolves to .*whose literal part .*holds a wildcard \(\* \?\) or policy variable character/);
+  });
+
+  test('accepts a session name pattern that resolves to a prefix', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', { trustedRoles: [taskRole], roleSessionNamePattern: lazy('reports-*') });
+    expect(() => app.synth()).not.toThrow();
+  });
+
   test('refuses an organization pattern that resolves to only wildcards', () => {
     const app = newApp();
     new TrustedDestinationRole(destinationStack(app), 'R', {
@@ -488,6 +516,56 @@ describe('grantAssumeRole', () => {
     }));
   });
 
+  test('a plain iam.Role of another account also gets sts:AssumeRole on this role in its own stack', () => {
+    // GIVEN
+    const app = newApp();
+    const source = sourceStack(app);
+    const plain = new iam.Role(source, 'Reporter', { roleName: 'reporter', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { roleName: 'destination-account-role', path: '/jobs/' });
+    // WHEN
+    const grant = role.grantAssumeRole(plain);
+    // THEN the identity half is in the grantee's default policy, with this role's path
+    app.synth();
+    Template.fromStack(source).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: partitionArn(':iam::555566667777:role/jobs/destination-account-role') }],
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('^Reporter') }],
+    });
+    expect(grant.success).toBe(true);
+    expect(grant.principalStatements).toHaveLength(1);
+    expect(grant.resourceStatements).toHaveLength(1);
+  });
+
+  test('a plain iam.Role gets the session actions the trust allows', () => {
+    const app = newApp();
+    const source = sourceStack(app);
+    const plain = new iam.Role(source, 'Reporter', { roleName: 'reporter', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { allowSessionTags: true });
+    role.grantAssumeRole(plain);
+    Template.fromStack(source).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['sts:AssumeRole', 'sts:TagSession'] })] },
+    });
+  });
+
+  test('an imported role of another account gets only the trust (its own account must allow sts:AssumeRole)', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { roleName: 'destination-account-role' });
+    const imported = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111122223333:role/importer');
+    const grant = role.grantAssumeRole(imported);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+    expect(grant.principalStatements).toHaveLength(0);
+    expect(grant.resourceStatements).toHaveLength(1);
+  });
+
+  test('a CrossAccountTaskRole gets no statement from the grant: its destinations come from addDestination()', () => {
+    const app = newApp();
+    const source = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { roleName: 'my-ECS-task-role' });
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { roleName: 'destination-account-role' });
+    const grant = role.grantAssumeRole(source);
+    expect(grant.principalStatements).toHaveLength(0);
+  });
+
   test('refuses a principal that is not a role, naming addTrustedRole()', () => {
     const role = new TrustedDestinationRole(destinationStack(), 'DestinationRole', { trustedRoles: [taskRole] });
     expect(() => role.grantAssumeRole(new iam.ServicePrincipal('lambda.amazonaws.com')))
@@ -634,6 +712,22 @@ describe('addTrustConditions', () => {
   test('refuses an operator without keys', () => {
     const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
     expect(() => role.addTrustConditions({ Bool: 'true' })).toThrow(/conditions "Bool" is invalid: each operator takes an object/);
+  });
+
+  test('refuses a condition key given as a token, which could replace a key the role writes itself', () => {
+    // GIVEN
+    const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN });
+    const key = Lazy.string({ produce: () => 'aws:PrincipalArn' });
+    // WHEN / THEN
+    expect(() => role.addTrustConditions({ StringEquals: { [key]: 'arn:aws:iam::444455556666:role/other' } }))
+      .toThrow(/DestinationStack\/R: conditions.StringEquals ".*Token.*" is invalid: a condition key must be a literal/);
+  });
+
+  test('refuses a condition operator given as a token', () => {
+    const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
+    const operator = Lazy.string({ produce: () => 'StringLike' });
+    expect(() => role.addTrustConditions({ [operator]: { 'aws:PrincipalTag/team': 'reports' } }))
+      .toThrow(/DestinationStack\/R: conditions ".*Token.*" is invalid: a condition operator must be a literal/);
   });
 });
 

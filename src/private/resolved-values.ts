@@ -11,6 +11,7 @@ import {
   validateRoleNamePattern,
   validateRolePath,
   validateRolePathPattern,
+  validateRoleSessionNamePattern,
 } from './validation';
 import { OrganizationRoles } from '../organization-roles';
 import { RoleReference } from '../role-reference';
@@ -125,4 +126,14 @@ export function organizationRolesValues(property: string, roles: OrganizationRol
 /** An external ID, which is compared with StringEquals and so must hold no policy variable. */
 export function externalIdValue(property: string, externalId: string | undefined): DeferredValue[] {
   return externalId === undefined ? [] : [{ property, value: externalId, validate: validateExternalId, forbidden: EXACT }];
+}
+
+/** A session name pattern: wildcards allowed, policy variables not, and not only wildcards. */
+export function roleSessionNamePatternValue(property: string, pattern: string | undefined): DeferredValue[] {
+  return pattern === undefined ? [] : [{
+    property,
+    value: pattern,
+    validate: (where, p, value) => validateRoleSessionNamePattern(where, value, p),
+    forbidden: PATTERN,
+  }];
 }

@@ -90,14 +90,25 @@ export function effectiveNameAndPath(scope: Construct, id: string, roleName: str
  * Any role as a `RoleReference`, when its ARN is known at synth: a literal ARN
  * (imported roles), or a role of this app with a literal name and account.
  * Undefined otherwise.
+ *
+ * `on`, when given, is the construct that stands for the role (a
+ * `CrossAccountAccess`): the reference is taken from it, and an ARN that cannot
+ * be a reference is reported under its path.
  */
-export function tryReferenceOfRole(role: iam.IRole): RoleReference | undefined {
+export function tryReferenceOfRole(role: iam.IRole, on?: Construct): RoleReference | undefined {
   const ours = role as unknown as { _tryReference?: () => RoleReference | undefined };
-  if (typeof ours._tryReference === 'function') {
+  if (on === undefined && typeof ours._tryReference === 'function') {
     return ours._tryReference();
   }
   if (!Token.isUnresolved(role.roleArn)) {
-    return RoleReference.fromArn(role.roleArn);
+    try {
+      return RoleReference.fromArn(role.roleArn);
+    } catch (error) {
+      if (on === undefined) {
+        throw error;
+      }
+      throw new Error(`${on.node.path}: role ${role.roleArn} cannot be named in another account's trust: ${(error as Error).message}`);
+    }
   }
   const cfnRole = role.node.defaultChild;
   const account = Stack.of(role).account;
@@ -105,7 +116,7 @@ export function tryReferenceOfRole(role: iam.IRole): RoleReference | undefined {
     || cfnRole.roleName === undefined || Token.isUnresolved(cfnRole.roleName)) {
     return undefined;
   }
-  return RoleReference._fromConstruct(role, { account, roleName: cfnRole.roleName, path: cfnRole.path });
+  return RoleReference._fromConstruct(on ?? role, { account, roleName: cfnRole.roleName, path: cfnRole.path });
 }
 
 /**

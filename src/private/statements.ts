@@ -95,20 +95,19 @@ export function assumeOrganizationRolesStatement(roles: OrganizationRoles, actio
  * The trust statement of a destination for roles of an organization: any
  * principal, but only one of the organization (and its units) whose ARN matches
  * the pattern.
+ * What every caller must match besides (external ID, session name) is added by
+ * the destination role, as on its other trust statements.
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  */
-export function organizationTrustStatement(roles: OrganizationRoles, externalId?: string | string[]): iam.PolicyStatement {
+export function organizationTrustStatement(roles: OrganizationRoles): iam.PolicyStatement {
   const statement = new iam.PolicyStatement({
     actions: [ASSUME_ROLE],
     principals: [new iam.AnyPrincipal()],
     conditions: {
-      StringEquals: {
-        'aws:PrincipalOrgID': roles.organizationId,
-        ...(externalId === undefined ? {} : { 'sts:ExternalId': externalId }),
-      },
+      StringEquals: { 'aws:PrincipalOrgID': roles.organizationId },
       ArnLike: { 'aws:PrincipalArn': roles.roleArnPattern },
     },
   });

@@ -171,16 +171,16 @@ export function validateDurationSeconds(where: string, value: number, maxSeconds
 /** The 12-hour cap of a session assumed with long-term credentials. */
 export const MAX_DURATION_SECONDS = 43200;
 
-export function validateRoleSessionNamePattern(where: string, value: string): void {
+export function validateRoleSessionNamePattern(where: string, value: string, property = 'roleSessionNamePattern'): void {
   if (Token.isUnresolved(value)) {
     return;
   }
   if (!ROLE_SESSION_NAME_PATTERN.test(value)) {
-    throw invalid(where, 'roleSessionNamePattern', value,
+    throw invalid(where, property, value,
       `a role session name pattern is 1 to 64 characters of letters, digits, + = , . @ _ - and the wildcards * ? ${fault(value, /[\w+=,.@*?-]/, 1, 64)}`);
   }
   if (/^\*+$/.test(value)) {
-    throw invalid(where, 'roleSessionNamePattern', value, 'it matches every session name, so it limits nothing: leave it out or name a prefix such as reports-*');
+    throw invalid(where, property, value, 'it matches every session name, so it limits nothing: leave it out or name a prefix such as reports-*');
   }
 }
 
