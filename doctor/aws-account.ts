@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { endpointRegionOf } from './partitions';
 import type { PolicyDocument } from './trust-policy';
 
 export interface CallerIdentity {
@@ -53,12 +54,12 @@ export interface AwsAccount {
   assumeRole(roleArn: string, sessionName: string, externalId?: string): Promise<CallerIdentity>;
 }
 
-/** Regions whose global IAM and STS endpoints serve each partition. */
-const PARTITION_REGIONS: Record<string, string> = { 'aws': 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' };
-
 export function sdkAccount(profile: string | undefined, partition: string): AwsAccount {
   const credentials = profile ? fromIni({ profile }) : fromNodeProviderChain();
-  const region = PARTITION_REGIONS[partition] ?? 'us-east-1';
+  const region = endpointRegionOf(partition);
+  if (!region) {
+    throw new Error(`the doctor does not know the partition ${partition}: it cannot tell which IAM and STS endpoints serve it`);
+  }
   const config = { region, credentials, maxAttempts: 2 };
   const iam = new IAMClient(config);
   const sts = new STSClient(config);

@@ -5,7 +5,7 @@
 import type { AwsAccount, DeployedRole } from './aws-account';
 import {
   type ConditionTest, type StatementResult, type TrustEvaluation,
-  contextOf, evaluateTrust, isPrincipalKey, statementsOf,
+  contextOf, evaluateTrust, isPrincipalKey, statementsOf, testCondition,
 } from './trust-policy';
 
 export type Verdict = 'ok' | 'warning' | 'error' | 'skipped';
@@ -35,6 +35,8 @@ export interface Chain {
 
 export interface ChainOptions {
   readonly externalId?: string;
+  /** The session name the task's client sends, for sts:RoleSessionName conditions and --assume. @default - unknown */
+  readonly roleSessionName?: string;
   readonly assume?: boolean;
 }
 
@@ -54,6 +56,9 @@ export interface RoleArnParts {
 const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
 const ROLE_CHAINING_SECONDS = 3600;
 const SESSION_NAME = 'cdk-cross-account-task-roles-doctor';
+/** What STS accepts as a RoleSessionName. */
+export const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const SESSION_NAME_KEY = 'sts:rolesessionname';
 
 export function parseRoleArn(arn: string): RoleArnParts | undefined {
   const match = ROLE_ARN.exec(arn);
@@ -113,12 +118,14 @@ export async function checkChain(chain: Chain, source: AwsAccount, destination: 
       'aws:PrincipalIsAWSService': 'false',
       'aws:SecureTransport': 'true',
       'sts:ExternalId': options.externalId,
+      // Without --role-session-name the key stays unknown: any session-name condition is reported as a requirement.
+      ...(options.roleSessionName !== undefined ? { 'sts:RoleSessionName': options.roleSessionName } : {}),
     }));
   checks.push(trust
     ? trustCheck(trust, sourceSide, destinationSide, sourceRole)
     : skipped(2, 'The destination\'s trust admits the source role', 'destination'));
   checks.push(trust
-    ? callerConditionsCheck(trust, options.externalId)
+    ? callerConditionsCheck(trust, options.externalId, options.roleSessionName)
     : skipped(3, 'The caller meets the trust\'s conditions', 'destination'));
   checks.push(sourceRole
     ? await identityCheck(sourceSide, destinationSide)
@@ -130,7 +137,7 @@ export async function checkChain(chain: Chain, source: AwsAccount, destination: 
     ? sessionDurationCheck(destinationRole)
     : skipped(6, 'Session duration', 'destination'));
   if (options.assume) {
-    checks.push(await assumeCheck(sourceSide, sourceSession, chain.destinationRoleArn, options.externalId, checks));
+    checks.push(await assumeCheck(sourceSide, sourceSession, chain.destinationRoleArn, options, trust, checks));
   }
   return {
     sourceRoleArn: chain.sourceRoleArn,
@@ -241,12 +248,7 @@ function trustCheck(trust: TrustEvaluation, source: Side, destination: Side, sou
   const keys = best.conditions.map(t => t.key.toLowerCase());
   const findings: Finding[] = stale.length > 0 ? [{ ...staleFinding, fix: `Remove ${stale.join(', ')} from the trust.` }] : [];
   const unknown = principalUnknowns(best);
-  if (unknown.length > 0) {
-    findings.push({
-      cause: `Admitted only if the source account meets ${unknown.map(describe).join(' and ')}: the doctor cannot read AWS Organizations.`,
-      fix: `Check with \`aws organizations describe-organization\` using credentials of account ${source.parts.account}.`,
-    });
-  }
+  findings.push(...unknown.map(test => principalConditionFinding(test, source)));
   let how: string;
   if (best.principal === 'role ARN') {
     how = 'by its ARN';
@@ -265,6 +267,28 @@ function trustCheck(trust: TrustEvaluation, source: Side, destination: Side, sou
   return check(2, TRUST, findings.length ? 'warning' : 'ok', `${how} (${best.name})`, findings);
 }
 
+/** What the doctor can say about a condition on the principal that it cannot judge: a warning, never a failure. */
+function principalConditionFinding(test: ConditionTest, source: Side): Finding {
+  const key = test.key.toLowerCase();
+  if (key.startsWith('aws:principalorg')) {
+    return {
+      cause: `Admitted only if the source account meets ${describe(test)}: the doctor cannot read AWS Organizations.`,
+      fix: `Check with \`aws organizations describe-organization\` using credentials of account ${source.parts.account}.`,
+    };
+  }
+  if (key.startsWith('aws:principaltag/')) {
+    return {
+      cause: `Admitted only if the caller meets ${describe(test)}: the source role's tags/session tags must match, and the doctor does not read tags.`,
+      fix: `Check the source role's tags with \`aws iam list-role-tags --role-name ${source.parts.roleName}\` `
+        + 'using credentials of the source account, and the session tags the task passes, if any.',
+    };
+  }
+  return {
+    cause: `Admitted only if the caller meets ${describe(test)}: this condition cannot be checked from here.`,
+    fix: `Make sure the source role ${source.arn} meets ${test.key} when it calls sts:AssumeRole.`,
+  };
+}
+
 function principalUnknowns(statement: StatementResult): ConditionTest[] {
   return statement.unknown.filter(t => isPrincipalKey(t.key));
 }
@@ -275,7 +299,7 @@ function trustPrincipals(trust: TrustEvaluation): string {
 
 const CONDITIONS = 'The caller meets the trust\'s conditions';
 
-function callerConditionsCheck(trust: TrustEvaluation, externalId: string | undefined): CheckResult {
+function callerConditionsCheck(trust: TrustEvaluation, externalId: string | undefined, roleSessionName: string | undefined): CheckResult {
   const candidates = admitting(trust);
   if (candidates.length === 0) {
     return check(3, CONDITIONS, 'skipped', 'no statement of the trust admits the source role');
@@ -296,6 +320,13 @@ function callerConditionsCheck(trust: TrustEvaluation, externalId: string | unde
             fix: 'Use the same value in the TrustedDestinationRole (externalId), the task\'s profile (external_id) and --external-id.',
           };
       }
+      if (test.key.toLowerCase() === SESSION_NAME_KEY) {
+        return {
+          cause: `The session name given (${roleSessionName}) does not meet ${describe(test)} (${statement.name}).`,
+          fix: 'Use a session name that matches, the same in the task\'s profile (role_session_name, AwsConfigProfile roleSessionName) '
+            + 'and in --role-session-name.',
+        };
+      }
       return { cause: `The request does not meet ${describe(test)} (${statement.name}).`, fix: `Send a request that meets ${test.key}, or change the trust.` };
     }));
   }
@@ -304,15 +335,17 @@ function callerConditionsCheck(trust: TrustEvaluation, externalId: string | unde
   if (unknown.length > 0) {
     return check(3, CONDITIONS, 'warning', `depends on ${unknown.map(t => t.key).join(', ')}`, unknown.map(test => ({
       cause: `The caller must meet ${describe(test)} (${best.name}); the doctor cannot know what the task's client sends.`,
-      fix: test.key.toLowerCase() === 'sts:rolesessionname'
-        ? 'Set role_session_name in the task\'s profile (AwsConfigProfile roleSessionName) to a value that matches.'
+      fix: test.key.toLowerCase() === SESSION_NAME_KEY
+        ? 'Run again with --role-session-name <name>: the role_session_name the task\'s profile sends (AwsConfigProfile roleSessionName), '
+          + 'which must match.'
         : `Make sure the task's request meets ${test.key}.`,
     })));
   }
   const required = best.conditions.filter(t => !isPrincipalKey(t.key)).map(t => t.key);
   const detail = required.some(k => k.toLowerCase() === 'sts:externalid')
-    ? 'the external ID given matches'
-    : required.length > 0 ? `${required.join(', ')} met` : `none required${externalId !== undefined ? ' (the external ID given is not checked by the trust)' : ''}`;
+    ? `the external ID given matches${required.some(k => k.toLowerCase() === SESSION_NAME_KEY) ? ', and the session name given' : ''}`
+    : required.some(k => k.toLowerCase() === SESSION_NAME_KEY) ? `the session name given matches${required.length > 1 ? ` (${required.join(', ')} met)` : ''}`
+      : required.length > 0 ? `${required.join(', ')} met` : `none required${externalId !== undefined ? ' (the external ID given is not checked by the trust)' : ''}`;
   return check(3, CONDITIONS, 'ok', detail);
 }
 
@@ -408,6 +441,29 @@ function serviceCheck(role: DeployedRole, source: Side, region: string | undefin
   return check(5, SERVICE, 'ok', `${service}, for account ${account}${regions.length ? ` in ${[...new Set(regions)].join(', ')}` : ''}`);
 }
 
+/**
+ * The session name --assume sends when none was given: the doctor's own name when the trust
+ * asks for none, else a name built from a literal pattern (`*` as `doctor`, `?` as `x`) that
+ * meets every session-name condition of an admitting statement, else `undefined`.
+ */
+function sessionNameFor(trust: TrustEvaluation | undefined): string | undefined {
+  const statements = trust ? admitting(trust) : [];
+  const sessionTests = (s: StatementResult) => s.conditions.filter(t => t.key.toLowerCase() === SESSION_NAME_KEY);
+  if (statements.length === 0 || statements.some(s => sessionTests(s).length === 0)) {
+    return SESSION_NAME;
+  }
+  for (const statement of statements) {
+    const tests = sessionTests(statement);
+    for (const candidate of tests.flatMap(t => t.values).map(v => v.replace(/\*/g, 'doctor').replace(/\?/g, 'x'))) {
+      const context = contextOf({ 'sts:RoleSessionName': candidate });
+      if (ROLE_SESSION_NAME.test(candidate) && tests.every(t => testCondition(t, context) === true)) {
+        return candidate;
+      }
+    }
+  }
+  return undefined;
+}
+
 function sessionDurationCheck(role: DeployedRole): CheckResult {
   const name = 'Session duration';
   const hours = (seconds: number) => `${+(seconds / 3600).toFixed(2)} h`;
@@ -418,8 +474,8 @@ function sessionDurationCheck(role: DeployedRole): CheckResult {
     + 'keep duration_seconds at 3600 or less');
 }
 
-async function assumeCheck(source: Side, sessionArn: string | undefined, destinationArn: string, externalId: string | undefined,
-  checks: CheckResult[]): Promise<CheckResult> {
+async function assumeCheck(source: Side, sessionArn: string | undefined, destinationArn: string, options: ChainOptions,
+  trust: TrustEvaluation | undefined, checks: CheckResult[]): Promise<CheckResult> {
   const name = 'sts:AssumeRole from the source, then sts:GetCallerIdentity';
   const sourceSession = `:assumed-role/${source.parts.roleName}/`;
   if (!sessionArn || !sessionArn.replace(':sts::', ':iam::').includes(`:${source.parts.account}${sourceSession}`)) {
@@ -432,8 +488,15 @@ async function assumeCheck(source: Side, sessionArn: string | undefined, destina
   if (checks.some(c => c.verdict === 'error')) {
     return check(7, name, 'skipped', 'the checks above already found why it would fail');
   }
+  const sessionName = options.roleSessionName ?? sessionNameFor(trust);
+  if (sessionName === undefined) {
+    return check(7, name, 'warning', 'not attempted', [{
+      cause: 'The trust requires a session name (sts:RoleSessionName) and the doctor cannot derive one that matches from its pattern.',
+      fix: 'Run again with --role-session-name <name>: the role_session_name the task\'s profile sends.',
+    }]);
+  }
   try {
-    const identity = await source.account.assumeRole(destinationArn, SESSION_NAME, externalId);
+    const identity = await source.account.assumeRole(destinationArn, sessionName, options.externalId);
     return check(7, name, 'ok', `now ${identity.arn}`);
   } catch (error) {
     return check(7, name, 'error', 'AssumeRole failed', [{

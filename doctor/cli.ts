@@ -5,8 +5,9 @@
  */
 import { parseArgs } from 'util';
 import { type AwsAccount, sdkAccount } from './aws-account';
-import { type Chain, type ChainReport, checkChain, parseRoleArn } from './checks';
+import { type Chain, type ChainReport, ROLE_SESSION_NAME, checkChain, parseRoleArn } from './checks';
 import { readAssembly } from './cloud-assembly';
+import { endpointRegionOf } from './partitions';
 import { formatJson, formatTable } from './report';
 
 export const USAGE = `Usage: cdk-cross-account-task-roles doctor [options]
@@ -26,6 +27,9 @@ Credentials (the default credential chain when omitted):
 
 Options:
   --external-id <value>        the external ID the task sends (sts:ExternalId)
+  --role-session-name <name>   the session name the task sends (sts:RoleSessionName,
+                               role_session_name in its profile): checked against
+                               the trust's conditions and used by --assume
   --region <region>            the Region of the source's tasks (default: the
                                stack's Region with --app, else not checked)
   --assume                     also call sts:AssumeRole with the source
@@ -52,6 +56,7 @@ interface DoctorArguments {
   readonly sourceProfile?: string;
   readonly destinationProfile?: string;
   readonly externalId?: string;
+  readonly roleSessionName?: string;
   readonly assume: boolean;
   readonly json: boolean;
 }
@@ -69,6 +74,7 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
         'source-profile': { type: 'string' },
         'destination-profile': { type: 'string' },
         'external-id': { type: 'string' },
+        'role-session-name': { type: 'string' },
         'region': { type: 'string' },
         'assume': { type: 'boolean', default: false },
         'json': { type: 'boolean', default: false },
@@ -85,6 +91,10 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
   if (positionals.length !== 1 || positionals[0] !== 'doctor') {
     throw new UsageError(positionals.length === 0 ? 'give the command: doctor' : `unknown command: ${positionals.join(' ')}`);
   }
+  const roleSessionName = values['role-session-name'];
+  if (roleSessionName !== undefined && !ROLE_SESSION_NAME.test(roleSessionName)) {
+    throw new UsageError(`--role-session-name ${roleSessionName} is not a session name: 2 to 64 characters of letters, digits and _+=,.@-`);
+  }
   const sourceRole = values['source-role'];
   const destinationRole = values['destination-role'];
   let chains: Chain[];
@@ -100,7 +110,7 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
       throw new UsageError((error as Error).message);
     }
     if (assembly.chains.length === 0) {
-      throw new UsageError(`${values.app} holds no CrossAccountTaskRole that names a destination role`);
+      throw new UsageError(`${values.app} holds no role whose policies allow sts:AssumeRole on a role ARN`);
     }
     chains = values.region ? assembly.chains.map(c => ({ ...c, region: values.region })) : assembly.chains;
     notes = assembly.notes;
@@ -111,6 +121,10 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
     for (const [flag, arn] of [['--source-role', sourceRole], ['--destination-role', destinationRole]]) {
       if (!parseRoleArn(arn)) {
         throw new UsageError(`${flag} ${arn} is not a role ARN (arn:aws:iam::<12-digit account>:role/<name>)`);
+      }
+      const { partition } = parseRoleArn(arn)!;
+      if (!endpointRegionOf(partition)) {
+        throw new UsageError(`${flag} ${arn} names the partition ${partition}, which the doctor does not know`);
       }
     }
     if (parseRoleArn(sourceRole)!.account === parseRoleArn(destinationRole)!.account) {
@@ -124,6 +138,7 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
     sourceProfile: values['source-profile'],
     destinationProfile: values['destination-profile'],
     externalId: values['external-id'],
+    roleSessionName,
     assume: values.assume ?? false,
     json: values.json ?? false,
   };
@@ -159,7 +174,7 @@ export async function runDoctor(args: string[], io: DoctorIo, accountFactory: Ac
     reports.push(await checkChain(chain,
       accountFor(options.sourceProfile, partition),
       accountFor(options.destinationProfile, parseRoleArn(chain.destinationRoleArn)!.partition),
-      { externalId: options.externalId, assume: options.assume }));
+      { externalId: options.externalId, roleSessionName: options.roleSessionName, assume: options.assume }));
   }
   const exitCode = reports.every(r => r.works) ? 0 : 1;
   io.out(options.json ? formatJson(reports, options.notes, exitCode) : formatTable(reports, options.notes));

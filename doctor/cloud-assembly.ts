@@ -1,12 +1,16 @@
 /**
- * Finds the chains of a synthesized cloud assembly (`cdk.out`): every role whose
- * policy holds the library's `AssumeDestinationRoles` statement, and each concrete
- * role ARN that statement names.
+ * Finds the chains of a synthesized cloud assembly (`cdk.out`): every role, made by this
+ * library or not, one of whose policies has a statement that allows `sts:AssumeRole`,
+ * and each concrete role ARN such a statement names. A role's policies are its inline
+ * `Policies` and the `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy`
+ * resources attached to it by `Ref` or by name.
  */
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import type { Chain } from './checks';
 import { parseRoleArn } from './checks';
+import { partitionOfRegion, urlSuffixOf } from './partitions';
+import { glob } from './trust-policy';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
 
@@ -24,14 +28,6 @@ export interface AssemblyChains {
   readonly notes: string[];
 }
 
-const STATEMENT_ID = 'AssumeDestinationRoles';
-
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) {
-    return 'aws-cn';
-  }
-  return region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-}
 
 export function readAssembly(directory: string): AssemblyChains {
   const manifestFile = join(directory, 'manifest.json');
@@ -52,7 +48,7 @@ export function readAssembly(directory: string): AssemblyChains {
     }
     const template = JSON.parse(readFileSync(join(directory, artifact.properties.templateFile), 'utf-8'));
     const [, account, region] = environment;
-    stacks.push({ name, account, region, partition: partitionOf(region), resources: template.Resources ?? {} });
+    stacks.push({ name, account, region, partition: partitionOfRegion(region), resources: template.Resources ?? {} });
   }
   const chains: Chain[] = [];
   for (const stack of stacks) {
@@ -86,18 +82,34 @@ export function readAssembly(directory: string): AssemblyChains {
 
 function destinationsOf(stack: StackEnvironment, roleId: string): string[] {
   const role = stack.resources[roleId];
+  const roleName = resolve(stack, role.Properties?.RoleName);
+  const isThisRole = (reference: unknown) => (reference as any)?.Ref === roleId
+    || (typeof roleName === 'string' && resolve(stack, reference) === roleName);
   const documents: unknown[] = (role.Properties?.Policies ?? []).map((p: any) => p.PolicyDocument);
   for (const resource of Object.values(stack.resources)) {
-    if (resource.Type === 'AWS::IAM::Policy' && [resource.Properties?.Roles ?? []].flat().some((r: any) => r?.Ref === roleId)) {
-      documents.push(resource.Properties?.PolicyDocument);
+    const properties = resource.Properties ?? {};
+    const attached = resource.Type === 'AWS::IAM::RolePolicy'
+      ? isThisRole(properties.RoleName)
+      : ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(resource.Type) && [properties.Roles ?? []].flat().some(isThisRole);
+    if (attached) {
+      documents.push(properties.PolicyDocument);
     }
   }
-  return documents
+  const destinations = documents
     .flatMap((document: any) => [document?.Statement ?? []].flat())
-    .filter((statement: any) => statement.Sid === STATEMENT_ID && statement.Effect === 'Allow')
+    .filter((statement: any) => statement?.Effect === 'Allow' && allowsAssumeRole(statement))
     .flatMap((statement: any) => [statement.Resource ?? []].flat())
     .map(resource => resolve(stack, resource))
     .filter((arn): arn is string => typeof arn === 'string');
+  return [...new Set(destinations)];
+}
+
+/** `true` when the statement's Action (or NotAction) covers `sts:AssumeRole`. */
+function allowsAssumeRole(statement: any): boolean {
+  if (statement.NotAction !== undefined) {
+    return ![statement.NotAction].flat().some((pattern: unknown) => typeof pattern === 'string' && glob(pattern, 'sts:AssumeRole', true));
+  }
+  return [statement.Action ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && glob(pattern, 'sts:AssumeRole', true));
 }
 
 function roleArn(stack: StackEnvironment, logicalId: string): string | undefined {
@@ -123,7 +135,7 @@ function resolve(stack: StackEnvironment, value: any): unknown {
       case 'AWS::Partition': return stack.partition;
       case 'AWS::AccountId': return stack.account;
       case 'AWS::Region': return stack.region;
-      case 'AWS::URLSuffix': return stack.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+      case 'AWS::URLSuffix': return urlSuffixOf(stack.partition);
       default: return stack.resources[value.Ref]?.Type === 'AWS::IAM::Role' ? resolve(stack, stack.resources[value.Ref].Properties?.RoleName) : undefined;
     }
   }

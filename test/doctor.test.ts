@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Aws, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { runDoctor } from '../doctor/cli';
+import { createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
 import { SeedWalkthroughOptions, createSeedWalkthrough } from '../examples/seed-walkthrough';
 import { TrustMode } from '../src';
-import { OTHER_ACCOUNT, SOURCE_ACCOUNT, newApp } from './support/app';
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, newApp } from './support/app';
 import { DESTINATION_ROLE_ARN, SECRETS, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startDeployedAccounts } from './support/doctor-accounts';
 import { FakeAws, FakeIdentity, FakeRole, READ_ACTIONS, doctorEnvironment, roleIdOf, withEnvironment } from './support/fake-iam';
 import { stackTemplate } from './support/template-roles';
@@ -36,9 +37,11 @@ async function doctor(args: string[], options: {
   walkthrough?: SeedWalkthroughOptions;
   change?: (roles: { source: FakeRole; destination: FakeRole; all: FakeRole[] }) => void;
   defaultIdentity?: FakeIdentity;
+  /** The stacks deployed to the fake accounts. @default the seed walkthrough's */
+  stacks?: () => Stack[];
 } = {}): Promise<Run> {
-  const { source, destination } = createSeedWalkthrough(newApp(), options.walkthrough);
-  fake = await startDeployedAccounts([stackTemplate(source), stackTemplate(destination)]);
+  const stacks = options.stacks?.() ?? Object.values(createSeedWalkthrough(newApp(), options.walkthrough));
+  fake = await startDeployedAccounts(stacks.map(stackTemplate));
   const roles = fake.accounts.roles;
   options.change?.({
     source: roles.find(r => r.arn === SOURCE_ROLE_ARN)!,
@@ -388,5 +391,234 @@ describe('output and usage', () => {
     expect(run.exitCode).toBe(2);
     expect(run.err).toMatch(error);
     expect(run.actions).toEqual([]);
+  });
+});
+
+/** Synthesizes `build`'s app into a temporary cloud assembly and runs `body` with its directory. */
+async function withAssembly<T>(build: (app: App) => void, body: (outdir: string) => Promise<T>): Promise<T> {
+  const outdir = mkdtempSync(join(tmpdir(), 'doctor-assembly-'));
+  try {
+    const app = new App({ outdir, analyticsReporting: false });
+    build(app);
+    app.synth();
+    return await body(outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** A role of no construct of this library, whose own policies allow sts:AssumeRole: inline, and by a policy attached by name. */
+function plainRoleApp(app: App, region: string) {
+  const stack = new Stack(app, 'PlainStack', { env: { account: SOURCE_ACCOUNT, region } });
+  const role = new iam.Role(stack, 'Reports', {
+    roleName: 'reports-role',
+    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    inlinePolicies: {
+      assume: new iam.PolicyDocument({
+        statements: [new iam.PolicyStatement({
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          resources: [`arn:${Aws.PARTITION}:iam::${DESTINATION_ACCOUNT}:role/destination-account-role`],
+        })],
+      }),
+    },
+  });
+  new iam.CfnPolicy(stack, 'ByName', {
+    policyName: 'assume-by-name',
+    roles: [role.roleName],
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'sts:*', Resource: `arn:aws:iam::${OTHER_ACCOUNT}:role/archive-role` },
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/OrganizationAuditRole' },
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:iam::${OTHER_ACCOUNT}:role/not-a-chain` },
+      ],
+    },
+  });
+}
+
+const chainsOf = (out: string) => JSON.parse(out).chains.map((c: any) => [c.sourceRoleArn, c.destinationRoleArn]);
+
+describe('--app finds chains from any statement that allows sts:AssumeRole', () => {
+  test('the EC2 walkthrough: CrossAccountAccess grants through the instance role\'s default policy', async () => {
+    await withAssembly(createEc2S3Walkthrough, async outdir => {
+      // WHEN
+      const run = await doctor(['doctor', '--app', outdir, ...PROFILES, '--json'], {
+        stacks: () => Object.values(createEc2S3Walkthrough(newApp())),
+      });
+
+      // THEN the chain is found, and checked in the fake accounts where it is deployed
+      // (check 5 warns: the example's instance role trusts ec2.amazonaws.com without confused-deputy conditions)
+      expect(chainsOf(run.out)).toEqual([[`arn:aws:iam::${SOURCE_ACCOUNT}:role/S3FullAccessFromEC2`, `arn:aws:iam::${DESTINATION_ACCOUNT}:role/assume_s3_role`]]);
+      expect(run.exitCode).toBe(0);
+      expect(JSON.parse(run.out).chains[0].checks.map((c: any) => [c.id, c.verdict])).toEqual([[1, 'ok'], [2, 'ok'], [3, 'ok'], [4, 'ok'], [5, 'warning'], [6, 'ok']]);
+    });
+  });
+
+  test('a role of no construct of this library: inline Policies and a policy attached by name; patterns are listed as not checked', async () => {
+    await withAssembly(app => plainRoleApp(app, 'us-east-1'), async outdir => {
+      // WHEN
+      const run = await doctor(['doctor', '--app', outdir, ...PROFILES, '--json']);
+
+      // THEN
+      expect(chainsOf(run.out)).toEqual([
+        [`arn:aws:iam::${SOURCE_ACCOUNT}:role/reports-role`, DESTINATION_ROLE_ARN],
+        [`arn:aws:iam::${SOURCE_ACCOUNT}:role/reports-role`, `arn:aws:iam::${OTHER_ACCOUNT}:role/archive-role`],
+      ]);
+      expect(JSON.parse(run.out).notes).toEqual([
+        `arn:aws:iam::${SOURCE_ACCOUNT}:role/reports-role may assume arn:aws:iam::*:role/OrganizationAuditRole: a pattern, not one role; check one of them with --destination-role`,
+      ]);
+    });
+  });
+});
+
+describe('--role-session-name', () => {
+  /** The trust as TrustedDestinationRole writes it with roleSessionNamePattern: 'reports-*'. */
+  const requireSessionName = (pattern: string) => ({ destination }: { destination: FakeRole }) => {
+    destination.trustPolicy.Statement[0].Condition = { StringLike: { 'sts:RoleSessionName': pattern } };
+  };
+
+  test('a session name that matches the trust\'s pattern passes check 3, and --assume sends it', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--role-session-name', 'reports-nightly', '--assume'], {
+      change: requireSessionName('reports-*'),
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(run.out).toMatch(/^\[✓\] 3\. The caller meets the trust's conditions: the session name given matches$/m);
+    expect(run.out).toMatch(/^\[✓\] 7\. .*: now arn:aws:sts::555566667777:assumed-role\/destination-account-role\/reports-nightly$/m);
+  });
+
+  test('a session name that does not match fails check 3', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--role-session-name', 'nightly'], {
+      change: requireSessionName('reports-*'),
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(1);
+    expect(checkLines(run.out, 3)).toMatch(/^\[✗\] 3\. .*\n    ✗ The session name given \(nightly\) does not meet StringLike sts:RoleSessionName reports-\* \(statement 1\)\.\n      Fix: Use a session name that matches/);
+  });
+
+  test('without it, check 3 warns which option to pass and --assume sends a name that matches the pattern', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--assume'], {
+      change: requireSessionName('reports-*'),
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(checkLines(run.out, 3)).toMatch(/^\[!\] 3\. .*: depends on sts:RoleSessionName\n.*\n      Fix: Run again with --role-session-name <name>/);
+    expect(run.out).toMatch(/^\[✓\] 7\. .*: now arn:aws:sts::555566667777:assumed-role\/destination-account-role\/reports-doctor$/m);
+  });
+
+  test('without it, --assume is not attempted when no name can be derived from the pattern', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--assume'], {
+      change: requireSessionName('${aws:userid}'),
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(checkLines(run.out, 7)).toMatch(/^\[!\] 7\. .*: not attempted\n    ! The trust requires a session name .*\n      Fix: Run again with --role-session-name <name>/);
+    expect(run.actions).not.toContain('AssumeRole');
+  });
+
+  test('--assume sends the external ID given when the trust lists several', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES, '--external-id', 'second-id', '--assume'], {
+      change: ({ destination }) => {
+        destination.trustPolicy.Statement[0].Condition = { StringEquals: { 'sts:ExternalId': ['first-id', 'second-id'] } };
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(run.out).toMatch(/^\[✓\] 7\. /m);
+  });
+
+  test.each(['x', 'reports nightly', 'a'.repeat(65)])('usage error for --role-session-name %j', async name => {
+    const run = await doctor([...CHAIN, '--role-session-name', name]);
+    expect(run.exitCode).toBe(2);
+    expect(run.err).toMatch(/^Error: --role-session-name .* is not a session name: 2 to 64 characters of letters, digits and _\+=,\.@-/);
+    expect(run.actions).toEqual([]);
+  });
+});
+
+describe('principal conditions the doctor cannot judge', () => {
+  test('aws:PrincipalTag (addTrustConditions): a warning that says to check the source role\'s tags', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      change: ({ destination }) => {
+        destination.trustPolicy.Statement[0].Condition = { StringEquals: { 'aws:PrincipalTag/team': 'reports' } };
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    const lines = checkLines(run.out, 2);
+    expect(lines).toMatch(/^\[!\] 2\. .*\n    ! Admitted only if the caller meets StringEquals aws:PrincipalTag\/team reports: the source role's tags\/session tags must match/);
+    expect(lines).toMatch(/Fix: Check the source role's tags with `aws iam list-role-tags --role-name my-ECS-task-role`/);
+    expect(lines).not.toMatch(/Organizations/);
+  });
+
+  test('another principal key: a warning that it cannot be checked from here', async () => {
+    // WHEN
+    const run = await doctor([...CHAIN, ...PROFILES], {
+      change: ({ destination }) => {
+        destination.trustPolicy.Statement[0].Condition = { StringLike: { 'aws:userid': 'AROA*:reports-*' } };
+      },
+    });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(checkLines(run.out, 2)).toMatch(/^\[!\] 2\. .*\n    ! Admitted only if the caller meets StringLike aws:userid AROA\*:reports-\*: this condition cannot be checked from here\./);
+    expect(checkLines(run.out, 2)).not.toMatch(/Organizations/);
+  });
+});
+
+describe('partitions', () => {
+  /** The Region each request to the fakes was signed for. */
+  const signingRegions = () => [...new Set([...fake!.iam.requests, ...fake!.sts.requests]
+    .map(r => /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(r.headers.authorization))?.[1]))];
+
+  test.each([
+    ['aws-eusc', 'eusc-de-east-1'],
+    ['aws-cn', 'cn-north-1'],
+  ])('role ARNs of %s: the doctor calls that partition\'s endpoints, in %s', async (partition, region) => {
+    // GIVEN the walkthrough deployed in that partition
+    const inPartition = ({ all }: { all: FakeRole[] }) => {
+      for (const role of all) {
+        Object.assign(role, JSON.parse(JSON.stringify(role).replace(/arn:aws:/g, `arn:${partition}:`)));
+      }
+    };
+
+    // WHEN
+    const run = await doctor(['doctor', '--source-role', SOURCE_ROLE_ARN.replace('arn:aws:', `arn:${partition}:`),
+      '--destination-role', DESTINATION_ROLE_ARN.replace('arn:aws:', `arn:${partition}:`), ...PROFILES], { change: inPartition });
+
+    // THEN
+    expect(run.exitCode).toBe(0);
+    expect(signingRegions()).toEqual([region]);
+  });
+
+  test.each([
+    ['eusc-de-east-1', 'aws-eusc'],
+    ['cn-north-1', 'aws-cn'],
+  ])('--app with a stack in %s: the role ARNs are of %s', async (region, partition) => {
+    await withAssembly(app => plainRoleApp(app, region), async outdir => {
+      // WHEN
+      const run = await doctor(['doctor', '--app', outdir, ...PROFILES, '--json']);
+
+      // THEN
+      expect(chainsOf(run.out)[0]).toEqual([`arn:${partition}:iam::${SOURCE_ACCOUNT}:role/reports-role`,
+        `arn:${partition}:iam::${DESTINATION_ACCOUNT}:role/destination-account-role`]);
+    });
+  });
+
+  test('a role ARN of a partition the doctor does not know is a usage error', async () => {
+    const run = await doctor(['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', 'arn:aws-moon:iam::555566667777:role/x']);
+    expect(run.exitCode).toBe(2);
+    expect(run.err).toMatch(/^Error: --destination-role arn:aws-moon:iam::555566667777:role\/x names the partition aws-moon, which the doctor does not know/);
   });
 });

@@ -97,9 +97,16 @@ const accountOf = (arn: string) => arn.split(':')[4];
 
 type Effect = 'Allow' | 'Deny' | undefined;
 
-function globMatch(pattern: string, value: string): boolean {
+function globMatch(pattern: string, value: string, ignoreCase = true): boolean {
   const source = pattern.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('');
-  return new RegExp(`^${source}$`, 'i').test(value);
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
+}
+
+/** The conditions of a trust's statements: operator, lower-case key and the values, a string or a list. */
+function trustConditions(trust: PolicyDocument): { operator: string; key: string; values: string[] }[] {
+  return [trust.Statement].flat().flatMap((statement: any) => Object.entries<Record<string, unknown>>(statement.Condition ?? {})
+    .flatMap(([operator, keys]) => Object.entries(keys)
+      .map(([key, values]) => ({ operator, key: key.toLowerCase(), values: [values].flat().map(String) }))));
 }
 
 /** A plain evaluation of Action and Resource (conditions are not needed by the policies under test). */
@@ -212,9 +219,14 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
     const callerRole = accounts.roles.find(r => r.arn === caller.arn.replace(':sts::', ':iam::').replace(/:assumed-role\/([^/]+)\/.*$/, ':role/$1'));
     const target = accounts.roles.find(r => r.arn === params.RoleArn);
     const trust = JSON.stringify(target?.trustPolicy ?? {});
-    const requiredExternalId = /"sts:ExternalId":"([^"]*)"/.exec(trust)?.[1];
+    const conditions = target ? trustConditions(target.trustPolicy) : [];
+    // Every external ID condition must list the one sent; every session-name condition must match the name sent.
+    const externalIdMet = conditions.filter(c => c.key === 'sts:externalid').every(c => c.values.includes(params.ExternalId));
+    const sessionNameMet = conditions.filter(c => c.key === 'sts:rolesessionname').every(c => c.values.some(v => /like/i.test(c.operator)
+      ? globMatch(v, params.RoleSessionName ?? '', false)
+      : v === params.RoleSessionName));
     if (!callerRole || !target || simulate(callerRole, 'sts:AssumeRole', target.arn).decision !== 'allowed'
-      || !trust.includes(callerRole.arn) || (requiredExternalId !== undefined && requiredExternalId !== params.ExternalId)) {
+      || !trust.includes(callerRole.arn) || !externalIdMet || !sessionNameMet) {
       return errorReply(403, 'AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${params.RoleArn}`);
     }
     const session = {
