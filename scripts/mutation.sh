@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/mutation.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+trap 'exit 130' INT TERM
 export TMPDIR="$scratch"
 
 npx stryker run stryker.config.json "$@"
