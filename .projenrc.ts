@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 const quietJsii = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
@@ -29,7 +29,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['.projenrc.ts', 'projenrc/**/*.ts', 'src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'doctor/**/*.ts'],
-    compilerOptions: {},
+    // Also what keeps jest (ts-jest) from type-checking: type errors must not count as killed mutants.
+    compilerOptions: { isolatedModules: true },
   },
   eslintOptions: {
     dirs: ['src'],
@@ -52,6 +53,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The doctor command's AWS SDK clients: esbuild bundles them into lib/doctor/cli.js, so none is a runtime dependency.
     '@aws-sdk/client-iam@^3',
     'esbuild@^0.28',
+    // Mutation testing (`npx projen mutation`). StrykerJS 10 needs Node 22.
+    '@stryker-mutator/core@^9',
+    '@stryker-mutator/jest-runner@^9',
   ],
   bin: { 'cdk-cross-account-task-roles': 'lib/doctor/cli.js' },
 
@@ -68,9 +72,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['cdk.out', '*.cdk.out', '.cdk.staging', 'examples/cdk.context.json', '.jsii.tabl.json', 'test-reports/'],
+  gitignore: ['cdk.out', '*.cdk.out', '.cdk.staging', 'examples/cdk.context.json', '.jsii.tabl.json', 'test-reports/',
+    '/reports/', '.stryker-tmp/'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['.ci/', 'examples/', 'scripts/', 'rosetta/', 'SECURITY.md', 'CONTRIBUTING.md', '/doctor/'] },
+  npmIgnoreOptions: { ignorePatterns: ['.ci/', 'examples/', 'scripts/', 'rosetta/', 'SECURITY.md', 'CONTRIBUTING.md', '/doctor/', '/stryker.config.json', '/reports/', '.stryker-tmp/'] },
   docgen: true,
 
   // Experimental while the version is 0.x: the API may still change between minor versions.
@@ -149,6 +154,57 @@ project.addTask('bench', {
   description: 'Compare synth time and policy sizes of the library with plain aws-cdk-lib roles (not part of the tests)',
   env: { ...quietJsii, TS_NODE_TRANSPILE_ONLY: 'true' },
   exec: 'ts-node --project tsconfig.dev.json scripts/bench.ts',
+});
+
+// Mutation testing of src/ (StrykerJS, see CONTRIBUTING.md). Not part of `test` nor of CI: the whole of
+// src/ takes hours on two cores. Its own jest configuration: the tests of the main one, without coverage
+// thresholds or reporters, and with ts-jest compiling each file alone (tsconfig.dev.json's isolatedModules),
+// so a mutant that breaks the types is run, not counted as killed by a compile error.
+const mainJest = project.jest!.config;
+new JsonFile(project, 'test/mutation/jest.config.json', {
+  marker: false,
+  obj: {
+    rootDir: '../..',
+    ci: true,
+    testMatch: mainJest.testMatch,
+    testPathIgnorePatterns: ['/node_modules/'],
+    snapshotSerializers: mainJest.snapshotSerializers,
+    clearMocks: true,
+    transform: {
+      '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
+    },
+  },
+});
+new JsonFile(project, 'stryker.config.json', {
+  marker: false,
+  obj: {
+    $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+    packageManager: 'npm',
+    testRunner: 'jest',
+    jest: { projectType: 'custom', configFile: 'test/mutation/jest.config.json' },
+    coverageAnalysis: 'perTest',
+    // Mutants in module-level code would need every test run for each: skipped.
+    ignoreStatic: true,
+    mutate: ['src/**/*.ts'],
+    // Kept in git, so that a run only tests the mutants of code or tests changed since.
+    incremental: true,
+    incrementalFile: 'test/mutation/stryker-incremental.json',
+    thresholds: { high: 95, low: 90, break: 90 },
+    concurrency: 2,
+    // A mutant's covering tests can synthesize a dozen apps; on a busy machine the default (5 s over the
+    // dry run's time) times out mutants the tests would have killed, and timeouts count as killed.
+    timeoutMS: 60_000,
+    reporters: ['clear-text', 'progress', 'json'],
+    jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+    tempDirName: '.stryker-tmp',
+    cleanTempDir: 'always',
+  },
+});
+project.addTask('mutation', {
+  description: 'Mutation score of src/ (StrykerJS); fails below 90. One file: npx projen mutation --mutate src/<file>.ts',
+  env: { ...quietJsii, ...quietSdk },
+  exec: 'bash scripts/mutation.sh',
+  receiveArgs: true,
 });
 
 project.synth();
