@@ -12,4 +12,19 @@ trap 'rm -rf "$scratch"' EXIT
 trap 'exit 130' INT TERM
 export TMPDIR="$scratch"
 
-npx stryker run stryker.config.json "$@"
+status=0
+npx stryker run stryker.config.json "$@" || status=$?
+
+# The incremental file is kept in git: without this machine's paths (Stryker writes the project root
+# and stack traces with absolute paths), which incremental mode does not need to match mutants.
+incremental=test/mutation/stryker-incremental.json
+if [ -f "$incremental" ]; then
+  ROOT="$(pwd)/" SCRATCH="$scratch" node -e '
+    const fs = require("fs");
+    const file = process.argv[1];
+    const text = fs.readFileSync(file, "utf8").split(process.env.ROOT).join("").split(process.env.ROOT.slice(0, -1)).join(".")
+      .split(process.env.SCRATCH).join("<tmp>");
+    fs.writeFileSync(file, text);
+  ' "$incremental"
+fi
+exit "$status"

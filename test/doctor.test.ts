@@ -383,7 +383,7 @@ describe('output and usage', () => {
     [['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', 'destination-account-role'], /^Error: --destination-role destination-account-role is not a role ARN/],
     [['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', `arn:aws:iam::${SOURCE_ACCOUNT}:role/x`], /^Error: the source and destination roles are in the same account/],
     [['doctor', '--app', 'cdk.out', '--source-role', SOURCE_ROLE_ARN], /^Error: give either --app or --source-role and --destination-role, not both/],
-    [['doctor', '--app', join(tmpdir(), 'no-such-assembly')], /^Error: .*no-such-assembly is not a cloud assembly: it has no manifest\.json/],
+    [['doctor', '--app', 'no-such-assembly'], /^Error: .*no-such-assembly is not a cloud assembly: it has no manifest\.json/],
     [[...CHAIN, '--profile', 'x'], /^Error: Unknown option '--profile'/],
     [['check', ...CHAIN.slice(1)], /^Error: unknown command: check/],
   ])('usage error %j exits 2', async (args, error) => {
