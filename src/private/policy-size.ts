@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { partitionOfRegion } from './validation';
 
 /**
  * The size of a policy as IAM counts it against its quotas: the JSON text without
@@ -29,7 +30,7 @@ export function renderLikeIam(stack: Stack, document: unknown): any {
 function pseudoParameters(stack: Stack): Record<string, string> {
   const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
   return {
-    'AWS::Partition': (region && RegionInfo.get(region).partition) || 'aws',
+    'AWS::Partition': partitionOfRegion(region) ?? 'aws',
     'AWS::Region': region ?? 'ap-southeast-5',
     'AWS::AccountId': Token.isUnresolved(stack.account) ? '123456789012' : stack.account,
     'AWS::URLSuffix': (region && RegionInfo.get(region).domainSuffix) || 'amazonaws.com',

@@ -91,9 +91,13 @@ export function validateRolePath(where: string, property: string, value: string)
   }
 }
 
+let partitions: string[] | undefined;
+
 /** The partitions of the Regions aws-cdk-lib's region-info knows, such as aws, aws-cn, aws-us-gov, aws-eusc. */
 export function knownPartitions(): string[] {
-  return [...new Set(RegionInfo.regions.map(region => region.partition).filter((p): p is string => p !== undefined))].sort();
+  // region-info is fixed for a given aws-cdk-lib: read it once, not for every reference.
+  partitions ??= [...new Set(RegionInfo.regions.map(region => region.partition).filter((p): p is string => p !== undefined))].sort();
+  return partitions;
 }
 
 /** The partition of a literal Region that region-info knows, otherwise undefined. */
@@ -102,8 +106,11 @@ export function partitionOfRegion(region: string | undefined): string | undefine
 }
 
 export function validatePartition(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
   const known = knownPartitions();
-  if (Token.isUnresolved(value) || known.includes(value)) {
+  if (known.includes(value)) {
     return;
   }
   throw invalid(where, property, value, `a partition is one of ${known.join(', ')} (from aws-cdk-lib's region-info)`);
