@@ -150,13 +150,17 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
   const identityOf = (request: RecordedRequest) => accounts.identities.find(i => i.accessKeyId === signingAccessKeyId(request));
   const roleIn = (account: string, name: string) => accounts.roles.find(r => accountOf(r.arn) === account && roleNameOf(r.arn) === name);
 
-  const iam = await startEndpoint(request => {
+  /** A query API endpoint that records each action and answers only callers signing with a known key. */
+  const queryEndpoint = (answer: (params: Record<string, string>, caller: FakeIdentity) => Reply) => startEndpoint(request => {
     const params = Object.fromEntries(new URLSearchParams(request.body));
     actions.push(params.Action);
     const caller = identityOf(request);
-    if (!caller) {
-      return errorReply(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
-    }
+    return caller
+      ? answer(params, caller)
+      : errorReply(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+  });
+
+  const iam = await queryEndpoint((params, caller) => {
     const role = params.RoleName ? roleIn(caller.account, params.RoleName) : undefined;
     if (params.RoleName && !role) {
       return errorReply(404, 'NoSuchEntity', `The role with name ${params.RoleName} cannot be found.`);
@@ -201,13 +205,7 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
     }
   });
 
-  const sts = await startEndpoint(request => {
-    const params = Object.fromEntries(new URLSearchParams(request.body));
-    actions.push(params.Action);
-    const caller = identityOf(request);
-    if (!caller) {
-      return errorReply(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
-    }
+  const sts = await queryEndpoint((params, caller) => {
     if (params.Action === 'GetCallerIdentity') {
       return xmlReply('GetCallerIdentity', STS_NAMESPACE,
         `<Arn>${xmlEscape(caller.arn)}</Arn><UserId>AROAFAKECALLER:doctor</UserId><Account>${caller.account}</Account>`);
