@@ -56,6 +56,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Mutation testing (`npx projen mutation`). StrykerJS 10 needs Node 22.
     '@stryker-mutator/core@^9',
     '@stryker-mutator/jest-runner@^9',
+    // The mutation runs' test sequencer and environment (test/mutation/) extend jest's own.
+    '@jest/test-sequencer@^30',
+    'jest-environment-node@^30',
   ],
   bin: { 'cdk-cross-account-task-roles': 'lib/doctor/cli.js' },
 
@@ -173,6 +176,9 @@ new JsonFile(project, 'test/mutation/jest.config.json', {
     transform: {
       '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
     },
+    // Per mutant: only the test files that hold a covering test, and no test after the first failure.
+    testSequencer: '<rootDir>/test/mutation/sequencer.js',
+    testEnvironment: './test/mutation/environment.js',
   },
 });
 new JsonFile(project, 'stryker.config.json', {

@@ -12,6 +12,20 @@ trap 'rm -rf "$scratch"' EXIT
 trap 'exit 130' INT TERM
 export TMPDIR="$scratch"
 
+# The names of the tests in each test file, for the sequencer of the mutant runs (test/mutation/sequencer.js).
+names="$scratch/test-names.json"
+npx jest --config test/mutation/jest.config.json --json --outputFile="$scratch/jest.json" >/dev/null 2>&1 || true
+if [ -f "$scratch/jest.json" ]; then
+  node -e '
+    const fs = require("fs"); const path = require("path");
+    const result = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    const names = {};
+    for (const file of result.testResults) names[path.relative(process.cwd(), file.name)] = file.assertionResults.map((t) => t.fullName);
+    fs.writeFileSync(process.argv[2], JSON.stringify(names));
+  ' "$scratch/jest.json" "$names"
+  export MUTATION_TEST_NAMES="$names"
+fi
+
 status=0
 npx stryker run stryker.config.json "$@" || status=$?
 
