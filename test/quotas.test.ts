@@ -1,4 +1,4 @@
-import { Aws, CfnCondition, CfnParameter, Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnParameter, CfnResource, Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, IamQuotas, RoleReference, TrustedDestinationRole } from '../src';
 import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
@@ -192,8 +192,15 @@ describe('managed policy size: what CloudFormation resolves is counted as it res
         Effect: 'Allow',
         Resource: resource,
         Condition: {
-          'StringEquals': { 'aws:PrincipalTag/team': 'platform team', 'aws:ResourceTag/bucket': v ? { Ref: 'Bucket' } : '${BUCKET}' },
+          'StringEquals': {
+            'aws:PrincipalTag/team': 'platform team',
+            'aws:ResourceTag/bucket': v ? { Ref: 'Bucket' } : '${BUCKET}',
+            // Other intrinsics are counted as their JSON, joined or not.
+            'aws:ResourceTag/owner': v ? `team-${v.account}-${JSON.stringify({ 'Fn::GetAtt': ['Queue', 'Arn'] })}` : '${OWNER}',
+          },
           'ForAnyValue:StringEquals': { 'aws:TagKeys': v ? { 'Fn::If': ['IsProd', ['prod', 'live'], ['dev']] } : '${IF}' },
+          // A literal that names a pseudo parameter is text, not a reference.
+          'StringLike': { 'aws:ResourceTag/note': 'AWS::AccountId' },
         },
       }],
       Version: '2012-10-17',
@@ -203,6 +210,7 @@ describe('managed policy size: what CloudFormation resolves is counted as it res
   const stackWithPolicy = (stack: Stack, resolved: Resolved, size: number) => {
     const padding = size - iamSize(document(resolved, 0));
     const bucket = new CfnParameter(stack, 'Bucket');
+    const queue = new CfnResource(stack, 'Queue', { type: 'AWS::SQS::Queue' });
     new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(bucket.valueAsString, 'prod') });
     const statement = document(undefined, padding).Statement[0];
     const policy = new iam.ManagedPolicy(stack, 'Big', {
@@ -210,8 +218,13 @@ describe('managed policy size: what CloudFormation resolves is counted as it res
         actions: [statement.Action],
         resources: [statement.Resource],
         conditions: {
-          'StringEquals': { 'aws:PrincipalTag/team': 'platform team', 'aws:ResourceTag/bucket': bucket.valueAsString },
+          'StringEquals': {
+            'aws:PrincipalTag/team': 'platform team',
+            'aws:ResourceTag/bucket': bucket.valueAsString,
+            'aws:ResourceTag/owner': Fn.join('-', ['team', Aws.ACCOUNT_ID, queue.getAtt('Arn').toString()]),
+          },
           'ForAnyValue:StringEquals': { 'aws:TagKeys': Fn.conditionIf('IsProd', ['prod', 'live'], ['dev']) },
+          'StringLike': { 'aws:ResourceTag/note': 'AWS::AccountId' },
         },
       })],
     });
