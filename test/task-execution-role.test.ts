@@ -330,6 +330,17 @@ describe('image pull source', () => {
     });
   });
 
+  test('lists each VPC and endpoint once, sorted, whatever order they are given in', () => {
+    const stack = sourceStack();
+    const vpcs = ['vpc-0000000000000000b', 'vpc-0000000000000000a', 'vpc-0000000000000000b'];
+    const endpoints = ['vpce-0000000000000000d', 'vpce-0000000000000000c', 'vpce-0000000000000000c'];
+    role(stack, { imagePullSourceVpcs: vpcs, imagePullSourceVpcEndpoints: endpoints });
+    expectStatements(stack, [
+      Match.objectLike({ Condition: { StringNotEquals: { 'aws:SourceVpc': ['vpc-0000000000000000a', 'vpc-0000000000000000b'] } } }),
+      Match.objectLike({ Condition: { StringNotEquals: { 'aws:SourceVpce': ['vpce-0000000000000000c', 'vpce-0000000000000000d'] } } }),
+    ]);
+  });
+
   test('rejects a malformed VPC ID, naming the construct, property, value and rule', () => {
     const stack = sourceStack();
     expect(() => role(stack, { imagePullSourceVpcs: [VPC, 'vpce-12345678'] }))
@@ -447,6 +458,67 @@ describe('image pull limits on task definitions that are not Fargate-only', () =
     CoreAnnotations.of(taskDefinition).acknowledgeWarning('cdk-cross-account-task-roles:imagePullLimitNotFargate',
       'the instances pull through the same ecr.dkr endpoint');
     Annotations.fromStack(stack).hasNoWarning('*', NOT_FARGATE);
+  });
+});
+
+describe('statements the role already holds', () => {
+  const REPO_ARN = 'arn:aws:ecr:us-east-1:111122223333:repository/app';
+  const withStatement = (statement: iam.PolicyStatement) => {
+    const stack = sourceStack();
+    const executionRole = role(stack, { repositories: [ecr.Repository.fromRepositoryArn(stack, 'Repo', REPO_ARN)] });
+    executionRole.addToPrincipalPolicy(statement);
+    return stack;
+  };
+  const pullStatements = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+    .filter(p => p.Properties.PolicyName === 'TaskExecution')
+    .flatMap(p => p.Properties.PolicyDocument.Statement)
+    .filter((s: { Sid?: string }) => s.Sid === 'PullImages');
+
+  test('an Allow of the same actions on the same repository is not written twice, whatever the case of the actions', () => {
+    const stack = withStatement(new iam.PolicyStatement({ actions: PULL_ACTIONS.map(a => a.toUpperCase()), resources: [REPO_ARN] }));
+    expect(pullStatements(stack)).toEqual([]);
+  });
+
+  test('a Deny of the same actions on the same repository is no grant: the pull statement stays', () => {
+    const stack = withStatement(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: PULL_ACTIONS, resources: [REPO_ARN] }));
+    expect(pullStatements(stack)).toEqual([expect.objectContaining({ Resource: REPO_ARN })]);
+  });
+
+  test('an Allow under another condition is narrower: the pull statement stays', () => {
+    const stack = withStatement(new iam.PolicyStatement({
+      actions: PULL_ACTIONS, resources: [REPO_ARN], conditions: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+    }));
+    expect(pullStatements(stack)).toEqual([expect.objectContaining({ Resource: REPO_ARN })]);
+  });
+
+  test('an Allow of only some of the actions is not enough: the pull statement stays', () => {
+    const stack = withStatement(new iam.PolicyStatement({ actions: PULL_ACTIONS.slice(1), resources: [REPO_ARN] }));
+    expect(pullStatements(stack)).toEqual([expect.objectContaining({ Resource: REPO_ARN })]);
+  });
+});
+
+describe('secrets of other stacks', () => {
+  const readSecretsResource = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+    .flatMap(p => p.Properties.PolicyDocument.Statement)
+    .find((s: { Sid?: string }) => s.Sid === 'ReadSecrets').Resource;
+
+  test('names a secret of another stack in the same account and Region by its full ARN', () => {
+    const app = newApp();
+    const secret = new secretsmanager.Secret(sourceStack(app, 'Secrets'), 'Secret');
+    const stack = sourceStack(app);
+    role(stack, { secrets: [secret] });
+    expect(JSON.stringify(readSecretsResource(stack))).not.toContain('-??????');
+  });
+
+  test.each([
+    ['another Region', { account: '111122223333', region: 'eu-west-1' }],
+    ['another account', { account: '444455556666', region: 'us-east-1' }],
+  ])('matches the random suffix of a secret of a stack in %s', (_, env) => {
+    const app = newApp();
+    const secret = new secretsmanager.Secret(new Stack(app, 'Secrets', { env }), 'Secret', { secretName: 'app/db' });
+    const stack = sourceStack(app);
+    role(stack, { secrets: [secret] });
+    expect(JSON.stringify(readSecretsResource(stack))).toContain('app/db-??????');
   });
 });
 

@@ -276,8 +276,9 @@ class GrantIndex {
 
   constructor(private readonly stack: Stack, statements: readonly iam.PolicyStatement[]) {
     for (const statement of statements) {
-      if (statement.effect !== iam.Effect.ALLOW || statement.hasPrincipal
-        || statement.notActions.length > 0 || statement.notResources.length > 0) {
+      // A statement with NotAction or NotResource lists no action or no resource, so it adds nothing;
+      // one with a principal fails aws-cdk-lib's validation of identity policies.
+      if (statement.effect !== iam.Effect.ALLOW) {
         continue;
       }
       const conditions = rendered(stack, statement.conditions);
