@@ -476,6 +476,7 @@ class StatementPrincipal extends iam.PrincipalBase implements iam.IAssumeRolePri
   public readonly assumeRoleAction = ASSUME_ROLE;
   private document?: iam.PolicyDocument;
 
+  // Stryker disable next-line BlockStatement: required by PrincipalBase; iam.Role reads only the trust document of this principal
   public get policyFragment(): iam.PrincipalPolicyFragment {
     return new iam.PrincipalPolicyFragment({});
   }
@@ -488,6 +489,7 @@ class StatementPrincipal extends iam.PrincipalBase implements iam.IAssumeRolePri
     this.document!.addStatements(statement);
   }
 
+  // Stryker disable next-line BlockStatement: required by PrincipalBase; only statements that name a principal read it
   public dedupeString(): string | undefined {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountAccess, RoleReference, TrustedDestinationRole } from '../src';
+import { CrossAccountAccess, OrganizationRoles, RoleReference, TrustedDestinationRole } from '../src';
 import { DESTINATION_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
 
 const bucketRole = RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'assume_s3_role' });
@@ -179,5 +179,39 @@ describe('CrossAccountAccess and the deployment order of its destinations', () =
     // THEN the statement is in the role's stack, and the destination waits for that stack
     Template.fromStack(roleStack).resourceCountIs('AWS::IAM::Policy', 1);
     expect(destStack.dependencies.map(s => s.stackName)).toContain(roleStack.stackName);
+  });
+});
+
+describe('CrossAccountAccess with roles of an organization', () => {
+  const readers = OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader-*' });
+  const writers = OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'writer', organizationalUnitPaths: ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/'] });
+
+  test('allows sts:AssumeRole on the matching roles of the organization only, one statement each, once each', () => {
+    // GIVEN
+    const stack = sourceStack();
+    // WHEN
+    const access = new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack), destinationOrganizationRoles: [readers] });
+    access.addDestinationOrganizationRoles(writers);
+    access.addDestinationOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader-*' }));
+    // THEN: no named destination is needed
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/reader-*']] },
+          Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } },
+        }, {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/writer']] },
+          Condition: {
+            'StringEquals': { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' },
+            'ForAnyValue:StringLike': { 'aws:ResourceOrgPaths': ['o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/'] },
+          },
+        }],
+      },
+    });
+    expect(access.grant.principalStatements).toHaveLength(2);
   });
 });

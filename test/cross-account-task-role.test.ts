@@ -412,6 +412,20 @@ describe('session tags and source identity', () => {
   });
 });
 
+describe('destinationOrganizationRoles', () => {
+  test('lists the organization roles in the order they were added, each once', () => {
+    const stack = sourceStack();
+    const readers = OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader' });
+    const writers = OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'writer' });
+    const role = new CrossAccountTaskRole(stack, 'TaskRole', { destinationOrganizationRoles: [readers] });
+    role.addDestinationOrganizationRoles(writers);
+    role.addDestinationOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader' }));
+    expect(role.destinationOrganizationRoles.map(r => r.roleName)).toEqual(['reader', 'writer']);
+    const policy = Template.fromStack(stack).findResources('AWS::IAM::Role');
+    expect(Object.values(policy)[0].Properties.Policies[0].PolicyDocument.Statement).toHaveLength(2);
+  });
+});
+
 describe('grantAssumeRole', () => {
   test('is refused: only ECS may assume a task role, and iam.Role would report a success that changes nothing', () => {
     const stack = sourceStack();

@@ -239,9 +239,23 @@ describe('matchesName', () => {
     ['reader-?', '/', 'reader-xy', '/', false],
     ['r.le', '/', 'rXle', '/', false],
     ['role', '/team/', 'role', '/', false],
+    ['reader-?', '/', 'reader-x', '/', true],
+    ['role', '/', 'role', '/team/', false],
+    ['a+b', '/', 'a+b', '/', true],
+    ['a+b', '/', 'aab', '/', false],
+    ['role', '/team(x)|[a]^\\/', 'role', '/team(x)|[a]^\\/', true],
+    ['role', '/team(x)/', 'role', '/teamx/', false],
+    ['role', '/[ab]/', 'role', '/a/', false],
+    ['role', '/a|b/', 'role', '/b/', false],
   ])('%s at %s matches %s at %s: %s', (pattern, patternPath, name, path, expected) => {
     const roles = OrganizationRoles.of({ organizationId: ORG, roleName: pattern, path: patternPath });
     expect(roles.matchesName(RoleReference.of({ account: OTHER_ACCOUNT, roleName: name, path }))).toBe(expected);
+  });
+
+  test('a pattern or a name known only at deploy time is taken to match', () => {
+    const later = Lazy.string({ produce: () => 'reader' });
+    expect(OrganizationRoles.of({ organizationId: ORG, roleName: later }).matchesName(RoleReference.of({ account: OTHER_ACCOUNT, roleName: 'x' }))).toBe(true);
+    expect(OrganizationRoles.of({ organizationId: ORG, roleName: 'reader' }).matchesName(RoleReference.of({ account: OTHER_ACCOUNT, roleName: later }))).toBe(true);
   });
 });
 
