@@ -7,7 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/mutation.XXXXXX")
+# Memory-backed when the machine has /dev/shm: the tests write tens of thousands of small files.
+parent="${TMPDIR:-/tmp}"
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then parent=/dev/shm; fi
+scratch=$(mktemp -d "$parent/mutation.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 trap 'exit 130' INT TERM
 export TMPDIR="$scratch"
