@@ -107,6 +107,19 @@ describe('iam.Role.customizeRoles()', () => {
     expect(JSON.stringify(execution.identityPolicyStatements)).toMatch(/logs:CreateLogStream/);
   });
 
+  test('grantAssumeRole to a task role trusts the precreated role, which is the one that exists', () => {
+    const { reported } = withCustomizedRoles((_app, source, destination) => {
+      const taskRole = new CrossAccountTaskRole(source, 'TaskRole', {
+        roleName: 'name-in-code',
+        destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+      });
+      new TrustedDestinationRole(destination, 'DestinationRole', { roleName: 'destination-account-role' }).grantAssumeRole(taskRole);
+    });
+    expect(reportedRole(reported, 'DestinationStack/DestinationRole').assumeRolePolicy).toEqual([expect.objectContaining({
+      Principal: { AWS: expect.stringMatching(/:iam::111122223333:role\/my-ECS-task-role$/) },
+    })]);
+  });
+
   test('the same-app checks still run', () => {
     expect(() => withCustomizedRoles((_app, source, destination) => {
       new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role' });
@@ -115,6 +128,12 @@ describe('iam.Role.customizeRoles()', () => {
         trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' })],
       });
     })).toThrow(/DestinationStack\/DestinationRole\] names .*my-ECS-task-role \(SourceStack\/TaskRole\), but SourceStack\/TaskRole does not name .* back/);
+  });
+
+  test('a destination role that trusts no role still gets its own error', () => {
+    expect(() => withCustomizedRoles((_app, _source, destination) => {
+      new TrustedDestinationRole(destination, 'DestinationRole', { roleName: 'destination-account-role' });
+    })).toThrow(/\[DestinationStack\/DestinationRole\] trusts no role: pass trustedRoles or call addTrustedRole\(\)/);
   });
 
   test('the trust policy size is still checked', () => {
