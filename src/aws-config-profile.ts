@@ -279,6 +279,7 @@ function renderProfile(where: string, role: RoleReference, options: AwsConfigPro
     ['external_id', options.externalId],
     ['role_session_name', options.roleSessionName],
     ['region', options.region],
+    // Stryker disable next-line ConditionalExpression: Tokenization.stringifyNumber(undefined) is undefined, so the line is left out either way
     ['duration_seconds', options.durationSeconds === undefined ? undefined : Tokenization.stringifyNumber(options.durationSeconds)],
   ];
   const header = profileName === 'default' ? '[default]' : `[profile ${profileName}]`;
