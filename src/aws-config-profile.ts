@@ -241,9 +241,11 @@ export class AwsConfigProfile {
 function renderProfile(where: string, role: RoleReference, options: AwsConfigProfileOptions, literal: boolean): string {
   const profileName = options.profileName ?? DEFAULT_PROFILE_NAME;
   validateProfileName(where, profileName);
+  // Stryker disable next-line ConditionalExpression: validateExternalId(undefined) tests the text "undefined", which is a valid external ID, so always calling it changes nothing
   if (options.externalId !== undefined) {
     validateExternalId(where, 'externalId', options.externalId);
   }
+  // Stryker disable next-line ConditionalExpression: validateRoleSessionName(undefined) tests the text "undefined", which is a valid session name, so always calling it changes nothing
   if (options.roleSessionName !== undefined) {
     validateRoleSessionName(where, options.roleSessionName);
   }
@@ -277,6 +279,7 @@ function renderProfile(where: string, role: RoleReference, options: AwsConfigPro
     ['external_id', options.externalId],
     ['role_session_name', options.roleSessionName],
     ['region', options.region],
+    // Stryker disable next-line ConditionalExpression: Tokenization.stringifyNumber(undefined) is undefined, so the line is left out either way
     ['duration_seconds', options.durationSeconds === undefined ? undefined : Tokenization.stringifyNumber(options.durationSeconds)],
   ];
   const header = profileName === 'default' ? '[default]' : `[profile ${profileName}]`;
@@ -312,6 +315,7 @@ function roleArnOf(role: RoleReference, partition: string): string {
 
 function requireLiterals(where: string, values: { [property: string]: string | number | undefined }): void {
   for (const [property, value] of Object.entries(values)) {
+    // Stryker disable next-line ConditionalExpression: Token.isUnresolved(undefined) is false, so the undefined check only states the intent
     if (value !== undefined && Token.isUnresolved(value)) {
       throw invalid(where, property, typeof value === 'number' ? Tokenization.stringifyNumber(value) : value,
         'the profile is text for a file, so every value must be known at synth time: pass a literal, '

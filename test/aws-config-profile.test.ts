@@ -403,3 +403,40 @@ describe('addToContainer with a task role that assumes by organization pattern',
     expect(() => Template.fromStack(stack)).not.toThrow();
   });
 });
+
+describe('AwsConfigProfile messages name every setting and the whole rule', () => {
+  test.each([
+    ['profileName', { profileName: 'reports' }, '"reports"'],
+    ['credentialSource', { credentialSource: CredentialSource.ENVIRONMENT }, '"Environment"'],
+    ['roleSessionName', { roleSessionName: 'worker' }, '"worker"'],
+    ['region', { region: 'us-east-1' }, '"us-east-1"'],
+    ['durationSeconds', { durationSeconds: 900 }, '900'],
+  ] as Array<[string, ContainerRoleOptions, string]>)('addToContainer refuses %s without includeProfile', (property, options, value) => {
+    const stack = sourceStack();
+    const container = new ecs.FargateTaskDefinition(stack, 'Task').addContainer('app', { image: ecs.ContainerImage.fromRegistry('app') });
+    expect(() => AwsConfigProfile.addToContainer(container, DESTINATION, options)).toThrow(
+      `SourceStack/Task/app: ${property} ${value} is invalid: this setting only goes into the profile text: set includeProfile: true, or leave it out`);
+  });
+
+  test('render names the token of an unresolved setting as it was given', () => {
+    const externalId = Lazy.string({ produce: () => 'my-external-id' });
+    expect(() => render({ externalId })).toThrow(
+      `AwsConfigProfile.render: externalId ${JSON.stringify(externalId)} is invalid: the profile is text for a file, so every value must be known `
+      + 'at synth time: pass a literal, or use AwsConfigProfile.addToContainer() to hand deploy-time values to a container');
+  });
+
+  test('render refuses a Region of another partition with the whole rule', () => {
+    expect(() => render({ region: 'cn-north-1', partition: 'aws' })).toThrow(
+      'AwsConfigProfile.render: region "cn-north-1" is invalid: the Region is in the aws-cn partition, but the role\'s ARN is in aws: '
+      + 'a role is assumed through STS of its own partition; give a Region of that partition');
+  });
+
+  test('addToContainer says how to let the task role assume the role', () => {
+    const stack = sourceStack();
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole');
+    const container = new ecs.FargateTaskDefinition(stack, 'Task', { taskRole }).addContainer('app', { image: ecs.ContainerImage.fromRegistry('app') });
+    AwsConfigProfile.addToContainer(container, DESTINATION);
+    expect(() => Template.fromStack(stack)).toThrow(
+      `is given ${DESTINATION} to assume, but its task role SourceStack/TaskRole may not assume it: call SourceStack/TaskRole.addDestination() with that role`);
+  });
+});

@@ -435,3 +435,27 @@ describe('grantAssumeRole', () => {
       .toThrow(/SourceStack\/TaskRole: grantAssumeRole\(.*\) would not let it assume this role: its trust policy admits only ecs-tasks.amazonaws.com/);
   });
 });
+
+describe('generated role names and messages before the role exists', () => {
+  test('a stack without a Region hashes the construct path alone', () => {
+    const role = new CrossAccountTaskRole(new Stack(newApp(), 'SourceStack', { env: { account: '111122223333' } }), 'TaskRole');
+    expect(role.reference.roleName).toBe('SourceStack-TaskRole-3D5D5485');
+  });
+
+  test('keeps the characters IAM allows in a role name and drops the others', () => {
+    const role = new CrossAccountTaskRole(sourceStack(), 'Task Role#1+=,.@_-');
+    expect(role.reference.roleName).toBe('SourceStack-TaskRole1+=,.@_--B8B0FD3C');
+  });
+
+  test('names a role created at the root of the app by its id alone', () => {
+    expect(() => new CrossAccountTaskRole(newApp(), 'TaskRole', { roleName: 'my task role' }))
+      .toThrow(/^TaskRole: roleName "my task role" is invalid/);
+  });
+
+  test('grantAssumeRole says what to do instead', () => {
+    const stack = sourceStack();
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    expect(() => new CrossAccountTaskRole(stack, 'TaskRole').grantAssumeRole(other)).toThrow(
+      /its trust policy admits only ecs-tasks.amazonaws.com \(for the tasks that use it\), and a grant cannot change that. Let ECS hand the role to a task, or create a role of its own for the other principal.$/);
+  });
+});

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Stack, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
+import { App, Lazy, Stack, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../src';
 import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT } from './support/app';
@@ -107,6 +107,19 @@ describe('iam.Role.customizeRoles()', () => {
     expect(JSON.stringify(execution.identityPolicyStatements)).toMatch(/logs:CreateLogStream/);
   });
 
+  test('grantAssumeRole to a task role trusts the precreated role, which is the one that exists', () => {
+    const { reported } = withCustomizedRoles((_app, source, destination) => {
+      const taskRole = new CrossAccountTaskRole(source, 'TaskRole', {
+        roleName: 'name-in-code',
+        destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+      });
+      new TrustedDestinationRole(destination, 'DestinationRole', { roleName: 'destination-account-role' }).grantAssumeRole(taskRole);
+    });
+    expect(reportedRole(reported, 'DestinationStack/DestinationRole').assumeRolePolicy).toEqual([expect.objectContaining({
+      Principal: { AWS: expect.stringMatching(/:iam::111122223333:role\/my-ECS-task-role$/) },
+    })]);
+  });
+
   test('the same-app checks still run', () => {
     expect(() => withCustomizedRoles((_app, source, destination) => {
       new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role' });
@@ -115,6 +128,12 @@ describe('iam.Role.customizeRoles()', () => {
         trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' })],
       });
     })).toThrow(/DestinationStack\/DestinationRole\] names .*my-ECS-task-role \(SourceStack\/TaskRole\), but SourceStack\/TaskRole does not name .* back/);
+  });
+
+  test('a destination role that trusts no role still gets its own error', () => {
+    expect(() => withCustomizedRoles((_app, _source, destination) => {
+      new TrustedDestinationRole(destination, 'DestinationRole', { roleName: 'destination-account-role' });
+    })).toThrow(/\[DestinationStack\/DestinationRole\] trusts no role: pass trustedRoles or call addTrustedRole\(\)/);
   });
 
   test('the trust policy size is still checked', () => {
@@ -131,5 +150,50 @@ describe('iam.Role.customizeRoles()', () => {
       expect(taskRole.reference.roleName).toBe('my-ECS-task-role');
       taskRole.addDestination(RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' }));
     });
+  });
+});
+
+describe('iam.Role.customizeRoles() with precreated names that have a path', () => {
+  /** The reference of a task role built under customizeRoles with the given precreated name, without synthesizing. */
+  function referenceUnder(settings: iam.CustomizeRolesOptions): RoleReference {
+    const outdir = mkdtempSync(join(tmpdir(), 'customize-roles-'));
+    try {
+      const app = new App({ outdir, analyticsReporting: false });
+      iam.Role.customizeRoles(app, settings);
+      const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
+      return new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'name-in-code' }).reference;
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  test.each([
+    ['team/sub/my-ECS-task-role', 'arn:${AWS::Partition}:iam::111122223333:role/team/sub/my-ECS-task-role'],
+    ['/team/my-ECS-task-role', 'arn:${AWS::Partition}:iam::111122223333:role/team/my-ECS-task-role'],
+    ['/my-ECS-task-role', 'arn:${AWS::Partition}:iam::111122223333:role/my-ECS-task-role'],
+  ])('a reference names the precreated role %s with its path', (precreated, arn) => {
+    const reference = referenceUnder({ usePrecreatedRoles: { 'SourceStack/TaskRole': precreated } });
+    expect(reference.roleName).toBe('my-ECS-task-role');
+    expect(reference.toString()).toBe(arn);
+  });
+
+  test('without precreated roles, a reference names the role as written in code', () => {
+    expect(referenceUnder({ preventSynthesis: false }).roleName).toBe('name-in-code');
+  });
+
+  test('with the customizeRoles context set without precreated roles (as in cdk.json), a reference names the role as written in code', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'customize-roles-'));
+    try {
+      const app = new App({ outdir, analyticsReporting: false, context: { '@aws-cdk/iam:customizeRoles': { preventSynthesis: false } } });
+      const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
+      expect(new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'name-in-code' }).reference.roleName).toBe('name-in-code');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('a precreated name that is a token is not taken for the role\'s name', () => {
+    const reference = referenceUnder({ usePrecreatedRoles: { 'SourceStack/TaskRole': Lazy.string({ produce: () => 'late' }) } });
+    expect(reference.roleName).toBe('name-in-code');
   });
 });

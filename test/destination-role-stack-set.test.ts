@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Annotations as CoreAnnotations, Duration, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, CfnResource, Duration, Fn, Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { DestinationRoleStackSet, OrganizationRoles, RoleReference, StackSetCallAs, TrustMode } from '../src';
+import { DestinationRoleStackSet, DestinationRoleStackSetProps, OrganizationRoles, RoleReference, StackSetCallAs, TrustMode } from '../src';
 import { newApp, partitionArn } from './support/app';
 
 let mockTmpdir: string | undefined;
@@ -348,3 +348,278 @@ describe('DestinationRoleStackSet repeats the messages of the role it deploys', 
     });
   });
 });
+
+describe('DestinationRoleStackSet checks each property at its boundaries', () => {
+  const destinationRole = { roleName: 'reports-reader', trustedOrganizationRoles: [taskRoles] };
+
+  function stackSetIn(stack: Stack, props: Partial<DestinationRoleStackSetProps> = {}): DestinationRoleStackSet {
+    return new DestinationRoleStackSet(stack, 'Reports', { destinationRole, organizationalUnitIds: ['r-ab12'], ...props });
+  }
+
+  test('refuses a role name that is a token, which sources cannot name', () => {
+    expect(() => stackSetIn(managementStack(), { destinationRole: { ...destinationRole, roleName: Lazy.string({ produce: () => 'r' }) } }))
+      .toThrow(/^Management\/Reports: destinationRole.roleName is the token \$\{Token\[TOKEN\.\d+\]\}: a StackSet creates the role in many accounts, and sources name it there by a literal name: give one$/);
+  });
+
+  test.each([
+    'ou-ab12-11111111',
+    `ou-${'a'.repeat(32)}-${'1'.repeat(32)}`,
+    'ou-a1b2-c3d4e5f6',
+    'r-ab12',
+    `r-${'a'.repeat(32)}`,
+  ])('accepts the organizational unit or root %s', ou => {
+    const stack = managementStack();
+    stackSetIn(stack, { organizationalUnitIds: [ou] });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      StackInstancesGroup: [Match.objectLike({ DeploymentTargets: { OrganizationalUnitIds: [ou] } })],
+    });
+  });
+
+  test.each([
+    'ou-abc-11111111',
+    'ou-ab12-1111111',
+    `ou-${'a'.repeat(33)}-11111111`,
+    `ou-ab12-${'1'.repeat(33)}`,
+    'OU-AB12-11111111',
+    'ou-ab12_11111111',
+    ' ou-ab12-11111111',
+    'r-abc',
+    `r-${'a'.repeat(33)}`,
+    'r-ab12 ',
+    'r-AB12',
+    'r-ab.2',
+  ])('refuses the organizational unit ID %j', ou => {
+    expect(() => stackSetIn(managementStack(), { organizationalUnitIds: [ou] }))
+      .toThrow(new RegExp(`^Management/Reports: organizationalUnitIds ${escape(JSON.stringify(ou))} is invalid: an organizational unit ID is ou-<root>-<unit> such as ou-ab12-11111111, or a root ID such as r-ab12$`));
+  });
+
+  test('accepts an organizational unit ID that is a token', () => {
+    const stack = managementStack();
+    stackSetIn(stack, { organizationalUnitIds: [Lazy.string({ produce: () => 'ou-ab12-11111111' })] });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      StackInstancesGroup: [Match.objectLike({ DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-11111111'] } })],
+    });
+  });
+
+  test('accepts a concurrency of 1% and a failure tolerance of 100%', () => {
+    const stack = managementStack();
+    stackSetIn(stack, { maxConcurrentPercentage: 1, failureTolerancePercentage: 100 });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      OperationPreferences: { MaxConcurrentPercentage: 1, FailureTolerancePercentage: 100 },
+    });
+  });
+
+  test('accepts a failure tolerance of 0% given explicitly', () => {
+    const stack = managementStack();
+    stackSetIn(stack, { failureTolerancePercentage: 0 });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      OperationPreferences: { FailureTolerancePercentage: 0 },
+    });
+  });
+
+  test.each([
+    ['maxConcurrentPercentage', 101, 1],
+    ['maxConcurrentPercentage', 12.5, 1],
+    ['failureTolerancePercentage', -1, 0],
+    ['failureTolerancePercentage', 101, 0],
+    ['failureTolerancePercentage', 0.5, 0],
+  ] as const)('refuses %s %d', (property, value, min) => {
+    expect(() => stackSetIn(managementStack(), { [property]: value }))
+      .toThrow(`Management/Reports: ${property} ${value} is invalid: a percentage here is a whole number from ${min} to 100`);
+  });
+
+  test('accepts percentages that are tokens', () => {
+    const stack = managementStack();
+    stackSetIn(stack, {
+      maxConcurrentPercentage: Token.asNumber(Lazy.number({ produce: () => 0 })),
+      failureTolerancePercentage: Token.asNumber(Lazy.number({ produce: () => 101 })),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      OperationPreferences: { MaxConcurrentPercentage: 0, FailureTolerancePercentage: 101 },
+    });
+  });
+
+  test('uses the StackSet name given', () => {
+    const stack = managementStack();
+    stackSetIn(stack, { stackSetName: 'reports-reader-role' });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', { StackSetName: 'reports-reader-role' });
+  });
+
+  test('describes the role by its path and name', () => {
+    const stack = managementStack();
+    stackSetIn(stack, { destinationRole: { ...destinationRole, path: '/data/' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      Description: 'Role /data/reports-reader, trusted by roles of other accounts',
+    });
+  });
+
+  test('describes and references a role without a path at the root path', () => {
+    const stack = managementStack();
+    const stackSet = stackSetIn(stack);
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      Description: 'Role /reports-reader, trusted by roles of other accounts',
+    });
+    expect(stackSet.referenceIn('555566667777').toString()).toBe('arn:${AWS::Partition}:iam::555566667777:role/reports-reader');
+  });
+
+  test('without auto deployment, sets no RetainStacksOnAccountRemoval, which CloudFormation only accepts with it', () => {
+    const stack = managementStack();
+    stackSetIn(stack, { autoDeployment: false });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      AutoDeployment: Match.objectEquals({ Enabled: false }),
+    });
+  });
+});
+
+describe('DestinationRoleStackSet template body', () => {
+  const destinationRole = { roleName: 'r', trustedOrganizationRoles: [taskRoles] };
+
+  /** A StackSet whose role's template carries `padding` characters of metadata, to reach a size. */
+  function paddedStackSet(padding: number): Stack {
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', { destinationRole, organizationalUnitIds: ['r-ab12'] });
+    Stack.of(stackSet.destinationRole).templateOptions.metadata = { Padding: 'x'.repeat(padding) };
+    return stack;
+  }
+
+  test('accepts a template of exactly 51,200 bytes and refuses one of 51,201, the most CloudFormation accepts inline', () => {
+    // GIVEN the size of the template with one character of padding
+    const baseline = Buffer.byteLength(JSON.stringify(deployedTemplate(paddedStackSet(1))), 'utf-8');
+    const exact = 51200 - baseline + 1;
+    // THEN
+    expect(Buffer.byteLength(JSON.stringify(deployedTemplate(paddedStackSet(exact))), 'utf-8')).toBe(51200);
+    expect(() => Template.fromStack(paddedStackSet(exact + 1))).toThrow(
+      /Management\/Reports: the role's template is 51,201 bytes, over the 51,200 bytes CloudFormation accepts inline: trust roles by organization pattern/);
+  });
+
+  test('refuses to render the template when validation is skipped and the role has errors', () => {
+    // GIVEN a role that trusts no one
+    const stack = managementStack();
+    new DestinationRoleStackSet(stack, 'Reports', { destinationRole: { roleName: 'r' }, organizationalUnitIds: ['r-ab12'] });
+    // WHEN / THEN
+    expect(() => (stack.node.root as App).synth({ skipValidation: true }))
+      .toThrow(/Management\/Reports: the role's template cannot be synthesized: Validation failed with the following errors:\n.*\[DestinationRole\/Role\].*trusts no role/);
+  });
+
+  test('names the role\'s validation error without blaming the temporary directory', () => {
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', { destinationRole, organizationalUnitIds: ['r-ab12'] });
+    for (let i = 0; i < 11; i++) {
+      stackSet.destinationRole.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(`Policy${i}`));
+    }
+    expect(() => Template.fromStack(stack))
+      .toThrow(/Management\/Reports: the role's template cannot be synthesized: Validation failed with the following errors:\n/);
+  });
+
+  test('fails synthesis with an error annotation of the role\'s template', () => {
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', { destinationRole, organizationalUnitIds: ['r-ab12'] });
+    CoreAnnotations.of(stackSet.destinationRole).addError('the role is not ready');
+    expect(() => Template.fromStack(stack))
+      .toThrow(/Management\/Reports: destinationRole \(DestinationRole\/Role\): the role is not ready/);
+  });
+
+  test('refuses a managed policy whose ARN is a literal of another account', () => {
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', { destinationRole, organizationalUnitIds: ['r-ab12'] });
+    stackSet.destinationRole.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Central', 'arn:aws:iam::999988887777:policy/central'));
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Management\/Reports: destinationRole.managedPolicies "arn:aws:iam::999988887777:policy\/central" is invalid: the StackSet deploys the role to every target account, and a role can only use a policy of its own account or of AWS: import it by name with the role as scope, iam.ManagedPolicy.fromManagedPolicyName\(stackSet.destinationRole, id, name\), and attach it after construction, so that its ARN names each target account/);
+  });
+
+  test('refuses a managed policy whose ARN names another account in another intrinsic', () => {
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', { destinationRole, organizationalUnitIds: ['r-ab12'] });
+    stackSet.destinationRole.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(stackSet.destinationRole, 'Central',
+      Fn.sub('arn:${AWS::Partition}:iam::999988887777:policy/central')));
+    expect(() => Template.fromStack(stack)).toThrow(
+      /destinationRole.managedPolicies "\{\\"Fn::Sub\\":\\"arn:\$\{AWS::Partition\}:iam::999988887777:policy\/central\\"\}" is invalid/);
+  });
+
+  test('checks a role resource of the template that has no properties without failing', () => {
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', { destinationRole, organizationalUnitIds: ['r-ab12'] });
+    new CfnResource(Stack.of(stackSet.destinationRole), 'Bare', { type: 'AWS::IAM::Role' });
+    expect(deployedTemplate(stack).Resources.Bare).toEqual({ Type: 'AWS::IAM::Role' });
+  });
+
+  test('leaves alone a directory it did not create where the role\'s template goes', () => {
+    // GIVEN the template's output directory made by someone else before synthesis
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', { destinationRole, organizationalUnitIds: ['r-ab12'] });
+    const outdir = (stackSet.destinationRole.node.root as App).outdir;
+    mkdirSync(outdir);
+    try {
+      // WHEN / THEN
+      expect(() => Template.fromStack(stack)).toThrow(/Management\/Reports: the role's template cannot be synthesized: its temporary directory .* cannot be created \(EEXIST/);
+      expect(existsSync(outdir)).toBe(true);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('deploys a managed policy created with the role, which is in each target account', () => {
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', { destinationRole, organizationalUnitIds: ['r-ab12'] });
+    stackSet.destinationRole.addManagedPolicy(new iam.ManagedPolicy(stackSet.destinationRole, 'Own', {
+      statements: [new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] })],
+    }));
+    const types = Object.values<any>(deployedTemplate(stack).Resources).map(r => r.Type).sort();
+    expect(types).toEqual(['AWS::IAM::ManagedPolicy', 'AWS::IAM::Role']);
+  });
+});
+
+describe('DestinationRoleStackSet repeats each kind of message of the role', () => {
+  function stackSetIn(stack: Stack): DestinationRoleStackSet {
+    return new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles] },
+      organizationalUnitIds: ['r-ab12'],
+    });
+  }
+
+  test('repeats a warning once', () => {
+    const stack = managementStack();
+    new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles], maxSessionDuration: Duration.hours(2) },
+      organizationalUnitIds: ['r-ab12'],
+    });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toHaveLength(1);
+  });
+
+  test('repeats a warning without acknowledgement ID as it is', () => {
+    const stack = managementStack();
+    CoreAnnotations.of(stackSetIn(stack).destinationRole).addWarning('plain warning');
+    Annotations.fromStack(stack).hasWarning('/Management/Reports/Resource', 'destinationRole (DestinationRole/Role): plain warning');
+  });
+
+  test('repeats a warning that only mentions an acknowledgement ID as it is', () => {
+    const stack = managementStack();
+    CoreAnnotations.of(stackSetIn(stack).destinationRole).addWarning('see [ack: reports:x] below');
+    Annotations.fromStack(stack).hasWarning('/Management/Reports/Resource', 'destinationRole (DestinationRole/Role): see [ack: reports:x] below');
+  });
+
+  test('repeats an info without acknowledgement ID as an info', () => {
+    const stack = managementStack();
+    CoreAnnotations.of(stackSetIn(stack).destinationRole).addInfo('plain info');
+    Annotations.fromStack(stack).hasInfo('/Management/Reports/Resource', 'destinationRole (DestinationRole/Role): plain info');
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('repeats an info with acknowledgement ID as an info', () => {
+    const stack = managementStack();
+    CoreAnnotations.of(stackSetIn(stack).destinationRole).addInfoV2('reports:note', 'a note');
+    Annotations.fromStack(stack).hasInfo('/Management/Reports/Resource', 'destinationRole (DestinationRole/Role): a note [ack: reports:note]');
+  });
+
+  test('lets an info be acknowledged on the StackSet', () => {
+    const stack = managementStack();
+    const stackSet = stackSetIn(stack);
+    CoreAnnotations.of(stackSet.destinationRole).addInfoV2('reports:note', 'a note');
+    CoreAnnotations.of(stackSet).acknowledgeInfo('reports:note', 'known');
+    Annotations.fromStack(stack).hasNoInfo('*', Match.anyValue());
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

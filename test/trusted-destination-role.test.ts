@@ -756,3 +756,20 @@ describe('a trusted role outside the app (TrustMode.ROLE_ARN)', () => {
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('trustedRoleOutsideApp'));
   });
 });
+
+describe('grantAssumeRole names the grantee exactly', () => {
+  test('refuses a role without a name with the rule and both ways out', () => {
+    const app = newApp();
+    const generated = new iam.Role(sourceStack(app), 'Generated', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { trustedRoles: [taskRole] });
+    expect(() => role.grantAssumeRole(generated)).toThrow(
+      /^DestinationStack\/DestinationRole: grantAssumeRole\(.*\) cannot trust it: this role trusts roles of other accounts whose ARN is known at synth. Name the role with addTrustedRole\(RoleReference.of\(\{ account, roleName, path \}\)\), or give the grantee a roleName and its stack an explicit env: \{ account \}.$/);
+  });
+
+  test('passes on the error of an imported role whose ARN cannot be trusted', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [taskRole] });
+    const wildcard = iam.Role.fromRoleArn(stack, 'Wildcard', 'arn:aws:iam::111122223333:role/*');
+    expect(() => role.grantAssumeRole(wildcard)).toThrow(/^RoleReference.fromArn: roleArn "arn:aws:iam::111122223333:role\/\*" is invalid/);
+  });
+});

@@ -51,10 +51,14 @@ export function reportIdentityStatements(role: iam.Role, statements: () => iam.P
 export function reportTrust(role: iam.Role): void {
   role.node.addValidation({
     validate: () => {
-      const entry = (standInOf(role) as any)?.policySynthesizer?.roleReport?.[role.node.path];
-      if (entry && typeof entry === 'object') {
+      const standIn = standInOf(role) as any;
+      // Stryker disable next-line OptionalChaining: every stand-in of aws-cdk-lib 2 has a policy synthesizer with a role report; the chain keeps other versions silent
+      const entry = standIn && standIn.policySynthesizer?.roleReport?.[role.node.path];
+      if (entry) {
+        // Stryker disable next-line OptionalChaining: an iam.Role always has a trust policy (assumedBy is required)
+        const trust = role.assumeRolePolicy?.toJSON();
         // Left with its tokens, which the report renders readably ("arn:(PARTITION):...").
-        entry.assumeRolePolicy = produced(role, role.assumeRolePolicy?.toJSON()?.Statement);
+        entry.assumeRolePolicy = produced(role, trust?.Statement);
       }
       return [];
     },
@@ -64,6 +68,7 @@ export function reportTrust(role: iam.Role): void {
 /** The `CfnRole` of a role, or undefined under `customizeRoles` with synthesis prevented. */
 export function cfnRoleOf(role: iam.Role): iam.CfnRole | undefined {
   const child = role.node.defaultChild;
+  // Stryker disable next-line ConditionalExpression: the default child of an iam.Role is its CfnRole, or none under customizeRoles
   return child instanceof iam.CfnRole ? child : undefined;
 }
 
@@ -82,6 +87,7 @@ function produced(scope: IConstruct, value: unknown): unknown {
     const context: IResolveContext = {
       scope,
       preparing: false,
+      // Stryker disable next-line ArrayDeclaration: the tokens of a trust policy (Lazy values of this library) do not read the document path
       documentPath: [],
       resolve: x => x,
       registerPostProcessor: () => undefined,
