@@ -1,0 +1,307 @@
+import { CfnParameter, Duration, Fn, Lazy, Stack, aws_ecs as ecs } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import {
+  AwsConfigProfile, CredentialSource, CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinationRole,
+} from '../src';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
+
+/**
+ * The edges of the input rules, seen through the public API: each boundary value on both
+ * sides, each character a rule singles out, and the exact wording a user reads.
+ */
+
+const ORG = 'o-a1b2c3d4e5';
+const taskRole = RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' });
+const destination = RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' });
+const lazy = (value: string) => Lazy.string({ produce: () => value });
+
+describe('role name rule: length and the first character not allowed', () => {
+  test('a 64-character name is accepted, a 65-character one is refused with its length', () => {
+    // GIVEN names of 64 and 65 characters
+    const longest = 'a'.repeat(64);
+    // WHEN / THEN
+    expect(RoleReference.of({ account: SOURCE_ACCOUNT, roleName: longest }).roleName).toBe(longest);
+    expect(() => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: `${longest}b` }))
+      .toThrow(/^RoleReference\.of: roleName "a{64}b" is invalid: a role name is 1 to 64 characters of letters, digits and \+ = , \. @ _ - \(it has 65\)$/);
+  });
+
+  test('a 64-character name with a character not allowed names the character, not the length', () => {
+    expect(() => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: `${'a'.repeat(63)}!` }))
+      .toThrow(/a role name is 1 to 64 characters of letters, digits and \+ = , \. @ _ - \("!" is not allowed\)$/);
+  });
+
+  test('a one-character name that is not allowed names the character', () => {
+    expect(() => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: '!' }))
+      .toThrow(/roleName "!" is invalid: a role name is 1 to 64 characters of letters, digits and \+ = , \. @ _ - \("!" is not allowed\)$/);
+  });
+
+  test('an empty name is refused with its length', () => {
+    expect(() => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: '' }))
+      .toThrow(/roleName "" is invalid: a role name is 1 to 64 characters .*\(it has 0\)$/);
+  });
+
+  test('the first character not allowed is named, after allowed ones', () => {
+    expect(() => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'ok-name#x!' }))
+      .toThrow(/\("#" is not allowed\)$/);
+  });
+});
+
+describe('account rule: the 16-digit placeholder hint', () => {
+  test('a 16-digit ID gets the placeholder hint', () => {
+    expect(() => RoleReference.of({ account: '1111222233334444', roleName: 'r' }))
+      .toThrow(/^RoleReference\.of: account "1111222233334444" is invalid: an AWS account ID has exactly 12 digits \(16-digit IDs such as 1111222233334444 are documentation placeholders/);
+  });
+
+  test.each(['11112222333344445', 'x1111222233334444', '1111222233334444x', '111122223333444'])('%s is refused without the hint', account => {
+    expect(() => RoleReference.of({ account, roleName: 'r' }))
+      .toThrow(new RegExp(`^RoleReference\\.of: account "${account}" is invalid: an AWS account ID has exactly 12 digits$`));
+  });
+});
+
+describe('role path rule', () => {
+  test('a path with a wildcard is refused with the wildcard rule', () => {
+    expect(() => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'r', path: '/team*/' }))
+      .toThrow(/^RoleReference\.of: path "\/team\*\/" is invalid: a role path cannot contain the wildcards \* or \?$/);
+    expect(() => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'r', path: '/te?m/' }))
+      .toThrow(/path "\/te\?m\/" is invalid: a role path cannot contain the wildcards \* or \?$/);
+  });
+
+  test('a path of 512 characters is accepted, one of 513 refused with its length', () => {
+    const longest = `/${'p'.repeat(510)}/`;
+    expect(RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'r', path: longest }).path).toBe(longest);
+    expect(() => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'r', path: `/${'p'.repeat(511)}/` }))
+      .toThrow(/is invalid: a role path is at most 512 characters \(it has 513\)$/);
+  });
+});
+
+describe('partition rule', () => {
+  test('an unknown partition is refused, listing the known partitions in order', () => {
+    expect(() => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'r', partition: 'aws-mars' }))
+      .toThrow(/^RoleReference\.of: partition "aws-mars" is invalid: a partition is one of aws, aws-cn, (?:[a-z-]+, )*aws-us-gov(?:, [a-z-]+)* \(from aws-cdk-lib's region-info\)$/);
+  });
+
+  test('the known partitions are listed sorted', () => {
+    let message = '';
+    try {
+      RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'r', partition: 'aws-mars' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const listed = /one of (.*) \(from/.exec(message)![1].split(', ');
+    expect(listed).toEqual([...listed].sort());
+    expect(listed).not.toContain('undefined');
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+});
+
+describe('maximum session duration bounds', () => {
+  test.each([Duration.hours(1), Duration.hours(12)])('accepts %s', maxSessionDuration => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', { maxSessionDuration });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: maxSessionDuration.toSeconds() });
+  });
+
+  test.each([Duration.seconds(3599), Duration.seconds(43201)])('refuses %s', maxSessionDuration => {
+    expect(() => new CrossAccountTaskRole(sourceStack(), 'TaskRole', { maxSessionDuration }))
+      .toThrow(/^SourceStack\/TaskRole: maxSessionDuration ".*" is invalid: a role's maximum session duration is between 1 and 12 hours$/);
+  });
+});
+
+describe('profile durationSeconds bounds and messages', () => {
+  test.each([900, 3600])('a role-chained profile accepts %d seconds', durationSeconds => {
+    expect(AwsConfigProfile.render(destination, { durationSeconds })).toContain(`duration_seconds = ${durationSeconds}\n`);
+  });
+
+  test.each([899, 3601, 1000.5])('a role-chained profile refuses %d seconds, saying chained sessions get 1 hour', durationSeconds => {
+    expect(() => AwsConfigProfile.render(destination, { durationSeconds })).toThrow(new RegExp(
+      `^AwsConfigProfile\\.render: durationSeconds ${durationSeconds} is invalid: a session lasts a whole number of seconds from 900 \\(15 minutes\\) `
+      + 'to 3600 \\(1 hour\\): a role assumed with a task role\'s or instance profile\'s session \\(role chaining\\) gets at most 1 hour$'));
+  });
+
+  test('a profile with long-term credentials accepts 12 hours and refuses one second more, saying so', () => {
+    expect(AwsConfigProfile.render(destination, { durationSeconds: 43200, credentialSource: CredentialSource.ENVIRONMENT }))
+      .toContain('duration_seconds = 43200\n');
+    expect(() => AwsConfigProfile.render(destination, { durationSeconds: 43201, credentialSource: CredentialSource.ENVIRONMENT }))
+      .toThrow(/^AwsConfigProfile\.render: durationSeconds 43201 is invalid: a session lasts a whole number of seconds from 900 \(15 minutes\) to 43200 \(12 hours\), and no longer than the role's maxSessionDuration$/);
+  });
+});
+
+describe('profile role session name bounds', () => {
+  test('2 and 64 characters are accepted; 1 and 65 are refused with their length', () => {
+    expect(AwsConfigProfile.render(destination, { roleSessionName: 'ab' })).toContain('role_session_name = ab\n');
+    expect(AwsConfigProfile.render(destination, { roleSessionName: 's'.repeat(64) })).toContain(`role_session_name = ${'s'.repeat(64)}\n`);
+    expect(() => AwsConfigProfile.render(destination, { roleSessionName: 'a' }))
+      .toThrow(/^AwsConfigProfile\.render: roleSessionName "a" is invalid: a role session name is 2 to 64 characters of letters, digits and \+ = , \. @ _ - \(it has 1\)$/);
+    expect(() => AwsConfigProfile.render(destination, { roleSessionName: 's'.repeat(65) })).toThrow(/\(it has 65\)$/);
+  });
+
+  test('a 2-character and a 64-character name with a character not allowed name the character', () => {
+    expect(() => AwsConfigProfile.render(destination, { roleSessionName: 'a ' })).toThrow(/\(" " is not allowed\)$/);
+    expect(() => AwsConfigProfile.render(destination, { roleSessionName: `${'s'.repeat(63)}#` })).toThrow(/\("#" is not allowed\)$/);
+  });
+});
+
+describe('environment variable prefix', () => {
+  const container = () => {
+    const stack = sourceStack();
+    const definition = new ecs.FargateTaskDefinition(stack, 'Task');
+    return definition.addContainer('app', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:latest') });
+  };
+
+  test.each(['AWS', 'aws_', 'AWS_ROLE'])('refuses %s, which the SDKs read', prefix => {
+    expect(() => AwsConfigProfile.addToContainer(container(), destination, { environmentVariablePrefix: prefix }))
+      .toThrow(/environmentVariablePrefix ".*" is invalid: AWS_\* variables are read by the AWS SDKs themselves/);
+  });
+
+  test.each(['AWSOME', 'MY_AWS', 'MY_AWS_'])('accepts %s, which only looks like AWS_', prefix => {
+    const c = container();
+    AwsConfigProfile.addToContainer(c, destination, { environmentVariablePrefix: prefix });
+    Template.fromStack(Stack.of(c)).hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([Match.objectLike({ Name: `${prefix}_ROLE_ARN` })]) })],
+    });
+  });
+});
+
+describe('organization patterns', () => {
+  test('an organization ID given as a parameter leaves the organizational unit path unchecked against it', () => {
+    // GIVEN an organization ID known only at deploy time
+    const stack = destinationStack();
+    const org = new CfnParameter(stack, 'Org').valueAsString;
+    // WHEN
+    new TrustedDestinationRole(stack, 'R', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: org, roleName: 'reports-*', organizationalUnitPaths: [`${ORG}/r-ab12/ou-ab12-11111111/`] })],
+    });
+    // THEN it synthesizes
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('a name pattern with wildcards and other characters is accepted, whichever end the wildcards are at', () => {
+    for (const roleName of ['*-reports', 'reports-*', '?eports']) {
+      expect(OrganizationRoles.of({ organizationId: ORG, roleName, path: '/teams/' }).roleName).toBe(roleName);
+    }
+  });
+
+  test('a path pattern of 512 characters is accepted, 513 refused', () => {
+    const longest = `/${'p'.repeat(510)}/`;
+    expect(OrganizationRoles.of({ organizationId: ORG, roleName: 'r', path: longest }).path).toBe(longest);
+    expect(() => OrganizationRoles.of({ organizationId: ORG, roleName: 'r', path: `/${'p'.repeat(511)}/` }))
+      .toThrow(/path ".*" is invalid: a role path pattern is "\/" or starts and ends with "\/", up to 512 printable ASCII characters/);
+  });
+
+  test.each([
+    ['/?ws-service-role/', 'x', '/aws-service-role/'],
+    ['/a?s-reserved/', 'x', '/aws-reserved/'],
+    ['/', 'a*', '/aws-reserved/'],
+    ['/', '?w*', '/aws-reserved/'],
+    ['/aws-*/', 'x', '/aws-reserved/'],
+  ])('path %s with name %s can match roles under %s, and is refused', (path, roleName, reserved) => {
+    expect(() => OrganizationRoles.of({ organizationId: ORG, roleName, path }))
+      .toThrow(new RegExp(`path \\+ roleName ".*" is invalid: the pattern can match roles under ${reserved.replace(/[/]/g, '\\/')}, which AWS creates`));
+  });
+
+  test.each([
+    ['/teams/', 'x'],
+    ['/', 'b*'],
+    ['/?/', 'x'],
+    ['/aws/', 'reports-*'],
+    ['/aw/', 'x'],
+  ])('path %s with name %s cannot match a reserved path, and is accepted', (path, roleName) => {
+    expect(OrganizationRoles.of({ organizationId: ORG, roleName, path }).path).toBe(path);
+  });
+});
+
+describe('values that the app resolves', () => {
+  test.each([
+    ['account', { account: lazy('1234'), roleName: 'r' }, /\] trustedRoles\[0\]\.account \(a token that resolves to\) "1234" is invalid: an AWS account ID/],
+    ['roleName', { account: SOURCE_ACCOUNT, roleName: lazy('a b') }, /\] trustedRoles\[0\]\.roleName \(a token that resolves to\) "a b" is invalid: a role name/],
+    ['path', { account: SOURCE_ACCOUNT, roleName: 'r', path: lazy('x') }, /\] trustedRoles\[0\]\.path \(a token that resolves to\) "x" is invalid: a role path/],
+    ['partition', { account: SOURCE_ACCOUNT, roleName: 'r', partition: lazy('aws-mars') }, /\] trustedRoles\[0\]\.partition \(a token that resolves to\) "aws-mars" is invalid: a partition/],
+  ])('a reference whose %s resolves to a bad value is refused, naming it', (_, props, message) => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', { trustedRoles: [RoleReference.of(props)] });
+    expect(() => app.synth()).toThrow(message);
+  });
+
+  test.each([
+    ['organizationId', { organizationId: lazy('o-x'), roleName: 'r' }, /\] trustedOrganizationRoles\[0\]\.organizationId \(a token that resolves to\) "o-x" is invalid: an organization ID/],
+    ['roleName', { organizationId: ORG, roleName: lazy('a b') }, /\] trustedOrganizationRoles\[0\]\.roleName \(a token that resolves to\) "a b" is invalid: a role name pattern/],
+    ['path', { organizationId: ORG, roleName: 'r', path: lazy('x') }, /\] trustedOrganizationRoles\[0\]\.path \(a token that resolves to\) "x" is invalid: a role path pattern/],
+    ['path + roleName', { organizationId: ORG, roleName: 'a*', path: lazy('/') }, /\] trustedOrganizationRoles\[0\]\.path \+ roleName \(a token that resolves to\) "\/a\*" is invalid: the pattern can match roles under \/aws-reserved\//],
+    ['partition', { organizationId: ORG, roleName: 'r', partition: lazy('aws-mars') }, /\] trustedOrganizationRoles\[0\]\.partition \(a token that resolves to\) "aws-mars" is invalid: a partition/],
+    ['organizationalUnitPaths', { organizationId: ORG, roleName: 'r', organizationalUnitPaths: [`${ORG}/r-ab12/`, lazy('o-bbbbbbbbbb/r-ab12/')] },
+      /\] trustedOrganizationRoles\[0\]\.organizationalUnitPaths\[1\] \(a token that resolves to\) "o-bbbbbbbbbb\/r-ab12\/" is invalid: the path must start with the organization ID o-a1b2c3d4e5/],
+  ])('an organization pattern whose %s resolves to a bad value is refused, naming it', (_, props, message) => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', { trustedOrganizationRoles: [OrganizationRoles.of(props)] });
+    expect(() => app.synth()).toThrow(message);
+  });
+
+  test.each(['*', '?', '$', '{', '}'])('a role name joined with a parameter is refused when its literal part holds %s', character => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const suffix = new CfnParameter(stack, 'Suffix').valueAsString;
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: Fn.join('', [`team${character}`, suffix]) })],
+    });
+    expect(() => app.synth()).toThrow(/trustedRoles\[0\]\.roleName resolves to .*, whose literal part "team.*" holds a wildcard/);
+  });
+
+  test('a role name joined with a parameter by a separator holding a wildcard is refused', () => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const suffix = new CfnParameter(stack, 'Suffix').valueAsString;
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: Fn.join('*', ['team', suffix]) })],
+    });
+    expect(() => app.synth()).toThrow(/whose literal part "\*" holds a wildcard/);
+  });
+
+  test('an organization role name joined with a parameter may hold a wildcard, not a policy variable', () => {
+    const accepted = newApp();
+    const stack = destinationStack(accepted);
+    const team = new CfnParameter(stack, 'Team').valueAsString;
+    new TrustedDestinationRole(stack, 'R', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, roleName: Fn.join('', [team, '-*']), path: '/teams/' })],
+    });
+    expect(() => accepted.synth()).not.toThrow();
+
+    const refused = newApp();
+    const other = destinationStack(refused);
+    const name = new CfnParameter(other, 'Team').valueAsString;
+    new TrustedDestinationRole(other, 'R', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, roleName: Fn.join('', [name, '-${aws:username}']), path: '/teams/' })],
+    });
+    expect(() => refused.synth()).toThrow(/trustedOrganizationRoles\[0\]\.roleName resolves to .*whose literal part "-\$\{aws:username\}"/);
+  });
+
+  test('a role name joined with a parameter and plain text is accepted', () => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const suffix = new CfnParameter(stack, 'Suffix').valueAsString;
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: Fn.join('-', ['team', suffix]) })],
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('warnings and their IDs', () => {
+  test('confusedDeputyGuard: false warns with its ID; true and the default do not', () => {
+    const off = sourceStack();
+    new CrossAccountTaskRole(off, 'TaskRole', { confusedDeputyGuard: false });
+    Annotations.fromStack(off).hasWarning('/SourceStack/TaskRole',
+      Match.stringLikeRegexp('confusedDeputyGuard is off.*\\[ack: cdk-cross-account-task-roles:confusedDeputyGuardOff\\]'));
+    for (const confusedDeputyGuard of [true, undefined]) {
+      const on = sourceStack();
+      new CrossAccountTaskRole(on, 'TaskRole', { confusedDeputyGuard });
+      Annotations.fromStack(on).hasNoWarning('*', Match.stringLikeRegexp('confusedDeputyGuard'));
+    }
+  });
+
+  test('a maximum session of one hour and one second warns about role chaining, with its ID', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], maxSessionDuration: Duration.seconds(3601) });
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
+      Match.stringLikeRegexp('^maxSessionDuration is 1 hour 1 second, but .*\\[ack: cdk-cross-account-task-roles:chainedSessionDuration\\]'));
+  });
+});
