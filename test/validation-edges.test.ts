@@ -1,7 +1,7 @@
 import { CfnParameter, Duration, Fn, Lazy, Stack, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
-  AwsConfigProfile, CredentialSource, CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinationRole,
+  AwsConfigProfile, CredentialSource, CrossAccountTaskRole, OrganizationRoles, RoleReference, TaskExecutionRole, TrustedDestinationRole,
 } from '../src';
 import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
 
@@ -207,6 +207,38 @@ describe('organization patterns', () => {
     ['/aw/', 'x'],
   ])('path %s with name %s cannot match a reserved path, and is accepted', (path, roleName) => {
     expect(OrganizationRoles.of({ organizationId: ORG, roleName, path }).path).toBe(path);
+  });
+});
+
+describe('session name patterns and token values', () => {
+  test('a session name pattern that starts or ends with a wildcard, but holds more, is accepted', () => {
+    for (const roleSessionNamePattern of ['*-reports', 'reports-*', '**x']) {
+      const stack = destinationStack();
+      new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], roleSessionNamePattern });
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Condition: Match.objectLike({ StringLike: { 'sts:RoleSessionName': roleSessionNamePattern } }) })],
+        }),
+      });
+    }
+  });
+
+  test('a VPC ID given as a token is accepted', () => {
+    const stack = sourceStack();
+    const vpc = new CfnParameter(stack, 'Vpc').valueAsString;
+    new TaskExecutionRole(stack, 'ExecutionRole', { imagePullSourceVpcs: [vpc] });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('an organization pattern whose name is a token is checked against reserved paths once resolved, not at construction', () => {
+    // GIVEN a path that a wildcard opens to every path, and a name known only at synth
+    const app = newApp();
+    const stack = destinationStack(app);
+    // WHEN
+    const roles = OrganizationRoles.of({ organizationId: ORG, path: '/*/', roleName: lazy('reports-*') });
+    new TrustedDestinationRole(stack, 'R', { trustedOrganizationRoles: [roles] });
+    // THEN the pattern is refused at synth
+    expect(() => app.synth()).toThrow(/trustedOrganizationRoles\[0\]\.path \+ roleName \(a token that resolves to\) "\/\*\/reports-\*" is invalid: the pattern can match roles under \/aws-reserved\//);
   });
 });
 
