@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Fn, Lazy, Stack, aws_ecs as ecs } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Fn, Lazy, Stack, Token, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AwsConfigProfile, CredentialSource, CrossAccountTaskRole, OrganizationRoles, RoleReference, TaskExecutionRole, TrustedDestinationRole,
@@ -276,6 +276,14 @@ describe('values that the app resolves', () => {
       trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: Fn.join('', [`team${character}`, suffix]) })],
     });
     expect(() => app.synth()).toThrow(/trustedRoles\[0\]\.roleName resolves to .*, whose literal part "team.*" holds a wildcard/);
+  });
+
+  test('a role name that resolves to a list is refused when an element holds a wildcard', () => {
+    const app = newApp();
+    new TrustedDestinationRole(destinationStack(app), 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: Token.asString(['team-*']) })],
+    });
+    expect(() => app.synth()).toThrow(/trustedRoles\[0\]\.roleName resolves to \["team-\*"\], whose literal part "team-\*" holds a wildcard/);
   });
 
   test('a role name joined with a parameter by a separator holding a wildcard is refused', () => {
