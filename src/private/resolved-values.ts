@@ -96,7 +96,7 @@ export function referenceValues(property: string, reference: RoleReference): Def
     { property: `${property}.account`, value: reference.account, validate: validateAccount, forbidden: EXACT },
     { property: `${property}.roleName`, value: reference.roleName, validate: validateRoleName, forbidden: EXACT },
     { property: `${property}.path`, value: reference.path, validate: validateRolePath, forbidden: EXACT },
-    // Stryker disable next-line ConditionalExpression: an undefined partition is not an unresolved token, so addResolvedValueChecks drops it either way
+    // Stryker disable next-line ConditionalExpression,ArrayDeclaration: an undefined partition (or a non-entry) has no unresolved value, so addResolvedValueChecks drops it either way
     ...(reference.partition === undefined ? []
       : [{ property: `${property}.partition`, value: reference.partition, validate: validatePartition, forbidden: EXACT }]),
   ];
@@ -114,7 +114,7 @@ export function organizationRolesValues(property: string, roles: OrganizationRol
       validate: (where, p, pathAndName) => validateOrganizationRolePattern(where, '', pathAndName, p),
       forbidden: PATTERN,
     },
-    // Stryker disable next-line ConditionalExpression: an undefined partition is not an unresolved token, so addResolvedValueChecks drops it either way
+    // Stryker disable next-line ConditionalExpression,ArrayDeclaration: an undefined partition (or a non-entry) has no unresolved value, so addResolvedValueChecks drops it either way
     ...(roles.partition === undefined ? []
       : [{ property: `${property}.partition`, value: roles.partition, validate: validatePartition, forbidden: EXACT }]),
     ...roles.organizationalUnitPaths.map((ouPath, i) => ({
