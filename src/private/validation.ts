@@ -34,7 +34,8 @@ function fault(value: string, allowed: RegExp, min: number, max: number): string
   }
   const bad = [...value].find(c => !allowed.test(c));
   // Stryker disable next-line ConditionalExpression,StringLiteral: each caller's pattern is `allowed` repeated min to max times, so a value of a length in range that the pattern refuses always holds a character not allowed
-  return bad === undefined ? '' : `(${JSON.stringify(bad)} is not allowed)`;
+  return bad === undefined ? ''
+    : `(${JSON.stringify(bad)} is not allowed)`;
 }
 
 export function invalid(where: string, property: string, value: unknown, rule: string): Error {
