@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Fn, Lazy, Stack, Token, aws_ecs as ecs } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Fn, Lazy, Stack, Token, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AwsConfigProfile, CredentialSource, CrossAccountTaskRole, OrganizationRoles, RoleReference, TaskExecutionRole, TrustedDestinationRole,
@@ -343,5 +343,72 @@ describe('warnings and their IDs', () => {
     new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], maxSessionDuration: Duration.seconds(3601) });
     Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
       Match.stringLikeRegexp('^maxSessionDuration is 1 hour 1 second, but .*\\[ack: cdk-cross-account-task-roles:chainedSessionDuration\\]'));
+  });
+});
+
+describe('policy names on the task role', () => {
+  const statement = () => new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] });
+  const destinations = { destinationRoles: [destination] };
+
+  test('an inline policy of another name stays beside the role\'s own policy', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    new CrossAccountTaskRole(stack, 'TaskRole', { ...destinations, inlinePolicies: { Reports: new iam.PolicyDocument({ statements: [statement()] }) } });
+    expect(() => app.synth()).not.toThrow();
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      Policies: [Match.objectLike({ PolicyName: 'Reports' }), Match.objectLike({ PolicyName: 'AssumeDestinationRoles' })],
+    });
+  });
+
+  test('a CfnRolePolicy of the same name on the role is refused', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
+    new iam.CfnRolePolicy(stack, 'Mine', {
+      roleName: taskRole.roleName, policyName: 'AssumeDestinationRoles', policyDocument: new iam.PolicyDocument({ statements: [statement()] }),
+    });
+    expect(() => app.synth()).toThrow(/\[SourceStack\/TaskRole\] SourceStack\/Mine writes a policy named "AssumeDestinationRoles" on the same role/);
+  });
+
+  test('a policy that aws-cdk-lib leaves out of the template (no statements) does not clash', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
+    new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [taskRole] });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('roles of the same name in two stacks without an account may be in two accounts, and do not clash', () => {
+    // GIVEN two environment-agnostic stacks, which may deploy to different accounts
+    const app = newApp();
+    new CrossAccountTaskRole(new Stack(app, 'One'), 'TaskRole', { ...destinations, roleName: 'my-ECS-task-role' });
+    const two = new Stack(app, 'Two');
+    // WHEN the other stack writes a policy of the same name on a role of the same name
+    new iam.Policy(two, 'Mine', {
+      policyName: 'AssumeDestinationRoles', roles: [iam.Role.fromRoleName(two, 'Same', 'my-ECS-task-role')], statements: [statement()],
+    });
+    // THEN nothing is refused
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a policy whose name is a parameter is left to deploy time', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
+    new iam.CfnPolicy(stack, 'Mine', {
+      policyName: new CfnParameter(stack, 'PolicyName').valueAsString,
+      roles: [taskRole.roleName],
+      policyDocument: new iam.PolicyDocument({ statements: [statement()] }),
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a policy added after a first synthesis is still refused at the next one', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
+    app.synth();
+    new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [taskRole], statements: [statement()] });
+    expect(() => app.synth({ force: true })).toThrow(/SourceStack\/Mine\/Resource writes a policy named "AssumeDestinationRoles" on the same role/);
   });
 });
