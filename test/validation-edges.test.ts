@@ -412,3 +412,80 @@ describe('policy names on the task role', () => {
     expect(() => app.synth({ force: true })).toThrow(/SourceStack\/Mine\/Resource writes a policy named "AssumeDestinationRoles" on the same role/);
   });
 });
+
+describe('whole-account trust warning, edges of the conditions', () => {
+  const ORG_ID = 'o-a1b2c3d4e5';
+  const PROVIDER = `arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+
+  function trustWith(statement: iam.PolicyStatement): Stack {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(statement);
+    return stack;
+  }
+  const anyone = (conditions: Record<string, unknown>) => new iam.PolicyStatement({
+    actions: ['sts:AssumeRole'], principals: [new iam.AnyPrincipal()], conditions,
+  });
+  const warns = (stack: Stack, admitted = 'every principal of \\*') => Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
+    Match.stringLikeRegexp(`^the trust policy admits ${admitted}.*\\[ack: cdk-cross-account-task-roles:wholeAccountTrust\\]`));
+  const silent = (stack: Stack) => Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every'));
+
+  test('a Deny statement admits no one, so it does not warn', () => {
+    silent(trustWith(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)] })));
+    silent(trustWith(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['sts:AssumeRoleWithWebIdentity'], principals: [new iam.WebIdentityPrincipal(PROVIDER)] })));
+  });
+
+  test('a role whose name is 12 digits is a role, not an account', () => {
+    silent(trustWith(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/123456789012`)] })));
+  });
+
+  test('an aws:PrincipalArn condition under an IfExists operator does not limit, since a request without the key passes', () => {
+    warns(trustWith(anyone({ ArnLikeIfExists: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } })));
+  });
+
+  test('condition keys are read without case', () => {
+    silent(trustWith(anyone({ ArnLike: { 'aws:principalarn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'AWS:PRINCIPALORGID': ORG_ID } })));
+  });
+
+  test('an organization condition of only wildcards does not limit the accounts', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringLike: { 'aws:PrincipalOrgID': '*' } })));
+  });
+
+  test('an account list that holds a wildcard does not limit the accounts', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringLike: { 'aws:PrincipalAccount': [SOURCE_ACCOUNT, '*'] } })));
+  });
+
+  test('every aws:PrincipalArn value must name a role', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`, `arn:aws:iam::${SOURCE_ACCOUNT}:role/*/`] } })));
+  });
+
+  test('a role ARN with an empty or wildcard account admits that name in every account', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam:::role/deployer' } })));
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::11112222333?:role/deployer' } })));
+  });
+
+  test('a provider limited by one of its keys beside other keys does not warn; another provider\'s key does not limit it', () => {
+    const withKeys = (keys: Record<string, string>) => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'], principals: [new iam.WebIdentityPrincipal(PROVIDER, { StringEquals: keys })],
+    });
+    silent(trustWith(withKeys({ 'aws:RequestedRegion': 'us-east-1', 'token.actions.githubusercontent.com:sub': 'repo:example/app:ref:refs/heads/main' })));
+    Annotations.fromStack(trustWith(withKeys({ 'accounts.google.com:sub': 'x' }))).hasWarning('/DestinationStack/R',
+      Match.stringLikeRegexp(`^the trust policy admits every identity of ${PROVIDER}, with no condition on the provider's keys.*\\[ack: cdk-cross-account-task-roles:wholeAccountTrust\\]`));
+  });
+
+  test('a provider whose ARN has capitals is matched with its lowercase keys', () => {
+    silent(trustWith(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/Example.COM`, { StringEquals: { 'example.com:sub': 'x' } })],
+    })));
+  });
+
+  test('a SAML provider is limited by a SAML key, not by a key named after its ARN', () => {
+    const saml = (keys: Record<string, string>) => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithSAML'],
+      principals: [new iam.FederatedPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:saml-provider/corp`, { StringEquals: keys }, 'sts:AssumeRoleWithSAML')],
+    });
+    silent(trustWith(saml({ 'SAML:sub': 'x' })));
+    Annotations.fromStack(trustWith(saml({ 'aws:RequestedRegion': 'us-east-1' }))).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('every identity of .*saml-provider/corp'));
+  });
+});
