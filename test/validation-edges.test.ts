@@ -435,6 +435,12 @@ describe('whole-account trust warning, edges of the conditions', () => {
     silent(trustWith(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['sts:AssumeRoleWithWebIdentity'], principals: [new iam.WebIdentityPrincipal(PROVIDER)] })));
   });
 
+  test('every whole account of a statement is named, separated by commas', () => {
+    warns(trustWith(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT), new iam.AccountPrincipal(DESTINATION_ACCOUNT)],
+    })), `every principal of arn:aws:iam::${SOURCE_ACCOUNT}:root, arn:aws:iam::${DESTINATION_ACCOUNT}:root that is allowed`);
+  });
+
   test('a role whose name is 12 digits is a role, not an account', () => {
     silent(trustWith(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/123456789012`)] })));
   });
@@ -471,6 +477,23 @@ describe('whole-account trust warning, edges of the conditions', () => {
     silent(trustWith(withKeys({ 'aws:RequestedRegion': 'us-east-1', 'token.actions.githubusercontent.com:sub': 'repo:example/app:ref:refs/heads/main' })));
     Annotations.fromStack(trustWith(withKeys({ 'accounts.google.com:sub': 'x' }))).hasWarning('/DestinationStack/R',
       Match.stringLikeRegexp(`^the trust policy admits every identity of ${PROVIDER}, with no condition on the provider's keys.*\\[ack: cdk-cross-account-task-roles:wholeAccountTrust\\]`));
+  });
+
+  test('a provider key under a negative operator does not limit the provider', () => {
+    Annotations.fromStack(trustWith(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(PROVIDER, { StringNotEquals: { 'token.actions.githubusercontent.com:sub': 'repo:example/other:*' } })],
+    }))).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(`^the trust policy admits every identity of ${PROVIDER}`));
+  });
+
+  test('a provider given as a parameter is left to deploy time', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(new CfnParameter(stack, 'Provider').valueAsString)],
+    }));
+    expect(() => Template.fromStack(stack)).not.toThrow();
   });
 
   test('a provider whose ARN has capitals is matched with its lowercase keys', () => {
