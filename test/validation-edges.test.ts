@@ -107,6 +107,77 @@ describe('maximum session duration bounds', () => {
   });
 });
 
+describe('a duration given as a parameter', () => {
+  test('a profile duration given as a parameter is left to deploy time', () => {
+    const stack = sourceStack();
+    const seconds = new CfnParameter(stack, 'Seconds', { type: 'Number' }).valueAsNumber;
+    const container = new ecs.FargateTaskDefinition(stack, 'Task')
+      .addContainer('app', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:latest') });
+    AwsConfigProfile.addToContainer(container, destination, { includeProfile: true, durationSeconds: seconds });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
+
+describe('identifier bounds', () => {
+  test.each([
+    ['o-abcdefghij', true], ['o-abcdefghi', false], [`o-${'a'.repeat(32)}`, true], [`o-${'a'.repeat(33)}`, false], ['o-ABCDEFGHIJ', false], ['xo-abcdefghij', false],
+  ])('organization ID %s accepted: %s', (organizationId, accepted) => {
+    const build = () => OrganizationRoles.of({ organizationId, roleName: 'reports-*' });
+    if (accepted) {
+      expect(build().organizationId).toBe(organizationId);
+    } else {
+      expect(build).toThrow(/organizationId ".*" is invalid: an organization ID is "o-" followed by 10 to 32 lowercase letters or digits$/);
+    }
+  });
+
+  test.each([
+    [`${ORG}/r-ab12/`, true], [`${ORG}/r-ab1/`, false], [`${ORG}/r-${'a'.repeat(32)}/`, true], [`${ORG}/r-${'a'.repeat(33)}/`, false],
+    [`${ORG}/r-ab12/ou-ab12-11111111/`, true], [`${ORG}/r-ab12/ou-ab1-11111111/`, false], [`${ORG}/r-ab12/ou-ab12-1111111/`, false],
+    [`${ORG}/r-ab12/ou-${'a'.repeat(32)}-${'1'.repeat(32)}/`, true], [`${ORG}/r-ab12/ou-${'a'.repeat(33)}-11111111/`, false],
+    [`${ORG}/r-ab12/ou-ab12-${'1'.repeat(33)}/`, false], [`${ORG}/r-ab12/ou-ab12-11111111/*`, true], [`${ORG}/r-ab12/ou-ab12-11111111`, false],
+    [`${ORG}/r-ab12/ou-ab12-11111111/ou-cd34-22222222/`, true], [`x${ORG}/r-ab12/`, false], [`${ORG}/r-ab12/**`, false],
+  ])('organizational unit path %s accepted: %s', (path, accepted) => {
+    const build = () => OrganizationRoles.of({ organizationId: ORG, roleName: 'reports-*', organizationalUnitPaths: [path] });
+    if (accepted) {
+      expect(build().organizationalUnitPaths).toEqual([path]);
+    } else {
+      expect(build).toThrow(/^OrganizationRoles\.of: organizationalUnitPaths ".*" is invalid: an organizational unit path is <organization ID>\/<root ID>\/<OU ID>\/...\//);
+    }
+  });
+
+  test.each([
+    ['vpc-0123abcd', true], ['vpc-0123abc', false], [`vpc-${'a'.repeat(17)}`, true], [`vpc-${'a'.repeat(16)}`, false], [`vpc-${'a'.repeat(18)}`, false],
+    ['vpc-0123ABCD', false], ['xvpc-0123abcd', false], ['vpc-0123abcdx', false],
+  ])('VPC ID %s accepted: %s', (id, accepted) => {
+    const build = () => new TaskExecutionRole(sourceStack(), 'ExecutionRole', { imagePullSourceVpcs: ['vpc-00000000', id] });
+    if (accepted) {
+      expect(build).not.toThrow();
+    } else {
+      expect(build).toThrow(/^SourceStack\/ExecutionRole: imagePullSourceVpcs\[1\] ".*" is invalid: a VPC ID is "vpc-" followed by 8 or 17 lowercase hexadecimal digits/);
+    }
+  });
+
+  test.each([['vpce-0123abcd', true], ['vpce-0123abc', false], [`vpce-${'a'.repeat(17)}`, true], ['vpce-0123abcdx', false], ['vpc-0123abcd', false]])(
+    'VPC endpoint ID %s accepted: %s', (id, accepted) => {
+      const build = () => new TaskExecutionRole(sourceStack(), 'ExecutionRole', { imagePullSourceVpcEndpoints: [id] });
+      if (accepted) {
+        expect(build).not.toThrow();
+      } else {
+        expect(build).toThrow(/imagePullSourceVpcEndpoints\[0\] ".*" is invalid: a VPC endpoint ID is "vpce-" followed by 8 or 17 lowercase hexadecimal digits/);
+      }
+    });
+
+  test('an empty list of VPC endpoints is refused', () => {
+    expect(() => new TaskExecutionRole(sourceStack(), 'ExecutionRole', { imagePullSourceVpcEndpoints: [] }))
+      .toThrow(/imagePullSourceVpcEndpoints \[\] is invalid: give at least one ID, or leave imagePullSourceVpcEndpoints out to allow image pulls from anywhere$/);
+  });
+
+  test('an empty list of external IDs is refused', () => {
+    expect(() => new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], externalIds: [] }))
+      .toThrow(/^DestinationStack\/R: externalIds \[\] is invalid: give at least one value, or leave the property out$/);
+  });
+});
+
 describe('profile durationSeconds bounds and messages', () => {
   test.each([900, 3600])('a role-chained profile accepts %d seconds', durationSeconds => {
     expect(AwsConfigProfile.render(destination, { durationSeconds })).toContain(`duration_seconds = ${durationSeconds}\n`);

@@ -195,7 +195,7 @@ export function validateRoleSessionNamePattern(where: string, value: string, pro
 
 /** At least one value, when a list is given at all. */
 export function validateNotEmpty(where: string, property: string, values: readonly unknown[] | undefined): void {
-  if (values !== undefined && !Token.isUnresolved(values) && values.length === 0) {
+  if (values !== undefined && values.length === 0) {
     throw invalid(where, property, values, 'give at least one value, or leave the property out');
   }
 }
