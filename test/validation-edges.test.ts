@@ -172,6 +172,27 @@ describe('identifier bounds', () => {
       .toThrow(/imagePullSourceVpcEndpoints \[\] is invalid: give at least one ID, or leave imagePullSourceVpcEndpoints out to allow image pulls from anywhere$/);
   });
 
+  test('a list of one external ID is accepted', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], externalIds: ['reports-id'] });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('a role name pattern of 65 characters and a session name pattern of 65 characters are refused with their length', () => {
+    expect(() => OrganizationRoles.of({ organizationId: ORG, roleName: `${'r'.repeat(64)}*` }))
+      .toThrow(/^OrganizationRoles\.of: roleName "r{64}\*" is invalid: a role name pattern is 1 to 64 characters of letters, digits, \+ = , \. @ _ - and the wildcards \* \? \(it has 65\)$/);
+    expect(() => new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], roleSessionNamePattern: `${'s'.repeat(64)}*` }))
+      .toThrow(/^DestinationStack\/R: roleSessionNamePattern "s{64}\*" is invalid: a role session name pattern is 1 to 64 characters of letters, digits, \+ = , \. @ _ - and the wildcards \* \? \(it has 65\)$/);
+  });
+
+  test('a 64-character role name pattern and session name pattern are accepted', () => {
+    const name = `${'r'.repeat(63)}*`;
+    expect(OrganizationRoles.of({ organizationId: ORG, roleName: name }).roleName).toBe(name);
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], roleSessionNamePattern: `${'s'.repeat(63)}*` });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
   test('an empty list of external IDs is refused', () => {
     expect(() => new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], externalIds: [] }))
       .toThrow(/^DestinationStack\/R: externalIds \[\] is invalid: give at least one value, or leave the property out$/);
@@ -434,9 +455,9 @@ describe('policy names on the task role', () => {
   test('a CfnRolePolicy of the same name on the role is refused', () => {
     const app = newApp();
     const stack = sourceStack(app);
-    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
+    const role = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
     new iam.CfnRolePolicy(stack, 'Mine', {
-      roleName: taskRole.roleName, policyName: 'AssumeDestinationRoles', policyDocument: new iam.PolicyDocument({ statements: [statement()] }),
+      roleName: role.roleName, policyName: 'AssumeDestinationRoles', policyDocument: new iam.PolicyDocument({ statements: [statement()] }),
     });
     expect(() => app.synth()).toThrow(/\[SourceStack\/TaskRole\] SourceStack\/Mine writes a policy named "AssumeDestinationRoles" on the same role/);
   });
@@ -444,8 +465,8 @@ describe('policy names on the task role', () => {
   test('a policy that aws-cdk-lib leaves out of the template (no statements) does not clash', () => {
     const app = newApp();
     const stack = sourceStack(app);
-    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
-    new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [taskRole] });
+    const role = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
+    new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [role] });
     expect(() => app.synth()).not.toThrow();
   });
 
@@ -465,10 +486,10 @@ describe('policy names on the task role', () => {
   test('a policy whose name is a parameter is left to deploy time', () => {
     const app = newApp();
     const stack = sourceStack(app);
-    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
+    const role = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
     new iam.CfnPolicy(stack, 'Mine', {
       policyName: new CfnParameter(stack, 'PolicyName').valueAsString,
-      roles: [taskRole.roleName],
+      roles: [role.roleName],
       policyDocument: new iam.PolicyDocument({ statements: [statement()] }),
     });
     expect(() => app.synth()).not.toThrow();
@@ -477,9 +498,9 @@ describe('policy names on the task role', () => {
   test('a policy added after a first synthesis is still refused at the next one', () => {
     const app = newApp();
     const stack = sourceStack(app);
-    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
+    const role = new CrossAccountTaskRole(stack, 'TaskRole', destinations);
     app.synth();
-    new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [taskRole], statements: [statement()] });
+    new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [role], statements: [statement()] });
     expect(() => app.synth({ force: true })).toThrow(/SourceStack\/Mine\/Resource writes a policy named "AssumeDestinationRoles" on the same role/);
   });
 });
