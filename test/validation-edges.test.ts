@@ -218,6 +218,23 @@ describe('profile durationSeconds bounds and messages', () => {
   });
 });
 
+describe('profile Region and external ID', () => {
+  test.each([['us-east-1', 'aws'], ['ap-southeast-12', 'aws'], ['us-gov-west-1', 'aws-us-gov']])('accepts the Region %s (partition %s)', (region, partition) => {
+    expect(AwsConfigProfile.render(destination, { region, partition })).toContain(`region = ${region}\n`);
+  });
+
+  test.each(['Us-east-1', '1us-east-1', 'us-east-1x', 'us-east-123', 'us-east-', 'useast-1', 'u-east-1'])('refuses the Region %s', region => {
+    expect(() => AwsConfigProfile.render(destination, { region }))
+      .toThrow(new RegExp(`^AwsConfigProfile\\.render: region "${region}" is invalid: a Region is lowercase words and a number joined by hyphens, such as us-east-1$`));
+  });
+
+  test('an external ID of 1,224 characters is accepted, 1,225 refused with its length', () => {
+    expect(AwsConfigProfile.render(destination, { externalId: 'e'.repeat(1224) })).toContain(`external_id = ${'e'.repeat(1224)}\n`);
+    expect(() => AwsConfigProfile.render(destination, { externalId: 'e'.repeat(1225) }))
+      .toThrow(/externalId "e{1225}" is invalid: an external ID is 2 to 1,224 characters of letters, digits and \+ = , \. @ : \/ _ - \(it has 1225\)$/);
+  });
+});
+
 describe('profile role session name bounds', () => {
   test('2 and 64 characters are accepted; 1 and 65 are refused with their length', () => {
     expect(AwsConfigProfile.render(destination, { roleSessionName: 'ab' })).toContain('role_session_name = ab\n');
@@ -239,6 +256,11 @@ describe('environment variable prefix', () => {
     const definition = new ecs.FargateTaskDefinition(stack, 'Task');
     return definition.addContainer('app', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:latest') });
   };
+
+  test.each(['1ABC', 'AB-C', 'AB C'])('refuses %s, which is not a variable name', prefix => {
+    expect(() => AwsConfigProfile.addToContainer(container(), destination, { environmentVariablePrefix: prefix }))
+      .toThrow(/environmentVariablePrefix ".*" is invalid: an environment variable prefix is letters, digits and _, not starting with a digit$/);
+  });
 
   test.each(['AWS', 'aws_', 'AWS_ROLE'])('refuses %s, which the SDKs read', prefix => {
     expect(() => AwsConfigProfile.addToContainer(container(), destination, { environmentVariablePrefix: prefix }))
