@@ -626,3 +626,21 @@ describe('whole-account trust warning, edges of the conditions', () => {
     Annotations.fromStack(trustWith(saml({ 'aws:RequestedRegion': 'us-east-1' }))).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('every identity of .*saml-provider/corp'));
   });
 });
+
+describe('image pull limit warning, which task definitions', () => {
+  test('an EC2 task definition with another execution role is not warned about; one with the limited role is, by name', () => {
+    // GIVEN a role with image pull limits and a plain one
+    const stack = sourceStack();
+    const limited = new TaskExecutionRole(stack, 'Limited', { imagePullSourceVpcEndpoints: ['vpce-0123abcd'] });
+    const plain = new TaskExecutionRole(stack, 'Plain');
+    // WHEN an EC2 task definition uses each
+    new ecs.Ec2TaskDefinition(stack, 'PlainTask', { executionRole: plain });
+    new ecs.Ec2TaskDefinition(stack, 'LimitedTask', { executionRole: limited });
+    // THEN only the one with the limited role is warned about, naming the role
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasNoWarning('/SourceStack/PlainTask/Resource', Match.anyValue());
+    annotations.hasWarning('/SourceStack/LimitedTask/Resource', Match.stringLikeRegexp(
+      '^the task definition may run on EC2 \\(not Fargate only\\) with the execution role SourceStack/Limited, which denies image pulls.*'
+      + '\\[ack: cdk-cross-account-task-roles:imagePullLimitNotFargate\\]'));
+  });
+});
