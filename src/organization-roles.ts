@@ -29,7 +29,8 @@ export interface OrganizationRolesProps {
    * A path and name that together can match a role under `/aws-reserved/` (IAM
    * Identity Center permission sets) or `/aws-service-role/` (service-linked roles)
    * are refused, such as `*Admin*` or `a*` at path `/`, or any name under a path
-   * pattern whose first segment is `*`.
+   * pattern whose first segment is `*`. A part given as a CloudFormation parameter or
+   * import counts as `*` there, since its deployed value may hold wildcards.
    * Policy variables (`$`, `{`, `}`) are refused too.
    *
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN

@@ -428,6 +428,45 @@ describe('values that the app resolves', () => {
     expect(() => refused.synth()).toThrow(/trustedOrganizationRoles\[0\]\.roleName resolves to .*whose literal part "-\$\{aws:username\}"/);
   });
 
+  test.each([
+    ['a path of "/*/" and a name that is a parameter', (name: string) => ({ path: '/*/', roleName: name }), '/aws-reserved/'],
+    ['the default path and a name that is a parameter', (name: string) => ({ roleName: name }), '/aws-reserved/'],
+    ['a path that is a parameter', (name: string) => ({ path: Fn.join('', ['/', name, '/']), roleName: 'reader' }), '/aws-reserved/'],
+    ['a name joined with a parameter that starts with it', (name: string) => ({ roleName: Fn.join('', [name, '-reader']) }), '/aws-reserved/'],
+  ])('an organization pattern with %s, which could match reserved roles at deploy time, is refused', (_, props, reserved) => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const name = new CfnParameter(stack, 'Name').valueAsString;
+    new TrustedDestinationRole(stack, 'R', { trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, ...props(name) })] });
+    expect(() => app.synth()).toThrow(new RegExp(
+      'trustedOrganizationRoles\\[0\\]\\.path \\+ roleName \\(resolves to .*Ref.*Name.*; with what only CloudFormation knows taken as \\*\\) '
+      + `".*" is invalid: the pattern can match roles under ${reserved}`));
+  });
+
+  test.each([
+    ['a literal path that no reserved role has', { path: '/teams/' }],
+    ['a literal name prefix that no reserved role has', { roleName: 'reports-' }],
+  ])('an organization pattern whose parameter follows %s is accepted', (_, literal: { path?: string; roleName?: string }) => {
+    const app = newApp();
+    const stack = destinationStack(app);
+    const name = new CfnParameter(stack, 'Name').valueAsString;
+    new TrustedDestinationRole(stack, 'R', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, path: literal.path, roleName: Fn.join('', [literal.roleName ?? '', name]) })],
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the separator of a join counts as literal text of an organization pattern', () => {
+    // "a" + "x" + the parameter cannot start with "aws-reserved"; without the separator it could.
+    const app = newApp();
+    const stack = destinationStack(app);
+    const name = new CfnParameter(stack, 'Name').valueAsString;
+    new TrustedDestinationRole(stack, 'R', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, roleName: Fn.join('x', ['a', name]) })],
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+
   test('a role name joined with a parameter and plain text is accepted', () => {
     const app = newApp();
     const stack = destinationStack(app);

@@ -33,6 +33,11 @@ export interface DeferredValue {
   readonly validate: (where: string, property: string, value: string) => void;
   /** What the literal parts of a value that stays partly unresolved may not hold. */
   readonly forbidden: RegExp;
+  /**
+   * Whether a value that stays partly unresolved is also checked with `validate`, with each part that
+   * only CloudFormation knows taken as `*`: for patterns, whose deploy-time parts may hold wildcards.
+   */
+  readonly checkUnknownAsWildcard?: boolean;
 }
 
 // Stryker disable next-line StringLiteral: with '' the message starts with ': ', which the same replace() removes, so the text is the same
@@ -58,19 +63,43 @@ function check(construct: IConstruct, value: DeferredValue): string[] {
     return [];
   }
   if (typeof resolved === 'string') {
-    try {
-      // The validation message is shown under the construct's path already.
-      value.validate(HERE, `${value.property} (a token that resolves to)`, resolved);
-    } catch (error) {
-      return [(error as Error).message.replace(`${HERE}: `, '')];
-    }
-    return [];
+    // The validation message is shown under the construct's path already.
+    return messageOf(() => value.validate(HERE, `${value.property} (a token that resolves to)`, resolved));
   }
   const bad = literalParts(resolved).find(part => value.forbidden.test(part));
-  return bad === undefined ? [] : [
-    `${value.property} resolves to ${JSON.stringify(resolved)}, whose literal part ${JSON.stringify(bad)} `
-    + 'holds a wildcard (* ?) or policy variable character ($ { }) that would widen or change what the policy names',
-  ];
+  if (bad !== undefined) {
+    return [
+      `${value.property} resolves to ${JSON.stringify(resolved)}, whose literal part ${JSON.stringify(bad)} `
+      + 'holds a wildcard (* ?) or policy variable character ($ { }) that would widen or change what the policy names',
+    ];
+  }
+  if (value.checkUnknownAsWildcard) {
+    return messageOf(() => value.validate(HERE,
+      `${value.property} (resolves to ${JSON.stringify(resolved)}; with what only CloudFormation knows taken as *)`,
+      asWildcardPattern(resolved)));
+  }
+  return [];
+}
+
+function messageOf(validate: () => void): string[] {
+  try {
+    validate();
+  } catch (error) {
+    return [(error as Error).message.replace(`${HERE}: `, '')];
+  }
+  return [];
+}
+
+/** A value that CloudFormation finishes resolving, with every part it alone knows (a parameter, an import) as `*`. */
+function asWildcardPattern(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const join = (value as Record<string, unknown> | null)?.['Fn::Join'];
+  if (Array.isArray(join) && Array.isArray(join[1])) {
+    return join[1].map(asWildcardPattern).join(String(join[0]));
+  }
+  return '*';
 }
 
 /** The literal strings joined into a value that CloudFormation finishes resolving. */
@@ -113,6 +142,8 @@ export function organizationRolesValues(property: string, roles: OrganizationRol
       value: `${roles.path}${roles.roleName}`,
       validate: (where, p, pathAndName) => validateOrganizationRolePattern(where, '', pathAndName, p),
       forbidden: PATTERN,
+      // A name or path given as a parameter may be "*" at deploy time: it must not open the reserved paths.
+      checkUnknownAsWildcard: true,
     },
     // Stryker disable next-line ConditionalExpression,ArrayDeclaration: an undefined partition (or a non-entry) has no unresolved value, so addResolvedValueChecks drops it either way
     ...(roles.partition === undefined ? []
