@@ -252,7 +252,7 @@ export class DestinationRoleStackSet extends Construct {
           repeatMessage(this.stackSet, message.level, text);
         }
       }
-      errors.push(...foreignPolicies(this.node.path, artifact.template));
+      errors.push(...foreignPolicies(artifact.template));
       body = JSON.stringify(artifact.template);
     } catch (error) {
       // The role's validations (quotas, for example) throw here; so does a value of another app.
@@ -304,7 +304,7 @@ function repeatMessage(scope: Construct, level: string, text: string): void {
  * such an ARN would name the account the app was built for (the management
  * account, for a policy taken from its stack), not the target account.
  */
-function foreignPolicies(where: string, template: any): string[] {
+function foreignPolicies(template: any): string[] {
   const errors: string[] = [];
   for (const resource of Object.values<any>(template.Resources ?? {})) {
     if (resource.Type !== 'AWS::IAM::Role') {
@@ -320,10 +320,11 @@ function foreignPolicies(where: string, template: any): string[] {
       const arn = readable(value);
       // Stryker disable next-line ConditionalExpression: without a boundary, readable(undefined) is undefined, which the pattern never matches; the check states the intent
       if (value !== undefined && /:iam::\d{12}:policy\//.test(arn)) {
-        errors.push(invalid(where, `destinationRole.${property}`, arn,
-          'the StackSet deploys the role to every target account, and a role can only use a policy of its own account or of AWS: '
+        // Shown under the StackSet's path by the validation, so without it.
+        errors.push(`destinationRole.${property} ${JSON.stringify(arn)} is invalid: `
+          + 'the StackSet deploys the role to every target account, and a role can only use a policy of its own account or of AWS: '
           + 'import it by name with the role as scope, iam.ManagedPolicy.fromManagedPolicyName(stackSet.destinationRole, id, name), '
-          + 'and attach it after construction, so that its ARN names each target account').message);
+          + 'and attach it after construction, so that its ARN names each target account');
       }
     }
   }
