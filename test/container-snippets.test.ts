@@ -60,6 +60,9 @@ function readmeShows(language: string, file: string): boolean {
   return README.includes('```' + language + '\n' + readFileSync(file, 'utf8') + '```\n');
 }
 
+// Each test starts an interpreter (Python imports boto3), which takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
 describe.each([
   ['JavaScript (AWS SDK v3)', 'js', JAVASCRIPT, () => 'node', (file: string) => [file]],
   ['Python (boto3)', 'python', PYTHON, pythonWithBoto3, (file: string) => [RUN_PYTHON, file]],
