@@ -119,6 +119,7 @@ export class CrossAccountTaskRole extends iam.Role {
     warnIfConfusedDeputyGuardOff(this, props.confusedDeputyGuard);
     // Whoever may assume the task role may assume its destinations: a trust widened by hand is warned about too.
     addWholeAccountTrustCheck(this);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value
     Object.defineProperty(this, CROSS_ACCOUNT_TASK_ROLE, { value: true });
     const actual = effectiveNameAndPath(scope, id, common.roleName as string, props.path);
     this.givenRoleName = actual.roleName;

@@ -92,7 +92,20 @@ describe('CrossAccountAccess in the wrong account', () => {
     const stack = sourceStack();
     const role = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::999999999999:role/reporter', { mutable: true });
     expect(() => new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] }))
-      .toThrow(/SourceStack\/Access: role "arn:aws:iam::999999999999:role\/reporter" is invalid: the role is in account 999999999999, but this construct's stack deploys to 111122223333/);
+      .toThrow(/SourceStack\/Access: role "arn:aws:iam::999999999999:role\/reporter" is invalid: the role is in account 999999999999, but this construct's stack deploys to 111122223333: put CrossAccountAccess in a stack of the role's account$/);
+  });
+
+  test('leaves the account to deploy time when the stack\'s account is not known at synth', () => {
+    const stack = new Stack(newApp(), 'Agnostic');
+    const role = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::999999999999:role/reporter', { mutable: true });
+    expect(() => new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] })).not.toThrow();
+  });
+
+  test('leaves the account to deploy time when the role\'s account is not known at synth', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    const role = new iam.Role(new Stack(app, 'Agnostic'), 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    expect(() => new CrossAccountAccess(stack, 'Access', { role, destinationRoles: [bucketRole] })).not.toThrow();
   });
 });
 
