@@ -128,7 +128,7 @@ describe('validation', () => {
   test('fails synth when it trusts no role', () => {
     const stack = destinationStack();
     new TrustedDestinationRole(stack, 'DestinationRole');
-    expect(() => Template.fromStack(stack)).toThrow(/DestinationStack\/DestinationRole\] trusts no role: pass trustedRoles or call addTrustedRole/);
+    expect(() => Template.fromStack(stack)).toThrow(/DestinationStack\/DestinationRole\] trusts no role: pass trustedRoles or call addTrustedRole\(\) with the source role's reference \(or trust roles of an organization with trustedOrganizationRoles\)/);
   });
 
   test('rejects an external ID of one character and accepts two', () => {
@@ -699,7 +699,7 @@ describe('addTrustConditions', () => {
   test.each(['aws:PrincipalArn', 'AWS:PRINCIPALORGID', 'sts:ExternalId', 'sts:RoleSessionName'])('refuses %s, which the role writes itself', key => {
     const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
     expect(() => role.addTrustConditions({ ArnLike: { [key]: '*' } }))
-      .toThrow(/DestinationStack\/R: conditions.ArnLike ".*" is invalid: this key is written by the role itself, and another value would replace or widen it/);
+      .toThrow(/DestinationStack\/R: conditions.ArnLike ".*" is invalid: this key is written by the role itself, and another value would replace or widen it: use trustedRoles \/ trustedOrganizationRoles, externalIds or roleSessionNamePattern instead$/);
   });
 
   test('refuses a condition that is already set', () => {
@@ -711,7 +711,9 @@ describe('addTrustConditions', () => {
 
   test('refuses an operator without keys', () => {
     const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
-    expect(() => role.addTrustConditions({ Bool: 'true' })).toThrow(/conditions "Bool" is invalid: each operator takes an object/);
+    for (const keys of ['true', null, Lazy.any({ produce: () => ({ 'aws:SecureTransport': 'true' }) })]) {
+      expect(() => role.addTrustConditions({ Bool: keys })).toThrow(/conditions "Bool" is invalid: each operator takes an object of condition keys and values/);
+    }
   });
 
   test('refuses a condition key given as a token, which could replace a key the role writes itself', () => {
@@ -720,14 +722,14 @@ describe('addTrustConditions', () => {
     const key = Lazy.string({ produce: () => 'aws:PrincipalArn' });
     // WHEN / THEN
     expect(() => role.addTrustConditions({ StringEquals: { [key]: 'arn:aws:iam::444455556666:role/other' } }))
-      .toThrow(/DestinationStack\/R: conditions.StringEquals ".*Token.*" is invalid: a condition key must be a literal/);
+      .toThrow(/DestinationStack\/R: conditions.StringEquals ".*Token.*" is invalid: a condition key must be a literal \(such as aws:PrincipalTag\/team\): a token could resolve to a key the role writes itself \(aws:PrincipalArn, sts:ExternalId, \.\.\.\) and replace its value$/);
   });
 
   test('refuses a condition operator given as a token', () => {
     const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
     const operator = Lazy.string({ produce: () => 'StringLike' });
     expect(() => role.addTrustConditions({ [operator]: { 'aws:PrincipalTag/team': 'reports' } }))
-      .toThrow(/DestinationStack\/R: conditions ".*Token.*" is invalid: a condition operator must be a literal/);
+      .toThrow(/DestinationStack\/R: conditions ".*Token.*" is invalid: a condition operator must be a literal \(such as StringEquals\): a token could resolve to any operator, and it could not be checked against the keys the role writes itself$/);
   });
 });
 
