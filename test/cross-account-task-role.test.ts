@@ -412,6 +412,31 @@ describe('session tags and source identity', () => {
   });
 });
 
+describe('destinationRoles', () => {
+  test('lists the destination roles in the order they were added, each once', () => {
+    const role = new CrossAccountTaskRole(sourceStack(), 'TaskRole', { destinationRoles: [destination('b')] });
+    role.addDestination(destination('a'));
+    role.addDestination(destination('b'));
+    expect(role.destinationRoles.map(r => r.roleName)).toEqual(['b', 'a']);
+  });
+});
+
+describe('organization roles that differ only in their name, organization or units', () => {
+  test('are each allowed, in a statement of their own', () => {
+    const stack = sourceStack();
+    const role = new CrossAccountTaskRole(stack, 'TaskRole');
+    const unit = (ou: string) => `o-a1b2c3d4e5/r-ab12/ou-ab12-${ou}/`;
+    role.addDestinationOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader', organizationalUnitPaths: [unit('11111111')] }));
+    role.addDestinationOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader', organizationalUnitPaths: [unit('22222222')] }));
+    role.addDestinationOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader', organizationalUnitPaths: [unit('11111111'), unit('22222222')] }));
+    role.addDestinationOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader' }));
+    role.addDestinationOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-f6g7h8i9j0', roleName: 'reader' }));
+    role.addDestinationOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'writer' }));
+    role.addDestinationOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader', organizationalUnitPaths: [unit('11111111')] }));
+    expect(role.destinationOrganizationRoles).toHaveLength(6);
+  });
+});
+
 describe('destinationOrganizationRoles', () => {
   test('lists the organization roles in the order they were added, each once', () => {
     const stack = sourceStack();
@@ -421,6 +446,7 @@ describe('destinationOrganizationRoles', () => {
     role.addDestinationOrganizationRoles(writers);
     role.addDestinationOrganizationRoles(OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reader' }));
     expect(role.destinationOrganizationRoles.map(r => r.roleName)).toEqual(['reader', 'writer']);
+    expect(role.destinationRoles).toEqual([]);
     const policy = Template.fromStack(stack).findResources('AWS::IAM::Role');
     expect(Object.values(policy)[0].Properties.Policies[0].PolicyDocument.Statement).toHaveLength(2);
   });

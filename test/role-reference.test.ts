@@ -60,12 +60,12 @@ describe('RoleReference.fromArn', () => {
 
   test('refuses an ARN of another service', () => {
     expect(() => RoleReference.fromArn('arn:aws:s3:::bucket'))
-      .toThrow(/is invalid: a role ARN has the form arn:<partition>:iam::<account>:role\/<path\/><name>/);
+      .toThrow(/^RoleReference.fromArn: roleArn "arn:aws:s3:::bucket" is invalid: a role ARN has the form arn:<partition>:iam::<account>:role\/<path\/><name>$/);
   });
 
   test('refuses a token, pointing to RoleReference.of', () => {
     expect(() => RoleReference.fromArn(Lazy.string({ produce: () => 'arn:aws:iam::111122223333:role/x' })))
-      .toThrow(/the ARN must be a literal string; .* use RoleReference.of/);
+      .toThrow(/^RoleReference.fromArn: roleArn ".*Token.*" is invalid: the ARN must be a literal string; .* use RoleReference.of/);
   });
 });
 
