@@ -1,6 +1,6 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
+import { CrossAccountAccess, CrossAccountTaskRole, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
 import { destinationStack, newApp, sourceStack } from './support/app';
 
 function dependenciesOf(app: App, stackName: string): string[] {
@@ -124,6 +124,46 @@ describe('role names that differ only in case or path', () => {
       roleName: 'destination-account-role',
       trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role' })],
     });
-    expect(() => app.synth()).toThrow(/SourceStack\/TaskRole\] names .*role\/Destination-Account-Role, but the role of DestinationStack\/DestinationRole is .*role\/destination-account-role: IAM takes both for one role/);
+    expect(() => app.synth()).toThrow(/SourceStack\/TaskRole\] names .*role\/Destination-Account-Role, but the role of DestinationStack\/DestinationRole is .*role\/destination-account-role: IAM takes both for one role \(a role name is unique in its account whatever its case and path\), but trust principals, aws:PrincipalArn conditions and policy resources compare the ARN as written, case and path included, so the chain would be denied: write the path and name exactly as the role has them \(DestinationStack\/DestinationRole.reference\)/);
+  });
+
+  test('do not take a role of the same name in another account for the destination', () => {
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: '444455556666', roleName: 'destination-account-role' })],
+    });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'other-task-role' })],
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('check only the task roles that the destination trusts, not every task role of the app', () => {
+    const app = newApp();
+    const source = sourceStack(app);
+    const trusted = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role' });
+    new CrossAccountTaskRole(source, 'Unrelated', { roleName: 'unrelated-task-role' });
+    const destination = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [trusted.reference],
+    });
+    trusted.addDestination(destination.reference);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('do not check a source role whose ARN is only known at deploy time', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    new CrossAccountAccess(stack, 'Access', {
+      role: new iam.Role(stack, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
+      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
+    });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role' })],
+    });
+    expect(() => app.synth()).not.toThrow();
   });
 });
