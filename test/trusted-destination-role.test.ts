@@ -572,11 +572,22 @@ describe('grantAssumeRole', () => {
       .toThrow(/DestinationStack\/DestinationRole: grantAssumeRole\(.*lambda.amazonaws.com.*\) cannot trust it: .*addTrustedRole\(RoleReference.of/);
   });
 
+  test('refuses a role of its own account, saying so', () => {
+    const stack = destinationStack();
+    const local = new iam.Role(stack, 'Local', { roleName: 'local', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [taskRole] });
+    expect(() => role.grantAssumeRole(local)).toThrow(new RegExp('^DestinationStack/DestinationRole: grantAssumeRole\\(.*\\) cannot trust it: '
+      + 'this role trusts roles of other accounts whose ARN is known at synth\\. '
+      + 'arn:\\$\\{AWS::Partition\\}:iam::555566667777:role/local is in this role\'s own account\\. '
+      + 'Name the role with addTrustedRole\\(RoleReference\\.of\\(\\{ account, roleName, path \\}\\)\\), '
+      + 'or give the grantee a roleName and its stack an explicit env: \\{ account \\}\\.$'));
+  });
+
   test('refuses a role whose name is not known at synth', () => {
     const app = newApp();
     const generated = new iam.Role(sourceStack(app), 'Generated', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { trustedRoles: [taskRole] });
-    expect(() => role.grantAssumeRole(generated)).toThrow(/grantAssumeRole\(.*\) cannot trust it: .*addTrustedRole\(\)|addTrustedRole\(RoleReference/);
+    expect(() => role.grantAssumeRole(generated)).toThrow(/grantAssumeRole\(.*\) cannot trust it: this role trusts roles of other accounts whose ARN is known at synth\. Name the role/);
   });
 
   test('refuses a role of its own account', () => {
