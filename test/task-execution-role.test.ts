@@ -491,6 +491,33 @@ describe('statements the role already holds', () => {
     expect(pullStatements(stack)).toEqual([expect.objectContaining({ Resource: REPO_ARN })]);
   });
 
+  test('an Allow under the same VPC conditions, written in another order, is recognised', () => {
+    const stack = sourceStack();
+    const executionRole = role(stack, {
+      repositories: [ecr.Repository.fromRepositoryArn(stack, 'Repo', REPO_ARN)],
+      imagePullSourceVpcs: [VPC],
+      imagePullSourceVpcEndpoints: [VPC_ENDPOINT],
+    });
+    executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: PULL_ACTIONS, resources: [REPO_ARN], conditions: { StringEquals: { 'aws:SourceVpce': VPC_ENDPOINT, 'aws:SourceVpc': VPC } },
+    }));
+    expect(pullStatements(stack)).toEqual([]);
+  });
+
+  test.each([
+    ['also allows another action', new iam.PolicyStatement({ actions: [...PULL_ACTIONS, 's3:GetObject'], resources: ['*'] })],
+    ['denies', new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: PULL_ACTIONS, resources: ['*'] })],
+    ['uses NotAction', new iam.PolicyStatement({ notActions: PULL_ACTIONS, resources: ['*'] })],
+    ['allows no pull action', new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })],
+  ])('a statement that %s is added as it is, without the VPC conditions', (_, statement) => {
+    const stack = sourceStack();
+    role(stack, { imagePullSourceVpcs: [VPC] }).addToPrincipalPolicy(statement);
+    const added = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap(p => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Sid?: string }) => st.Sid === undefined);
+    expect(added).toEqual([expect.not.objectContaining({ Condition: expect.anything() })]);
+  });
+
   test('an Allow of only some of the actions is not enough: the pull statement stays', () => {
     const stack = withStatement(new iam.PolicyStatement({ actions: PULL_ACTIONS.slice(1), resources: [REPO_ARN] }));
     expect(pullStatements(stack)).toEqual([expect.objectContaining({ Resource: REPO_ARN })]);

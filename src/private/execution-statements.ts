@@ -218,8 +218,8 @@ function secretArnForPolicies(stack: Stack, secret: secretsmanager.ISecret): str
  * `repository.grantPull()` writes.
  */
 export function allowsOnlyImagePull(statement: iam.PolicyStatement): boolean {
+  // A NotAction statement lists no action, so it is left out too.
   return statement.effect === iam.Effect.ALLOW
-    && statement.notActions.length === 0
     && statement.actions.length > 0
     && statement.actions.every(action => PULL_ACTIONS.has(action.toLowerCase()));
 }
