@@ -259,6 +259,18 @@ describe('matchesName', () => {
   });
 });
 
+describe('OrganizationRoles.of checks', () => {
+  test('a name pattern without a path is checked at the default path /', () => {
+    expect(() => OrganizationRoles.of({ organizationId: ORG, roleName: 'a*' }))
+      .toThrow(/^OrganizationRoles.of: path \+ roleName "\/a\*" is invalid: the pattern can match roles under \/aws-reserved\//);
+  });
+
+  test('a partition that region-info does not know is refused, naming the property', () => {
+    expect(() => OrganizationRoles.of({ organizationId: ORG, roleName: 'reader', partition: 'aws-foo' }))
+      .toThrow(/^OrganizationRoles.of: partition "aws-foo" is invalid/);
+  });
+});
+
 describe('both halves in one app', () => {
   test('a destination that trusts the task role by organization pattern names it back', () => {
     const app = newApp();
