@@ -444,26 +444,15 @@ describe('values that the app resolves', () => {
   });
 
   test.each([
-    ['a literal path that no reserved role has', { path: '/teams/' }],
-    ['a literal name prefix that no reserved role has', { roleName: 'reports-' }],
-  ])('an organization pattern whose parameter follows %s is accepted', (_, literal: { path?: string; roleName?: string }) => {
-    const app = newApp();
-    const stack = destinationStack(app);
-    const name = new CfnParameter(stack, 'Name').valueAsString;
-    new TrustedDestinationRole(stack, 'R', {
-      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, path: literal.path, roleName: Fn.join('', [literal.roleName ?? '', name]) })],
-    });
-    expect(() => app.synth()).not.toThrow();
-  });
-
-  test('the separator of a join counts as literal text of an organization pattern', () => {
+    ['follows a literal path that no reserved role has', (name: string) => ({ path: '/teams/', roleName: name })],
+    ['follows a literal name prefix that no reserved role has', (name: string) => ({ roleName: Fn.join('', ['reports-', name]) })],
     // "a" + "x" + the parameter cannot start with "aws-reserved"; without the separator it could.
+    ['follows a literal joined by a separator, which counts as literal text', (name: string) => ({ roleName: Fn.join('x', ['a', name]) })],
+  ])('an organization pattern whose parameter %s is accepted', (_, props) => {
     const app = newApp();
     const stack = destinationStack(app);
     const name = new CfnParameter(stack, 'Name').valueAsString;
-    new TrustedDestinationRole(stack, 'R', {
-      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, roleName: Fn.join('x', ['a', name]) })],
-    });
+    new TrustedDestinationRole(stack, 'R', { trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, ...props(name) })] });
     expect(() => app.synth()).not.toThrow();
   });
 
