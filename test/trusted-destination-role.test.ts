@@ -558,6 +558,32 @@ describe('grantAssumeRole', () => {
     expect(grant.resourceStatements).toHaveLength(1);
   });
 
+  test('the grant\'s resource statement is the trust given, and applyBefore() orders after this role', () => {
+    // GIVEN
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { roleName: 'destination-account-role', allowSessionTags: true });
+    const imported = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111122223333:role/importer');
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    // WHEN
+    const grant = role.grantAssumeRole(imported);
+    grant.applyBefore(bucket);
+    // THEN
+    expect(stack.resolve(grant.resourceStatements.map(s => s.toStatementJson()))).toEqual([{
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/importer' },
+    }]);
+    Template.fromStack(stack).hasResource('AWS::S3::Bucket', { DependsOn: [stack.getLogicalId(role.node.defaultChild as iam.CfnRole)] });
+  });
+
+  test('an imported role is not a construct of the app: the ordering warning stays', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'DestinationRole', { roleName: 'destination-account-role' });
+    role.grantAssumeRole(iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111122223333:role/importer'));
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/DestinationRole', Match.stringLikeRegexp(
+      '^trusts arn:aws:iam::111122223333:role/importer by ARN.*trustedRoleOutsideApp'));
+  });
+
   test('a CrossAccountTaskRole gets no statement from the grant: its destinations come from addDestination()', () => {
     const app = newApp();
     const source = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { roleName: 'my-ECS-task-role' });
@@ -658,6 +684,15 @@ describe('externalIds', () => {
     expect(() => new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], externalIds: ['good-id', 'bad id'] }))
       .toThrow(/DestinationStack\/R: externalIds\[1\] "bad id" is invalid: an external ID is 2 to 1,224 characters/);
   });
+
+  test('checks a token in the list once it resolves, naming its position', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [taskRole], externalIds: ['good-id', Lazy.string({ produce: () => 'bad id' })],
+    });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /\[DestinationStack\/R\] externalIds\[1\] \(a token that resolves to\) "bad id" is invalid: an external ID is 2 to 1,224 characters/);
+  });
 });
 
 describe('roleSessionNamePattern', () => {
@@ -757,6 +792,69 @@ describe('a trusted role outside the app (TrustMode.ROLE_ARN)', () => {
     const stack = destinationStack();
     new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN });
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('trustedRoleOutsideApp'));
+  });
+
+  test('warns once, naming every role outside the app', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [taskRole, RoleReference.of({ account: OTHER_ACCOUNT, roleName: 'worker' })],
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('trustedRoleOutsideApp'));
+    expect(warnings.map(w => w.id)).toEqual(['/DestinationStack/R']);
+    expect(warnings[0].entry.data).toMatch(/^trusts arn:\$\{AWS::Partition\}:iam::111122223333:role\/my-ECS-task-role, arn:\$\{AWS::Partition\}:iam::444455556666:role\/worker by ARN /);
+  });
+
+  test('a role of another app is outside this one: warns, and adds no dependency', () => {
+    const other = new CrossAccountTaskRole(sourceStack(newApp()), 'TaskRole', { roleName: 'my-ECS-task-role' });
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { roleName: 'destination-account-role', trustedRoles: [other.reference] });
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('trustedRoleOutsideApp'));
+    expect(stack.dependencies).toEqual([]);
+  });
+
+  test('a role trusted by reference and again with grantAssumeRole: deploys after it; the warning names only the others', () => {
+    // GIVEN the reference first, without a construct behind it, and a role outside the app
+    const app = newApp();
+    const source = sourceStack(app);
+    const reporter = new iam.Role(source, 'Reporter', { roleName: 'reporter', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const stack = destinationStack(app);
+    const role = new TrustedDestinationRole(stack, 'R', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'reporter', partition: 'aws' }), taskRole],
+    });
+    // WHEN the same role is granted as a construct
+    role.grantAssumeRole(reporter);
+    // THEN
+    app.synth();
+    expect(stack.dependencies).toEqual([source]);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('trustedRoleOutsideApp'));
+    expect(warnings.map(w => w.entry.data)).toEqual([expect.stringMatching(/^trusts arn:\$\{AWS::Partition\}:iam::111122223333:role\/my-ECS-task-role by ARN/)]);
+  });
+
+  test('the reference of a destination role of another stack of the app: deploys after that stack, without the warning', () => {
+    // GIVEN a chain: a role of another account that this one trusts, also made with this library
+    const app = newApp();
+    const middleStack = new Stack(app, 'MiddleStack', { env: { account: OTHER_ACCOUNT, region: 'us-east-1' } });
+    const middle = new TrustedDestinationRole(middleStack, 'Middle', { roleName: 'middle', trustedRoles: [taskRole] });
+    const stack = destinationStack(app);
+    // WHEN
+    new TrustedDestinationRole(stack, 'R', { roleName: 'destination-account-role', trustedRoles: [middle.reference] });
+    // THEN
+    app.synth();
+    expect(stack.dependencies).toEqual([middleStack]);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('trustedRoleOutsideApp'));
+  });
+
+  test('a dependency cycle names the trust as the reason for the order', () => {
+    const app = newApp();
+    const source = sourceStack(app);
+    const task = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role' });
+    const stack = destinationStack(app);
+    const role = new TrustedDestinationRole(stack, 'R', { roleName: 'destination-account-role', trustedRoles: [task.reference] });
+    task.addDestination(role.reference);
+    source.addDependency(stack, 'the source reads an output of the destination');
+    expect(() => app.synth()).toThrow(
+      "'SourceStack' depends on 'DestinationStack' (the source reads an output of the destination). "
+      + 'Adding this dependency (DestinationStack/R trusts SourceStack/TaskRole by ARN (TrustMode.ROLE_ARN)) would create a cyclic reference.');
   });
 
   test('does not warn when the source is in the same app', () => {
