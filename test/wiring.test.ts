@@ -167,3 +167,63 @@ describe('role names that differ only in case or path', () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('partitions in the same-app checks', () => {
+  /** A CrossAccountAccess of an imported role (whose ARN gives the partition) and a destination that trusts `trusted`. */
+  function importedChain(trusted: RoleReference) {
+    const app = newApp();
+    const source = sourceStack(app);
+    // No Region: the partition of the destination's stack is left to deploy time, so any partition may be named.
+    const destinationRole = new TrustedDestinationRole(new Stack(app, 'DestinationStack', { env: { account: '555566667777' } }), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [trusted],
+    });
+    new CrossAccountAccess(source, 'Access', {
+      role: iam.Role.fromRoleArn(source, 'Reporter', 'arn:aws:iam::111122223333:role/reporter'),
+      destinationRoles: [destinationRole.reference],
+    });
+    return app;
+  }
+
+  test('a role named with the partition of the role of the app is that role', () => {
+    const app = importedChain(RoleReference.of({ account: '111122223333', roleName: 'reporter', partition: 'aws' }));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a role of the same account and name in another partition is another role', () => {
+    const app = importedChain(RoleReference.of({ account: '111122223333', roleName: 'reporter', partition: 'aws-us-gov' }));
+    // THEN the source finds its destination does not trust it; the destination does not take the source for its trusted role
+    expect(() => app.synth()).toThrow(
+      /SourceStack\/Access\] names .*destination-account-role \(DestinationStack\/DestinationRole\), but DestinationStack\/DestinationRole does not name arn:aws:iam::111122223333:role\/reporter back/);
+    expect(() => app.synth()).not.toThrow(/IAM takes both for one role/);
+  });
+
+  test('a role named without a partition is the role of the app whose ARN gives one', () => {
+    // GIVEN an imported role whose ARN says aws, that names no destination
+    const app = newApp();
+    const source = sourceStack(app);
+    new CrossAccountAccess(source, 'Access', {
+      role: iam.Role.fromRoleArn(source, 'Reporter', 'arn:aws:iam::111122223333:role/reporter'),
+      destinationRoles: [RoleReference.of({ account: '444455556666', roleName: 'elsewhere' })],
+    });
+    // WHEN a destination trusts it by name alone
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'reporter' })],
+    });
+    // THEN the same-app check holds the source to it
+    expect(() => app.synth()).toThrow(/DestinationStack\/DestinationRole\] names .*role\/reporter \(SourceStack\/Access\), but SourceStack\/Access does not name .* back/);
+  });
+
+  test('a partition given on one side only matches the role of the app', () => {
+    // GIVEN a task role, whose own reference leaves the partition to its stack
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { roleName: 'my-ECS-task-role' });
+    // WHEN a destination trusts it by name with a partition
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role', partition: 'aws' })],
+    });
+    // THEN the same-app check holds the task role to it
+    expect(() => app.synth()).toThrow(/DestinationStack\/DestinationRole\] names arn:aws:iam::111122223333:role\/my-ECS-task-role \(SourceStack\/TaskRole\), but SourceStack\/TaskRole does not name .* back/);
+  });
+});
