@@ -69,6 +69,12 @@ describe('CrossAccountAccess', () => {
     expect(() => access.reference).toThrow(/SourceStack\/Access: reference needs the ARN of role SourceStack\/InstanceRole at synth time: give the role a roleName/);
   });
 
+  test('reference needs the account of the role\'s stack at synth time, even with a roleName', () => {
+    const stack = new Stack(newApp(), 'Agnostic');
+    const access = new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack, { roleName: 'reporter' }), destinationRoles: [bucketRole] });
+    expect(() => access.reference).toThrow(/^Agnostic\/Access: reference needs the ARN of role Agnostic\/InstanceRole at synth time: /);
+  });
+
   test('fails synth without a destination', () => {
     const stack = sourceStack();
     new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack) });

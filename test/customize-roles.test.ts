@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Lazy, Stack, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../src';
+import { CrossAccountAccess, CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../src';
 import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT } from './support/app';
 
 /**
@@ -195,5 +195,70 @@ describe('iam.Role.customizeRoles() with precreated names that have a path', () 
   test('a precreated name that is a token is not taken for the role\'s name', () => {
     const reference = referenceUnder({ usePrecreatedRoles: { 'SourceStack/TaskRole': Lazy.string({ produce: () => 'late' }) } });
     expect(reference.roleName).toBe('name-in-code');
+  });
+});
+
+describe('iam.Role.customizeRoles() with roles given to CrossAccountAccess and grantAssumeRole()', () => {
+  /** An app whose roles SourceStack/Reporter and SourceStack/Middle stand for precreated roles. */
+  function precreatedApp(outdir: string) {
+    const app = new App({ outdir, analyticsReporting: false });
+    iam.Role.customizeRoles(app, {
+      usePrecreatedRoles: { 'SourceStack/Reporter': 'teams/precreated-reporter', 'SourceStack/Middle': 'precreated-middle' },
+    });
+    const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
+    const destination = new Stack(app, 'DestinationStack', { env: { account: DESTINATION_ACCOUNT, region: 'us-east-1' } });
+    return { app, source, destination };
+  }
+
+  function inTemporaryDirectory(test: (outdir: string) => void): void {
+    const outdir = mkdtempSync(join(tmpdir(), 'customize-roles-'));
+    try {
+      test(outdir);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  test('the reference of a CrossAccountAccess names the precreated role of an iam.Role, and the chain synthesizes', () => {
+    inTemporaryDirectory(outdir => {
+      // GIVEN
+      const { app, source, destination } = precreatedApp(outdir);
+      const reporter = new iam.Role(source, 'Reporter', { roleName: 'reporter', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      const access = new CrossAccountAccess(source, 'Access', { role: reporter });
+      // WHEN
+      const role = new TrustedDestinationRole(destination, 'DestinationRole', { roleName: 'destination-account-role', trustedRoles: [access.reference] });
+      access.addDestination(role.reference);
+      // THEN
+      expect(access.reference.toString()).toBe('arn:${AWS::Partition}:iam::111122223333:role/teams/precreated-reporter');
+      expect(() => app.synth()).not.toThrow();
+      Template.fromStack(destination).resourceCountIs('AWS::IAM::Role', 0);
+    });
+  });
+
+  test('the reference of a CrossAccountAccess of a role of this library names its precreated role, which the same-app checks hold the access to', () => {
+    inTemporaryDirectory(outdir => {
+      // GIVEN a destination role in the middle of a chain, which assumes another one
+      const { app, source, destination } = precreatedApp(outdir);
+      const middle = new TrustedDestinationRole(source, 'Middle', {
+        roleName: 'middle', trustedRoles: [RoleReference.of({ account: '444455556666', roleName: 'first' })],
+      });
+      const access = new CrossAccountAccess(source, 'Access', { role: middle });
+      // WHEN the last role trusts it, and the access does not name it back
+      new TrustedDestinationRole(destination, 'DestinationRole', { roleName: 'destination-account-role', trustedRoles: [access.reference] });
+      access.addDestination(RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'another-role' }));
+      // THEN
+      expect(access.reference.toString()).toBe('arn:${AWS::Partition}:iam::111122223333:role/precreated-middle');
+      expect(() => app.synth()).toThrow(/names arn:\$\{AWS::Partition\}:iam::111122223333:role\/precreated-middle \(SourceStack\/Access\), but SourceStack\/Access does not name .* back/);
+    });
+  });
+
+  test('grantAssumeRole() of a destination role trusts the precreated role of an iam.Role', () => {
+    inTemporaryDirectory(outdir => {
+      const { source, destination } = precreatedApp(outdir);
+      const reporter = new iam.Role(source, 'Reporter', { roleName: 'reporter', assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      const role = new TrustedDestinationRole(destination, 'DestinationRole', { roleName: 'destination-account-role' });
+      role.grantAssumeRole(reporter);
+      expect(role.trustedRoles.map(r => r.toString())).toEqual(['arn:${AWS::Partition}:iam::111122223333:role/teams/precreated-reporter']);
+    });
   });
 });

@@ -77,9 +77,14 @@ export function referenceOf(role: Construct, roleName: string, path: string): Ro
  * with a precreated role for it, that role's; otherwise the given ones.
  */
 export function effectiveNameAndPath(scope: Construct, id: string, roleName: string, path: string | undefined): { roleName: string; path: string } {
-  const precreated = precreatedRoleName(scope, pathOf(scope, id));
+  return precreatedNameAndPath(scope, pathOf(scope, id)) ?? { roleName, path: path ?? '/' };
+}
+
+/** The name and path of the precreated role that stands for the role at `rolePath`, if one was given. */
+function precreatedNameAndPath(scope: Construct, rolePath: string): { roleName: string; path: string } | undefined {
+  const precreated = precreatedRoleName(scope, rolePath);
   if (precreated === undefined) {
-    return { roleName, path: path ?? '/' };
+    return undefined;
   }
   const lastSlash = precreated.lastIndexOf('/');
   // Stryker disable next-line ConditionalExpression: without a slash (lastSlash -1) the second branch gives the same name and the path '/'
@@ -93,13 +98,17 @@ export function effectiveNameAndPath(scope: Construct, id: string, roleName: str
  * (imported roles), or a role of this app with a literal name and account.
  * Undefined otherwise.
  *
+ * Under `iam.Role.customizeRoles()` a role that stands for a precreated role
+ * is named by that role's name and path.
+ *
  * `on`, when given, is the construct that stands for the role (a
- * `CrossAccountAccess`): the reference is taken from it, and an ARN that cannot
- * be a reference is reported under its path.
+ * `CrossAccountAccess`): the reference of a role that is not of this library is
+ * taken from it, and an ARN that cannot be a reference is reported under its path.
  */
 export function tryReferenceOfRole(role: iam.IRole, on?: Construct): RoleReference | undefined {
   const ours = role as unknown as { _tryReference?: () => RoleReference | undefined };
-  if (on === undefined && typeof ours._tryReference === 'function') {
+  if (typeof ours._tryReference === 'function') {
+    // A role of this library knows its name, the precreated one under customizeRoles included.
     return ours._tryReference();
   }
   if (!Token.isUnresolved(role.roleArn)) {
@@ -112,10 +121,17 @@ export function tryReferenceOfRole(role: iam.IRole, on?: Construct): RoleReferen
       throw new Error(`${on.node.path}: role ${role.roleArn} cannot be named in another account's trust: ${(error as Error).message}`);
     }
   }
-  const cfnRole = role.node.defaultChild;
   const account = Stack.of(role).account;
-  if (!(cfnRole instanceof iam.CfnRole) || Token.isUnresolved(account)
-    || cfnRole.roleName === undefined || Token.isUnresolved(cfnRole.roleName)) {
+  if (Token.isUnresolved(account)) {
+    return undefined;
+  }
+  // Under customizeRoles a role of the app that stands for a precreated role has that role's name, and no CfnRole.
+  const precreated = precreatedNameAndPath(role, role.node.path);
+  if (precreated) {
+    return RoleReference._fromConstruct(on ?? role, { account, ...precreated });
+  }
+  const cfnRole = role.node.defaultChild;
+  if (!(cfnRole instanceof iam.CfnRole) || cfnRole.roleName === undefined || Token.isUnresolved(cfnRole.roleName)) {
     return undefined;
   }
   return RoleReference._fromConstruct(on ?? role, { account, roleName: cfnRole.roleName, path: cfnRole.path });
