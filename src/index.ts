@@ -1,6 +1,7 @@
 export * from './role-reference';
 export * from './role-options';
 export * from './cross-account-task-role';
+export * from './trust-mode';
 export * from './trusted-destination-role';
 export * from './cross-account-access';
 export * from './task-execution-role';

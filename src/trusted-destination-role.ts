@@ -1,49 +1,23 @@
-import { Annotations, Aspects, IAspect, Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
+import { deployAfterTrustedRoles } from './private/deploy-order';
 import { addPartitionCheck } from './private/partitions';
 import { reportTrust } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
 import { addResolvedValueChecks, externalIdValue, organizationRolesValues, referenceValues, roleSessionNamePatternValue } from './private/resolved-values';
 import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, tryReferenceOf, tryReferenceOfRole } from './private/role-setup';
-import { ASSUME_ROLE, assumeRoleActions, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
-import { invalid, validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
-import { WARNINGS, addWholeAccountTrustCheck, warnAboutChainedSessionDuration } from './private/warnings';
+import { StatementPrincipal } from './private/statement-principal';
+import { assumeRoleActions, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
+import { checkedTrustConditions } from './private/trust-conditions';
+import { validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
+import { addWholeAccountTrustCheck, warnAboutChainedSessionDuration } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
+import { TrustMode } from './trust-mode';
 
 const TRUSTED_DESTINATION_ROLE = Symbol.for('cdk-cross-account-task-roles.TrustedDestinationRole');
-
-/** Condition keys the role writes itself, lowercased (IAM compares keys without case). */
-const MANAGED_TRUST_KEYS = ['aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths', 'sts:externalid', 'sts:rolesessionname'];
-
-/**
- * How a destination role's trust policy names the roles it trusts.
- */
-export enum TrustMode {
-  /**
-   * The principal is each trusted role's ARN, as in the AWS walkthrough.
-   *
-   * IAM turns the ARN into the role's unique ID when the policy is saved, so the
-   * trusted role must exist first (deploy the source account first), and a
-   * trusted role that is deleted and recreated is no longer trusted until this
-   * role's trust is saved again.
-   */
-  ROLE_ARN = 'ROLE_ARN',
-
-  /**
-   * The principal is each trusted role's account, limited to the trusted roles'
-   * exact ARNs by a `StringEquals` condition on `aws:PrincipalArn` (not
-   * `ArnEquals`, in which IAM reads `*` and `?` as wildcards).
-   *
-   * Admits exactly the same roles, deploys in either order, and keeps trusting
-   * a trusted role that is recreated with the same name and path.
-   *
-   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
-   */
-  ACCOUNT_WITH_PRINCIPAL_ARN = 'ACCOUNT_WITH_PRINCIPAL_ARN',
-}
 
 /**
  * Properties of a `TrustedDestinationRole`.
@@ -238,7 +212,7 @@ export class TrustedDestinationRole extends iam.Role {
       ],
     });
     if (this.trustMode === TrustMode.ROLE_ARN) {
-      Aspects.of(this).add(new DeployAfterTrustedSources(this));
+      deployAfterTrustedRoles(this);
     }
     reportTrust(this);
   }
@@ -331,35 +305,12 @@ export class TrustedDestinationRole extends iam.Role {
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
    */
   public addTrustConditions(conditions: { [operator: string]: any }): void {
-    for (const [operator, keys] of Object.entries(conditions)) {
-      if (Token.isUnresolved(operator)) {
-        throw invalid(this.node.path, 'conditions', operator,
-          'a condition operator must be a literal (such as StringEquals): a token could resolve to any operator, '
-          + 'and it could not be checked against the keys the role writes itself');
-      }
-      if (keys === null || typeof keys !== 'object' || Token.isUnresolved(keys)) {
-        throw invalid(this.node.path, 'conditions', operator,
-          'each operator takes an object of condition keys and values, such as { StringEquals: { \'aws:PrincipalTag/team\': \'reports\' } }');
-      }
-      for (const [key, value] of Object.entries(keys)) {
-        if (Token.isUnresolved(key)) {
-          throw invalid(this.node.path, `conditions.${operator}`, key,
-            'a condition key must be a literal (such as aws:PrincipalTag/team): a token could resolve to a key the role '
-            + 'writes itself (aws:PrincipalArn, sts:ExternalId, ...) and replace its value');
-        }
-        if (MANAGED_TRUST_KEYS.includes(key.toLowerCase())) {
-          throw invalid(this.node.path, `conditions.${operator}`, key,
-            'this key is written by the role itself, and another value would replace or widen it: '
-            + 'use trustedRoles / trustedOrganizationRoles, externalIds or roleSessionNamePattern instead');
-        }
-        if (this.extraConditions[operator]?.[key] !== undefined) {
-          throw invalid(this.node.path, `conditions.${operator}`, key, 'this condition is already set; give all its values in one call');
-        }
-        this.extraConditions[operator] = { ...this.extraConditions[operator], [key]: value };
-        this.trustStatements.forEach(statement => statement.addCondition(operator, { [key]: value }));
-      }
+    for (const { operator, key, value } of checkedTrustConditions(this.node.path, conditions, this.extraConditions)) {
+      this.extraConditions[operator] = { ...this.extraConditions[operator], [key]: value };
+      this.trustStatements.forEach(statement => statement.addCondition(operator, { [key]: value }));
     }
   }
+
 
   /**
    * Trust a role of another account, as `addTrustedRole()` does with its reference.
@@ -471,83 +422,4 @@ export class TrustedDestinationRole extends iam.Role {
  */
 function isLibrarySource(scope: IConstruct, reference: RoleReference): boolean {
   return sourcesNamed(scope, reference).length > 0;
-}
-
-/**
- * The principal a role is created with, which only keeps hold of the role's trust
- * policy, so that statements can be added to it as trusted roles are added, and
- * only once they have a principal.
- */
-class StatementPrincipal extends iam.PrincipalBase implements iam.IAssumeRolePrincipal {
-  public readonly assumeRoleAction = ASSUME_ROLE;
-  private document?: iam.PolicyDocument;
-
-  // Stryker disable next-line BlockStatement: required by PrincipalBase; iam.Role reads only the trust document of this principal
-  public get policyFragment(): iam.PrincipalPolicyFragment {
-    return new iam.PrincipalPolicyFragment({});
-  }
-
-  public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
-    this.document = document;
-  }
-
-  public add(statement: iam.PolicyStatement): void {
-    this.document!.addStatements(statement);
-  }
-
-  // Stryker disable next-line BlockStatement: required by PrincipalBase; only statements that name a principal read it
-  public dedupeString(): string | undefined {
-    return undefined;
-  }
-}
-
-/**
- * In ROLE_ARN mode IAM rejects a trust policy that names a role that does not
- * exist yet, so a destination stack deploys after the stacks of the roles it
- * trusts that are constructs of the same app; the others get a warning.
- */
-class DeployAfterTrustedSources implements IAspect {
-  constructor(private readonly destination: TrustedDestinationRole) {}
-
-  public visit(node: IConstruct): void {
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: dependencies and warnings are added once however often this runs; the check spares the role's children the work
-    if (node !== this.destination) {
-      return;
-    }
-    const destinationStack = Stack.of(this.destination);
-    const app = this.destination.node.root;
-    const inApp = this.destination._trustedConstructs();
-    const outside: string[] = [];
-    for (const trusted of this.destination._namedRoles()) {
-      // The constructs of this app that are that role: the sources of this library that name this role,
-      // the construct the reference was taken from, and the roles given to grantAssumeRole().
-      const constructs = [
-        ...sourcesNamed(this.destination, trusted),
-        ...(trusted._owner?.node.root === app ? [trusted._owner] : []),
-        ...inApp.filter(role => tryReferenceOfRole(role)!.sameRoleAs(trusted)),
-      ];
-      for (const construct of constructs) {
-        // IAM checks that the role named by the ARN exists: order after the stack that creates that role,
-        // which for a CrossAccountAccess is its role's stack, not the stack of the construct itself.
-        // (A stack's dependency on itself is ignored.)
-        destinationStack.addDependency(Stack.of(assumingRoleOf(construct)),
-          `${this.destination.node.path} trusts ${construct.node.path} by ARN (TrustMode.ROLE_ARN)`);
-      }
-      if (constructs.length === 0) {
-        outside.push(trusted.toString());
-      }
-    }
-    if (outside.length > 0) {
-      Annotations.of(this.destination).addWarningV2(WARNINGS.trustedRoleOutsideApp,
-        `trusts ${outside.join(', ')} by ARN (TrustMode.ROLE_ARN), but no construct of this app is that role, so nothing orders the deployments: `
-        + 'IAM refuses a trust policy that names a role that does not exist yet (Invalid principal in policy), so deploy the source first. '
-        + 'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN removes that ordering.');
-    }
-  }
-}
-
-/** The role construct whose ARN a chain end stands for: the role of a `CrossAccountAccess`, else the end itself. */
-function assumingRoleOf(end: IConstruct): IConstruct {
-  const withRole = end as unknown as { _assumingRole?: () => IConstruct };
-  return typeof withRole._assumingRole === 'function' ? withRole._assumingRole() : end;
 }

@@ -748,6 +748,19 @@ describe('addTrustConditions', () => {
       .toThrow(/DestinationStack\/R: conditions.ArnLike ".*" is invalid: this key is written by the role itself, and another value would replace or widen it: use trustedRoles \/ trustedOrganizationRoles, externalIds or roleSessionNamePattern instead$/);
   });
 
+  test('a call with a refused condition adds none of its conditions', () => {
+    // GIVEN
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    // WHEN the second condition of the call is refused
+    expect(() => role.addTrustConditions({
+      StringEquals: { 'aws:PrincipalTag/team': 'reports' },
+      ArnLike: { 'aws:PrincipalArn': '*' },
+    })).toThrow(/this key is written by the role itself/);
+    // THEN the first is not there either
+    expectTrust(stack, Match.objectLike({ Statement: [Match.objectLike({ Condition: Match.absent() })] }));
+  });
+
   test('refuses a condition that is already set', () => {
     const role = new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole] });
     role.addTrustConditions({ StringEquals: { 'aws:PrincipalTag/team': 'reports' } });
