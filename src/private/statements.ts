@@ -36,10 +36,11 @@ export function oneOrMany(values: readonly string[]): string | string[] {
 }
 
 /**
- * The identity statement of a source: `sts:AssumeRole` on exactly the given
- * destinations, deduplicated and sorted so that templates diff cleanly.
+ * The identity statement of a source: the assume actions (`sts:AssumeRole` and
+ * the allowed session actions) on exactly the given destinations, deduplicated
+ * and sorted so that templates diff cleanly.
  */
-export function assumeDestinationsStatement(destinations: readonly RoleReference[], actions: string[] = [ASSUME_ROLE]): iam.PolicyStatement {
+export function assumeDestinationsStatement(destinations: readonly RoleReference[], actions: string[]): iam.PolicyStatement {
   // Unresolved partitions render as one and the same token, so a plain sort is stable.
   const arns = [...new Set(destinations.map(d => d.roleArn))].sort();
   return new iam.PolicyStatement({
@@ -72,14 +73,14 @@ export function ecsTasksPrincipal(stack: Stack, confusedDeputyGuard: boolean): i
 }
 
 /**
- * The identity statement of a source for roles of an organization: `sts:AssumeRole`
- * on the name pattern in any account, only where the role's account is in the
+ * The identity statement of a source for roles of an organization: the assume
+ * actions on the name pattern in any account, only where the role's account is in the
  * organization (and its units).
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgpaths
  */
-export function assumeOrganizationRolesStatement(roles: OrganizationRoles, actions: string[] = [ASSUME_ROLE]): iam.PolicyStatement {
+export function assumeOrganizationRolesStatement(roles: OrganizationRoles, actions: string[]): iam.PolicyStatement {
   const statement = new iam.PolicyStatement({
     actions,
     resources: [roles.roleArnPattern],
