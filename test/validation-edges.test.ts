@@ -672,3 +672,56 @@ describe('image pull limit warning, which task definitions', () => {
       + '\\[ack: cdk-cross-account-task-roles:imagePullLimitNotFargate\\]'));
   });
 });
+
+describe('warnings say the whole rule', () => {
+  /** The one warning with the given ID, without the acknowledgement suffix. */
+  function warningText(stack: Stack, id: string): string {
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(`cdk-cross-account-task-roles:${id}`));
+    expect(warnings).toHaveLength(1);
+    return String(warnings[0].entry.data).replace(/ \[ack: .*\]$/, '');
+  }
+
+  const taskRoleDestinations = [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })];
+  const trustedRoles = [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' })];
+
+  test.each<[string, (stack: Stack) => void, string]>([
+    ['confusedDeputyGuardOff', stack => new CrossAccountTaskRole(stack, 'R', { destinationRoles: taskRoleDestinations, confusedDeputyGuard: false }),
+      'confusedDeputyGuard is off: the trust lets ecs-tasks.amazonaws.com assume this role for a task of any account or Region. '
+      + 'Passing the role to a task still needs iam:PassRole in this account, so this removes the service-side check only '
+      + '(cross-service confused deputy, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). '
+      + 'Turn it on unless an ECS feature you use does not send aws:SourceAccount and aws:SourceArn.'],
+    ['chainedSessionDuration', stack => new TrustedDestinationRole(stack, 'R', { trustedRoles, maxSessionDuration: Duration.hours(2) }),
+      'maxSessionDuration is 2 hours, but a role assumed with another role\'s credentials '
+      + '(role chaining, as an ECS task role does) gets at most 1 hour: a request for a longer DurationSeconds fails. '
+      + 'Leave maxSessionDuration at 1 hour unless people or services also assume this role with long-term credentials.'],
+    ['imagePullLimitNotFargate', stack => {
+      const role = new TaskExecutionRole(stack, 'ExecutionRole', { imagePullSourceVpcs: ['vpc-0a1b2c3d4e5f67890'] });
+      new ecs.Ec2TaskDefinition(stack, 'TaskDefinition', { executionRole: role });
+    },
+    'the task definition may run on EC2 (not Fargate only) with the execution role '
+      + 'SourceStack/ExecutionRole, which denies image pulls outside imagePullSourceVpcs / imagePullSourceVpcEndpoints. AWS documents '
+      + 'these conditions for Fargate tasks only: elsewhere the container agent pulls over the instance\'s network, and every '
+      + 'pull that does not come through the named VPCs or endpoints is denied (from external instances, every pull). '
+      + 'Use an execution role without these limits for tasks that are not on Fargate.'],
+    ['wholeAccountTrust', stack => {
+      const role = new TrustedDestinationRole(stack, 'R', { trustedRoles });
+      role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal('444455556666')] }));
+    },
+    'the trust policy admits every principal of arn:aws:iam::444455556666:root that is allowed sts:AssumeRole there, '
+      + 'not only the intended roles: trust the roles (RoleReference) or add an aws:PrincipalArn condition '
+      + 'that names them (with an account, or a wildcard account limited by aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalAccount).'],
+    ['wholeAccountTrust', stack => {
+      const role = new TrustedDestinationRole(stack, 'R', { trustedRoles });
+      role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+        actions: ['sts:AssumeRoleWithWebIdentity'], principals: [new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com')],
+      }));
+    },
+    'the trust policy admits every identity of cognito-identity.amazonaws.com, with no condition on the provider\'s keys: '
+      + 'add conditions on its audience and subject (for example token.actions.githubusercontent.com:sub) '
+      + 'that name the intended identities.'],
+  ])('%s (case %#)', (id, build, expected) => {
+    const stack = sourceStack();
+    build(stack);
+    expect(warningText(stack, id)).toBe(expected);
+  });
+});
