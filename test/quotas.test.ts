@@ -145,6 +145,17 @@ describe('managed policies per role (10 by default)', () => {
     Annotations.fromStack(withManagedPolicies(9)).hasWarning('*', nearQuota('9 policies'));
   });
 
+  test('declared quotas from the default (10) to 20 are taken, and others refused with the property\'s name', () => {
+    expect(() => withManagedPolicies(0, { managedPoliciesPerRole: 10 })).not.toThrow();
+    expect(() => withManagedPolicies(0, { managedPoliciesPerRole: 9 }))
+      .toThrow(/^SourceStack\/TaskRole: iamQuotas.managedPoliciesPerRole 9 is invalid: IAM allows this quota to be raised from 10 up to 20, no further$/);
+    expect(() => withManagedPolicies(0, { managedPoliciesPerRole: 10.5 })).toThrow(/iamQuotas.managedPoliciesPerRole 10.5 is invalid/);
+  });
+
+  test('the warning near the quota has the nearIamQuota ID', () => {
+    Annotations.fromStack(withManagedPolicies(9)).hasWarning('/SourceStack/TaskRole', Match.stringLikeRegexp('\\[ack: cdk-cross-account-task-roles:nearIamQuota\\]$'));
+  });
+
   test('with a declared quota of 20: 20 synthesize, 21 fail', () => {
     expect(() => Template.fromStack(withManagedPolicies(20, { managedPoliciesPerRole: 20 }))).not.toThrow();
     expect(() => Template.fromStack(withManagedPolicies(21, { managedPoliciesPerRole: 20 }))).toThrow(/is 21 policies, the IAM quota is 20/);
