@@ -79,6 +79,27 @@ describe('trust', () => {
     expect(TaskExecutionRole.isTaskExecutionRole(role(stack))).toBe(true);
     expect(TaskExecutionRole.isTaskExecutionRole(stack)).toBe(false);
   });
+
+  test.each([null, undefined, 'TaskExecutionRole', 42])('isTaskExecutionRole(%p) is false', value => {
+    expect(TaskExecutionRole.isTaskExecutionRole(value)).toBe(false);
+  });
+
+  test('tells cdk-nag why the two wildcards IAM requires are there', () => {
+    const stack = sourceStack();
+    role(stack, { logGroups: [new logs.LogGroup(stack, 'Logs')] });
+    Template.fromStack(stack).hasResource('AWS::IAM::Policy', {
+      Metadata: {
+        cdk_nag: {
+          rules_to_suppress: [{
+            id: 'AwsSolutions-IAM5',
+            reason: 'ecr:GetAuthorizationToken has no resource type, so IAM only accepts Resource "*" for it; '
+              + 'the awslogs driver names its log streams at run time, so the streams of each named log group are "log-stream:*".',
+            applies_to: ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:logs:.*:log-group:.*:log-stream:\\*$/g' }],
+          }],
+        },
+      },
+    });
+  });
 });
 
 describe('policy choice', () => {
