@@ -616,6 +616,18 @@ describe('grantAssumeRole', () => {
     expect(() => role.grantAssumeRole(generated)).toThrow(/grantAssumeRole\(.*\) cannot trust it: this role trusts roles of other accounts whose ARN is known at synth\. Name the role/);
   });
 
+  test.each<[string, (stack: Stack) => iam.IRole]>([
+    ['a name that is a token', stack => new iam.Role(stack, 'Named', {
+      roleName: new CfnParameter(stack, 'Name').valueAsString, assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+    })],
+    ['a role imported by name, whose ARN holds the partition token', stack => iam.Role.fromRoleName(stack, 'ByName', 'reporter')],
+  ])('refuses a role with %s, naming addTrustedRole()', (_what, grantee) => {
+    const app = newApp();
+    const source = sourceStack(app);
+    const role = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', { trustedRoles: [taskRole] });
+    expect(() => role.grantAssumeRole(grantee(source))).toThrow(/^DestinationStack\/DestinationRole: grantAssumeRole\(.*\) cannot trust it: this role trusts roles of other accounts whose ARN is known at synth\. Name the role/);
+  });
+
   test('refuses a role of its own account', () => {
     const stack = destinationStack();
     const role = new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [taskRole] });
