@@ -318,6 +318,18 @@ describe('DestinationRoleStackSet repeats the messages of the role it deploys', 
       /destinationRole.permissionsBoundary "arn:\$\{AWS::Partition\}:iam::999988887777:policy\/team-boundary" is invalid: the StackSet deploys the role to every target account/);
   });
 
+  test('names every policy of another account, separated by semicolons', () => {
+    const stack = managementStack();
+    const boundary = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'team-boundary');
+    const stackSet = new DestinationRoleStackSet(stack, 'Reports', {
+      destinationRole: { roleName: 'r', trustedOrganizationRoles: [taskRoles], permissionsBoundary: boundary },
+      organizationalUnitIds: ['r-ab12'],
+    });
+    stackSet.destinationRole.addManagedPolicy(iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Central', 'arn:aws:iam::999988887777:policy/central'));
+    expect(() => Template.fromStack(stack)).toThrow(
+      /Management\/Reports: destinationRole.permissionsBoundary "[^"]*team-boundary" is invalid: [^;]*; destinationRole.managedPolicies "arn:aws:iam::999988887777:policy\/central" is invalid: /);
+  });
+
   test('refuses a managed policy of the management stack', () => {
     const stack = managementStack();
     const stackSet = new DestinationRoleStackSet(stack, 'Reports', {
