@@ -4,7 +4,7 @@ import { join } from 'path';
 import { Annotations, App, Lazy, LegacyStackSynthesizer, Names, Stack, Token, aws_cloudformation as cloudformation } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { partitionErrors } from './private/partitions';
-import { invalid, validateRegion } from './private/validation';
+import { invalid, invalidValue, validateRegion } from './private/validation';
 import { RoleReference } from './role-reference';
 import { TrustedDestinationRole, TrustedDestinationRoleProps } from './trusted-destination-role';
 
@@ -321,10 +321,10 @@ function foreignPolicies(template: any): string[] {
       // Stryker disable next-line ConditionalExpression: without a boundary, readable(undefined) is undefined, which the pattern never matches; the check states the intent
       if (value !== undefined && /:iam::\d{12}:policy\//.test(arn)) {
         // Shown under the StackSet's path by the validation, so without it.
-        errors.push(`destinationRole.${property} ${JSON.stringify(arn)} is invalid: `
-          + 'the StackSet deploys the role to every target account, and a role can only use a policy of its own account or of AWS: '
+        errors.push(invalidValue(`destinationRole.${property}`, arn,
+          'the StackSet deploys the role to every target account, and a role can only use a policy of its own account or of AWS: '
           + 'import it by name with the role as scope, iam.ManagedPolicy.fromManagedPolicyName(stackSet.destinationRole, id, name), '
-          + 'and attach it after construction, so that its ARN names each target account');
+          + 'and attach it after construction, so that its ARN names each target account'));
       }
     }
   }

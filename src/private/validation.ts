@@ -39,7 +39,12 @@ function fault(value: string, allowed: RegExp, min: number, max: number): string
 }
 
 export function invalid(where: string, property: string, value: unknown, rule: string): Error {
-  return new Error(`${where}: ${property} ${JSON.stringify(value)} is invalid: ${rule}`);
+  return new Error(`${where}: ${invalidValue(property, value, rule)}`);
+}
+
+/** The same message without the path, for a validation, whose messages are shown under the construct's path. */
+export function invalidValue(property: string, value: unknown, rule: string): string {
+  return `${property} ${JSON.stringify(value)} is invalid: ${rule}`;
 }
 
 /**
