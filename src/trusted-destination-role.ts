@@ -311,7 +311,6 @@ export class TrustedDestinationRole extends iam.Role {
     }
   }
 
-
   /**
    * Trust a role of another account, as `addTrustedRole()` does with its reference.
    *
