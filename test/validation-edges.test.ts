@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Fn, Lazy, Stack, Token, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Duration, Fn, Lazy, Stack, Token, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AwsConfigProfile, CredentialSource, CrossAccountTaskRole, OrganizationRoles, RoleReference, TaskExecutionRole, TrustedDestinationRole,
@@ -433,6 +433,7 @@ describe('values that the app resolves', () => {
     ['the default path and a name that is a parameter', (name: string) => ({ roleName: name }), '/aws-reserved/'],
     ['a path that is a parameter', (name: string) => ({ path: Fn.join('', ['/', name, '/']), roleName: 'reader' }), '/aws-reserved/'],
     ['a name joined with a parameter that starts with it', (name: string) => ({ roleName: Fn.join('', [name, '-reader']) }), '/aws-reserved/'],
+    ['a name substituted from a parameter that starts with it', (name: string) => ({ roleName: Fn.sub('${Name}-reader', { Name: name }) }), '/aws-reserved/'],
   ])('an organization pattern with %s, which could match reserved roles at deploy time, is refused', (_, props, reserved) => {
     const app = newApp();
     const stack = destinationStack(app);
@@ -448,6 +449,9 @@ describe('values that the app resolves', () => {
     ['follows a literal name prefix that no reserved role has', (name: string) => ({ roleName: Fn.join('', ['reports-', name]) })],
     // "a" + "x" + the parameter cannot start with "aws-reserved"; without the separator it could.
     ['follows a literal joined by a separator, which counts as literal text', (name: string) => ({ roleName: Fn.join('x', ['a', name]) })],
+    ['follows a literal prefix of the template it is substituted into', (name: string) => ({ roleName: Fn.sub('reports-${Name}', { Name: name }) })],
+    ['follows a literal prefix given as another variable of the template', (name: string) => ({ roleName: Fn.sub('${Prefix}${Name}', { Prefix: 'reports-', Name: name }) })],
+    ['is a pseudo parameter after a literal prefix of the template', () => ({ roleName: Fn.sub('reports-${AWS::Region}') })],
   ])('an organization pattern whose parameter %s is accepted', (_, props) => {
     const app = newApp();
     const stack = destinationStack(app);
@@ -464,6 +468,44 @@ describe('values that the app resolves', () => {
       trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: Fn.join('-', ['team', suffix]) })],
     });
     expect(() => app.synth()).not.toThrow();
+  });
+
+  describe('values that other CloudFormation functions finish', () => {
+    const condition = (stack: Stack) => new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(new CfnParameter(stack, 'Env').valueAsString, 'prod') });
+    test.each([
+      ['Fn::Sub, in its template', () => Fn.sub('team-*'), '"team-\\*"'],
+      ['Fn::Sub, beside a reference to a parameter', (stack: Stack) => Fn.sub('${Team}-*', { Team: new CfnParameter(stack, 'Team').valueAsString }), '"-\\*"'],
+      ['Fn::Sub, in a value of its variables', () => Fn.sub('team-${Suffix}', { Suffix: '*' }), '"\\*"'],
+      ['Fn::Sub, as a policy variable it escapes', () => Fn.sub('team-${!aws:username}'), '"team-\\$\\{aws:username\\}"'],
+      ['Fn::If, in one of its branches', (stack: Stack) => Fn.conditionIf(condition(stack).logicalId, 'reader', '*').toString(), '"\\*"'],
+      ['Fn::Select, in its list', (stack: Stack) => Fn.select(0, [new CfnParameter(stack, 'Name').valueAsString, 'team-?']), '"team-\\?"'],
+    ])('a role name with a wildcard in %s is refused', (_, roleName, bad) => {
+      const app = newApp();
+      const stack = destinationStack(app);
+      new TrustedDestinationRole(stack, 'R', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: roleName(stack) })] });
+      expect(() => app.synth()).toThrow(new RegExp(
+        `\\] trustedRoles\\[0\\]\\.roleName resolves to .*, whose literal part ${bad} holds a wildcard \\(\\* \\?\\) or policy variable character`));
+    });
+
+    test('a destination account given as Fn::Sub of a wildcard does not widen sts:AssumeRole', () => {
+      const app = newApp();
+      new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+        destinationRoles: [RoleReference.of({ account: Fn.sub('*'), roleName: 'destination-account-role' })],
+      });
+      expect(() => app.synth()).toThrow(/\] destinationRoles\[0\]\.account resolves to \{"Fn::Sub":"\*"\}, whose literal part "\*" holds a wildcard/);
+    });
+
+    test.each([
+      ['a reference to a parameter', (stack: Stack) => Fn.sub('team-${Team}', { Team: new CfnParameter(stack, 'Team').valueAsString })],
+      ['a reference to a pseudo parameter', () => Fn.sub('team-${AWS::Region}')],
+      ['a condition between plain names', (stack: Stack) => Fn.conditionIf(condition(stack).logicalId, 'reader', 'writer').toString()],
+      ['an import', () => Fn.importValue('team-role-name')],
+    ])('a role name that CloudFormation finishes from %s is accepted', (_, roleName) => {
+      const app = newApp();
+      const stack = destinationStack(app);
+      new TrustedDestinationRole(stack, 'R', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: roleName(stack) })] });
+      expect(() => app.synth()).not.toThrow();
+    });
   });
 });
 
