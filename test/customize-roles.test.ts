@@ -17,10 +17,19 @@ interface ReportedRole {
   readonly identityPolicyStatements: any[];
 }
 
-/** Builds the app in a directory of its own, synthesizes it, reads the report, removes the directory. */
-function withCustomizedRoles(build: (app: App, source: Stack, destination: Stack) => void): { reported: ReportedRole[]; templates: Template[] } {
+/** Runs `use` with a directory of its own for the cloud assembly, and removes the directory after. */
+function inTemporaryDirectory<T>(use: (outdir: string) => T): T {
   const outdir = mkdtempSync(join(tmpdir(), 'customize-roles-'));
   try {
+    return use(outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Builds the app in a directory of its own, synthesizes it and reads the report. */
+function withCustomizedRoles(build: (app: App, source: Stack, destination: Stack) => void): { reported: ReportedRole[]; templates: Template[] } {
+  return inTemporaryDirectory(outdir => {
     const app = new App({ outdir, analyticsReporting: false });
     iam.Role.customizeRoles(app, {
       usePrecreatedRoles: {
@@ -35,9 +44,7 @@ function withCustomizedRoles(build: (app: App, source: Stack, destination: Stack
     const assembly = app.synth();
     const report = JSON.parse(readFileSync(join(assembly.directory, 'iam-policy-report.json'), 'utf8'));
     return { reported: report.roles, templates: [Template.fromStack(source), Template.fromStack(destination)] };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  });
 }
 
 function reportedRole(reported: ReportedRole[], path: string): ReportedRole {
@@ -156,15 +163,12 @@ describe('iam.Role.customizeRoles()', () => {
 describe('iam.Role.customizeRoles() with precreated names that have a path', () => {
   /** The reference of a task role built under customizeRoles with the given precreated name, without synthesizing. */
   function referenceUnder(settings: iam.CustomizeRolesOptions): RoleReference {
-    const outdir = mkdtempSync(join(tmpdir(), 'customize-roles-'));
-    try {
+    return inTemporaryDirectory(outdir => {
       const app = new App({ outdir, analyticsReporting: false });
       iam.Role.customizeRoles(app, settings);
       const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
       return new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'name-in-code' }).reference;
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    });
   }
 
   test.each([
@@ -182,14 +186,11 @@ describe('iam.Role.customizeRoles() with precreated names that have a path', () 
   });
 
   test('with the customizeRoles context set without precreated roles (as in cdk.json), a reference names the role as written in code', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'customize-roles-'));
-    try {
+    inTemporaryDirectory(outdir => {
       const app = new App({ outdir, analyticsReporting: false, context: { '@aws-cdk/iam:customizeRoles': { preventSynthesis: false } } });
       const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
       expect(new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'name-in-code' }).reference.roleName).toBe('name-in-code');
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('a precreated name that is a token is not taken for the role\'s name', () => {
@@ -208,15 +209,6 @@ describe('iam.Role.customizeRoles() with roles given to CrossAccountAccess and g
     const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
     const destination = new Stack(app, 'DestinationStack', { env: { account: DESTINATION_ACCOUNT, region: 'us-east-1' } });
     return { app, source, destination };
-  }
-
-  function inTemporaryDirectory(test: (outdir: string) => void): void {
-    const outdir = mkdtempSync(join(tmpdir(), 'customize-roles-'));
-    try {
-      test(outdir);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
   }
 
   test('the reference of a CrossAccountAccess names the precreated role of an iam.Role, and the chain synthesizes', () => {
