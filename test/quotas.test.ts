@@ -1,6 +1,6 @@
 import { Aws, CfnCondition, CfnParameter, CfnResource, Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, IamQuotas, RoleReference, TrustedDestinationRole } from '../src';
+import { CrossAccountTaskRole, IamQuotas, RoleReference, TaskExecutionRole, TrustedDestinationRole } from '../src';
 import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
 
 // Sizes are computed here from the policy IAM will see, independently of the library:
@@ -115,6 +115,13 @@ describe('inline policies per role (10,240 together)', () => {
       /the inline policies together is 10,241 characters .* the IAM quota is 10,240: deploying would fail\. This quota cannot be raised: name the destinations by organization instead \(destinationOrganizationRoles with OrganizationRoles.of\(\)\), whose size does not grow with the number of accounts; or assume fewer destination roles from one task role, or move statements into customer managed policies/);
   });
 
+  test('does not count a policy of another role of the stack', () => {
+    const stack = taskRoleAssuming(namesOfSize(identitySize, 10240 - 200));
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    other.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${'b'.repeat(200)}/*`] }));
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
   test('counts the policies that grants add beside the role', () => {
     const names = namesOfSize(identitySize, 10240 - 200);
     const stack = taskRoleAssuming(names);
@@ -137,7 +144,7 @@ describe('managed policies per role (10 by default)', () => {
   test('10 synthesize, 11 fail', () => {
     expect(() => Template.fromStack(withManagedPolicies(10))).not.toThrow();
     expect(() => Template.fromStack(withManagedPolicies(11)))
-      .toThrow(/the number of managed policies is 11 policies, the IAM quota is 10: deploying would fail/);
+      .toThrow(/the number of managed policies is 11 policies, the IAM quota is 10: deploying would fail\. Merge managed policies, or raise the quota \(up to 20\) in Service Quotas and declare it with iamQuotas\.managedPoliciesPerRole\.$/m);
   });
 
   test('8 give no warning, 9 do', () => {
@@ -185,6 +192,33 @@ describe('managed policy size (6,144)', () => {
   test('6,145 fails', () => {
     expect(() => Template.fromStack(withManagedPolicyOfSize(6145)))
       .toThrow(/managed policy SourceStack\/Big\/Resource is 6,145 characters .* the IAM quota is 6,144: deploying would fail\. This quota cannot be raised: split the policy/);
+  });
+
+  describe('which managed policies of the stack are the role\'s', () => {
+    const bigDocument = () => iam.PolicyDocument.fromJson(policyDocument(6145 - iamSize(policyDocument(0))));
+    const TOO_BIG = /managed policy SourceStack\/Big\/Resource is 6,145 characters/;
+
+    test('one given beside a managed policy imported by name is measured', () => {
+      const stack = sourceStack();
+      const big = new iam.ManagedPolicy(stack, 'Big', { document: bigDocument() });
+      new CrossAccountTaskRole(stack, 'TaskRole', { managedPolicies: [iam.ManagedPolicy.fromManagedPolicyName(stack, 'Shared', 'shared'), big] });
+      expect(() => Template.fromStack(stack)).toThrow(TOO_BIG);
+    });
+
+    test('one that names the role in its roles is measured', () => {
+      const stack = sourceStack();
+      const taskRole = new CrossAccountTaskRole(stack, 'TaskRole');
+      new iam.ManagedPolicy(stack, 'Big', { document: bigDocument(), roles: [taskRole] });
+      expect(() => Template.fromStack(stack)).toThrow(TOO_BIG);
+    });
+
+    test('one attached only to another role is not measured against this one', () => {
+      const stack = sourceStack();
+      new CrossAccountTaskRole(stack, 'TaskRole', { managedPolicies: [iam.ManagedPolicy.fromManagedPolicyName(stack, 'Shared', 'shared')] });
+      const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      new iam.ManagedPolicy(stack, 'Big', { document: bigDocument(), roles: [other] });
+      expect(() => Template.fromStack(stack)).not.toThrow();
+    });
   });
 });
 
@@ -255,5 +289,31 @@ describe('managed policy size: what CloudFormation resolves is counted as it res
       Match.stringLikeRegexp('managed policy SourceStack/Big/Resource is 6,144 characters'));
     expect(() => Template.fromStack(stackWithPolicy(stack(), resolved, 6145)))
       .toThrow(/managed policy SourceStack\/Big\/Resource is 6,145 characters/);
+  });
+});
+
+describe('the way out a task execution role gives', () => {
+  const executionRole = (inlinePolicies?: { [name: string]: iam.PolicyDocument }) => {
+    const stack = sourceStack();
+    return { stack, role: new TaskExecutionRole(stack, 'ExecutionRole', { inlinePolicies }) };
+  };
+  const bigStatement = (size: number) => new iam.PolicyStatement({
+    actions: ['s3:GetObject'],
+    resources: [`arn:aws:s3:::${'b'.repeat(size)}/*`],
+  });
+
+  test('for inline policies over the quota: customer managed policies, nothing else', () => {
+    const { stack } = executionRole({ Reads: new iam.PolicyDocument({ statements: [bigStatement(10240)] }) });
+    expect(() => Template.fromStack(stack)).toThrow(/the IAM quota is 10,240: deploying would fail\. This quota cannot be raised: move statements into customer managed policies \(6,144 characters each\)\.$/m);
+  });
+
+  test('for a trust policy over the quota: remove the statements added to it', () => {
+    const { stack, role } = executionRole();
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.ServicePrincipal('ecs-tasks.amazonaws.com')],
+      conditions: { StringEquals: { 'aws:SourceAccount': Array.from({ length: 200 }, (_, i) => String(100000000000 + i)) } },
+    }));
+    expect(() => Template.fromStack(stack)).toThrow(/the trust policy is [\d,]+ characters .*, the IAM quota is 2,048: deploying would fail\. Remove statements added to this role's trust policy\.$/m);
   });
 });

@@ -77,14 +77,17 @@ function measure(role: iam.Role, quotas: IamQuotas | undefined, waysOut: WaysOut
     return [{ ...trust, size: policySize(stack, role.assumeRolePolicy) }];
   }
   const roleRef = stack.resolve(cfnRole.ref);
+  // Stryker disable next-line ArrayDeclaration: a list without the role's reference is as good as none
   const attachedTo = (roles: unknown) => JSON.stringify(stack.resolve(roles) ?? []).includes(JSON.stringify(roleRef));
 
   const constructs = stack.node.findAll();
   const stackPolicies = constructs.filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy);
   const inlineDocuments = [
+    // Stryker disable next-line ArrayDeclaration: an entry without a document measures 0, as no entry does
     ...(stack.resolve(cfnRole.policies) ?? []).map((p: { policyDocument: unknown }) => p.policyDocument),
     ...stackPolicies.filter(p => attachedTo(p.roles)).map(p => p.policyDocument),
   ];
+  // Stryker disable next-line ArrayDeclaration: one policy more than none is still far below the warning (90% of at least 10)
   const managedArns: unknown[] = stack.resolve(cfnRole.managedPolicyArns) ?? [];
   const managedInStack = constructs
     .filter((c): c is iam.CfnManagedPolicy => c instanceof iam.CfnManagedPolicy)
