@@ -127,6 +127,24 @@ describe('iam.Role.customizeRoles()', () => {
     })]);
   });
 
+  test('a second synthesis lists each identity statement once', () => {
+    inTemporaryDirectory(outdir => {
+      // GIVEN a task role that stands for a precreated role
+      const app = new App({ outdir, analyticsReporting: false });
+      iam.Role.customizeRoles(app, { usePrecreatedRoles: { 'SourceStack/TaskRole': 'my-ECS-task-role' } });
+      const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
+      new CrossAccountTaskRole(source, 'TaskRole', {
+        destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+      });
+      // WHEN the app is synthesized twice
+      app.synth();
+      const assembly = app.synth({ force: true });
+      // THEN
+      const report = JSON.parse(readFileSync(join(assembly.directory, 'iam-policy-report.json'), 'utf8'));
+      expect(reportedRole(report.roles, 'SourceStack/TaskRole').identityPolicyStatements).toEqual([expect.objectContaining({ Action: 'sts:AssumeRole' })]);
+    });
+  });
+
   test('the same-app checks still run', () => {
     expect(() => withCustomizedRoles((_app, source, destination) => {
       new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role' });
@@ -188,6 +206,15 @@ describe('iam.Role.customizeRoles() with precreated names that have a path', () 
   test('with the customizeRoles context set without precreated roles (as in cdk.json), a reference names the role as written in code', () => {
     inTemporaryDirectory(outdir => {
       const app = new App({ outdir, analyticsReporting: false, context: { '@aws-cdk/iam:customizeRoles': { preventSynthesis: false } } });
+      const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
+      expect(new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'name-in-code' }).reference.roleName).toBe('name-in-code');
+    });
+  });
+
+  test('a precreated name that is not a string (as cdk.json can hold) is not taken for the role\'s name', () => {
+    inTemporaryDirectory(outdir => {
+      const context = { '@aws-cdk/iam:customizeRoles': { usePrecreatedRoles: { 'SourceStack/TaskRole': { name: 'my-ECS-task-role' } } } };
+      const app = new App({ outdir, analyticsReporting: false, context });
       const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: 'us-east-1' } });
       expect(new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'name-in-code' }).reference.roleName).toBe('name-in-code');
     });
