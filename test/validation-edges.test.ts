@@ -635,6 +635,41 @@ describe('whole-account trust warning, edges of the conditions', () => {
     })), `every principal of arn:aws:iam::${SOURCE_ACCOUNT}:root, arn:aws:iam::${DESTINATION_ACCOUNT}:root that is allowed`);
   });
 
+  test.each([
+    ['13 digits', '1111222233334'],
+    ['a root ARN with text after it', `arn:aws:iam::${SOURCE_ACCOUNT}:rootx`],
+    ['a root ARN with text before it', `xarn:aws:iam::${SOURCE_ACCOUNT}:root`],
+  ])('a principal that only holds the form of an account (%s) is not read as one', (_, arn) => {
+    silent(trustWith(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(arn)] })));
+  });
+
+  test.each([
+    ['an aws:PrincipalArn key with text after it', { ArnLike: { 'aws:PrincipalArnx': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } }],
+    ['an aws:PrincipalArn key with text before it', { ArnLike: { 'xaws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } }],
+    ['a role ARN with text before it', { ArnLike: { 'aws:PrincipalArn': `xarn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } }],
+    ['an organization key with text after it', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalOrgIDx': ORG_ID } }],
+    ['an organization key with text before it', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'xaws:PrincipalOrgID': ORG_ID } }],
+  ])('a condition that only holds the form of a limit (%s) does not limit', (_, conditions) => {
+    warns(trustWith(anyone(conditions)));
+  });
+
+  test('an organization given as a parameter does not limit the accounts, since it may be a wildcard at deploy', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(anyone({
+      ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' },
+      StringEquals: { 'aws:PrincipalOrgID': new CfnParameter(stack, 'Organization').valueAsString },
+    }));
+    warns(stack);
+  });
+
+  test('a trust statement without a principal gets the error of aws-cdk-lib', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'] }));
+    expect(() => Template.fromStack(stack)).toThrow(/A PolicyStatement used in a resource-based policy must specify at least one IAM principal/);
+  });
+
   test('a role whose name is 12 digits is a role, not an account', () => {
     silent(trustWith(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/123456789012`)] })));
   });
