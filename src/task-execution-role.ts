@@ -253,6 +253,7 @@ export class TaskExecutionRole extends iam.Role {
   /** Where the permissions to pull images and write logs come from. */
   public readonly executionRolePolicy: ExecutionRolePolicy;
 
+  // What was added, in order; an item added twice is listed once in the statements, which list each ARN once.
   private readonly repositories: ecr.IRepository[] = [];
   private readonly logGroups: logs.ILogGroup[] = [];
   private readonly secrets: secretsmanager.ISecret[] = [];
@@ -261,6 +262,7 @@ export class TaskExecutionRole extends iam.Role {
   private readonly parameterKeys: kms.IKey[] = [];
   private readonly pullConditions?: Conditions;
   /** Statements that went to the default policy, so that ours do not repeat them. */
+  // Stryker disable next-line ArrayDeclaration: an entry that is no statement grants nothing, so it leaves nothing out
   private readonly grantedElsewhere: iam.PolicyStatement[] = [];
   private rendered?: iam.PolicyStatement[];
 
@@ -280,14 +282,14 @@ export class TaskExecutionRole extends iam.Role {
     }
     super(scope, id, {
       ...common,
-      managedPolicies: executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED
-        ? [...(common.managedPolicies ?? []), iam.ManagedPolicy.fromAwsManagedPolicyName(AWS_MANAGED_POLICY_NAME)]
-        : common.managedPolicies,
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? false),
     });
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value
     Object.defineProperty(this, TASK_EXECUTION_ROLE, { value: true });
     this.executionRolePolicy = executionRolePolicy;
+    if (executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED) {
+      this.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(AWS_MANAGED_POLICY_NAME));
+    }
     this.pullConditions = pullConditions;
     if (pullConditions) {
       addImagePullLimitCheck(this);
@@ -319,7 +321,7 @@ export class TaskExecutionRole extends iam.Role {
    * conditions if any. Adds nothing under `ExecutionRolePolicy.AWS_MANAGED`.
    */
   public addRepository(repository: ecr.IRepository): void {
-    addOnce(this.repositories, repository);
+    this.repositories.push(repository);
   }
 
   /**
@@ -327,7 +329,7 @@ export class TaskExecutionRole extends iam.Role {
    * write to them. Adds nothing under `ExecutionRolePolicy.AWS_MANAGED`.
    */
   public addLogGroup(logGroup: logs.ILogGroup): void {
-    addOnce(this.logGroups, logGroup);
+    this.logGroups.push(logGroup);
   }
 
   /**
@@ -336,7 +338,7 @@ export class TaskExecutionRole extends iam.Role {
    * managed key if it has one.
    */
   public addSecret(secret: secretsmanager.ISecret): void {
-    addOnce(this.secrets, secret);
+    this.secrets.push(secret);
   }
 
   /**
@@ -344,7 +346,7 @@ export class TaskExecutionRole extends iam.Role {
    * A SecureString under a customer managed key also needs `addParameterKey()`.
    */
   public addParameter(parameter: ssm.IParameter): void {
-    addOnce(this.parameters, parameter);
+    this.parameters.push(parameter);
   }
 
   /**
@@ -352,7 +354,7 @@ export class TaskExecutionRole extends iam.Role {
    * request reaches KMS (see `kmsKeys`).
    */
   public addKmsKey(key: kms.IKey): void {
-    addOnce(this.kmsKeys, key);
+    this.kmsKeys.push(key);
   }
 
   /**
@@ -360,7 +362,7 @@ export class TaskExecutionRole extends iam.Role {
    * parameter, through Parameter Store only (see `parameterKeys`).
    */
   public addParameterKey(key: kms.IKey): void {
-    addOnce(this.parameterKeys, key);
+    this.parameterKeys.push(key);
   }
 
   /**
@@ -448,11 +450,5 @@ class OptionalPolicy extends iam.CfnPolicy {
 
   protected shouldSynthesize(): boolean {
     return this.statements().length > 0;
-  }
-}
-
-function addOnce<T>(list: T[], item: T): void {
-  if (!list.includes(item)) {
-    list.push(item);
   }
 }
