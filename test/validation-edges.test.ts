@@ -1,4 +1,4 @@
-import { CfnCondition, CfnParameter, Duration, Fn, Lazy, Stack, Token, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { CfnCondition, CfnMapping, CfnParameter, Duration, Fn, Lazy, Stack, Token, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AwsConfigProfile, CredentialSource, CrossAccountTaskRole, OrganizationRoles, RoleReference, TaskExecutionRole, TrustedDestinationRole,
@@ -434,11 +434,14 @@ describe('values that the app resolves', () => {
     ['a path that is a parameter', (name: string) => ({ path: Fn.join('', ['/', name, '/']), roleName: 'reader' }), '/aws-reserved/'],
     ['a name joined with a parameter that starts with it', (name: string) => ({ roleName: Fn.join('', [name, '-reader']) }), '/aws-reserved/'],
     ['a name substituted from a parameter that starts with it', (name: string) => ({ roleName: Fn.sub('${Name}-reader', { Name: name }) }), '/aws-reserved/'],
+    ['a name read from a mapping by a parameter (taken as * whatever the mapping holds)', (name: string, stack: Stack) => ({
+      roleName: new CfnMapping(stack, 'Names', { mapping: { prod: { name: 'reports-*' }, dev: { name: 'audit-*' } } }).findInMap(name, 'name'),
+    }), '/aws-reserved/'],
   ])('an organization pattern with %s, which could match reserved roles at deploy time, is refused', (_, props, reserved) => {
     const app = newApp();
     const stack = destinationStack(app);
     const name = new CfnParameter(stack, 'Name').valueAsString;
-    new TrustedDestinationRole(stack, 'R', { trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, ...props(name) })] });
+    new TrustedDestinationRole(stack, 'R', { trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, ...props(name, stack) })] });
     expect(() => app.synth()).toThrow(new RegExp(
       'trustedOrganizationRoles\\[0\\]\\.path \\+ roleName \\(resolves to .*Ref.*Name.*; with what only CloudFormation knows taken as \\*\\) '
       + `".*" is invalid: the pattern can match roles under ${reserved}`));
@@ -451,12 +454,15 @@ describe('values that the app resolves', () => {
     ['follows a literal joined by a separator, which counts as literal text', (name: string) => ({ roleName: Fn.join('x', ['a', name]) })],
     ['follows a literal prefix of the template it is substituted into', (name: string) => ({ roleName: Fn.sub('reports-${Name}', { Name: name }) })],
     ['follows a literal prefix given as another variable of the template', (name: string) => ({ roleName: Fn.sub('${Prefix}${Name}', { Prefix: 'reports-', Name: name }) })],
+    ['follows a literal prefix read from a mapping by literal keys', (name: string, stack: Stack) => ({
+      roleName: Fn.join('', [new CfnMapping(stack, 'Prefixes', { mapping: { prod: { prefix: 'reports-' } } }).findInMap('prod', 'prefix'), name]),
+    })],
     ['is a pseudo parameter after a literal prefix of the template', () => ({ roleName: Fn.sub('reports-${AWS::Region}') })],
   ])('an organization pattern whose parameter %s is accepted', (_, props) => {
     const app = newApp();
     const stack = destinationStack(app);
     const name = new CfnParameter(stack, 'Name').valueAsString;
-    new TrustedDestinationRole(stack, 'R', { trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, ...props(name) })] });
+    new TrustedDestinationRole(stack, 'R', { trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: ORG, ...props(name, stack) })] });
     expect(() => app.synth()).not.toThrow();
   });
 
@@ -471,12 +477,21 @@ describe('values that the app resolves', () => {
   });
 
   describe('values that other CloudFormation functions finish', () => {
+    // Another mapping comes first, so that the one read is found by its name.
+    const accounts = (stack: Stack, mapping: Record<string, Record<string, string>>) => {
+      new CfnMapping(stack, 'Regions', { mapping: { prod: { name: 'us-east-1' } } });
+      return new CfnMapping(stack, 'Names', { mapping });
+    };
     const condition = (stack: Stack) => new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(new CfnParameter(stack, 'Env').valueAsString, 'prod') });
     test.each([
       ['Fn::Sub, in its template', () => Fn.sub('team-*'), '"team-\\*"'],
       ['Fn::Sub, beside a reference to a parameter', (stack: Stack) => Fn.sub('${Team}-*', { Team: new CfnParameter(stack, 'Team').valueAsString }), '"-\\*"'],
       ['Fn::Sub, in a value of its variables', () => Fn.sub('team-${Suffix}', { Suffix: '*' }), '"\\*"'],
       ['Fn::Sub, as a policy variable it escapes', () => Fn.sub('team-${!aws:username}'), '"team-\\$\\{aws:username\\}"'],
+      ['Fn::Sub, as braces that name nothing', () => Fn.sub('team-${ }'), '"team-\\$\\{ \\}"'],
+      ['Fn::FindInMap, in the value its keys name', (stack: Stack) => accounts(stack, { prod: { name: 'team-*' } }).findInMap('prod', 'name'), '"team-\\*"'],
+      ['Fn::FindInMap, in any value a key given as a parameter can reach', (stack: Stack) => accounts(stack, { prod: { name: 'reader' }, dev: { name: '*' } })
+        .findInMap(new CfnParameter(stack, 'Env').valueAsString, 'name'), '"\\*"'],
       ['Fn::If, in one of its branches', (stack: Stack) => Fn.conditionIf(condition(stack).logicalId, 'reader', '*').toString(), '"\\*"'],
       ['Fn::Select, in its list', (stack: Stack) => Fn.select(0, [new CfnParameter(stack, 'Name').valueAsString, 'team-?']), '"team-\\?"'],
     ])('a role name with a wildcard in %s is refused', (_, roleName, bad) => {
@@ -500,6 +515,11 @@ describe('values that the app resolves', () => {
       ['a reference to a pseudo parameter', () => Fn.sub('team-${AWS::Region}')],
       ['a condition between plain names', (stack: Stack) => Fn.conditionIf(condition(stack).logicalId, 'reader', 'writer').toString()],
       ['an import', () => Fn.importValue('team-role-name')],
+      ['a mapping whose keys name a plain name, though another value holds a wildcard',
+        (stack: Stack) => accounts(stack, { prod: { name: 'reader' }, dev: { name: '*' } }).findInMap('prod', 'name')],
+      ['a mapping the stack does not hold', () => Fn.findInMap('Elsewhere', 'prod', 'name')],
+      ['an Fn::Sub whose template is not a string, which CloudFormation refuses', (stack: Stack) =>
+        Token.asString({ 'Fn::Sub': new CfnParameter(stack, 'Template').valueAsString })],
     ])('a role name that CloudFormation finishes from %s is accepted', (_, roleName) => {
       const app = newApp();
       const stack = destinationStack(app);
@@ -635,6 +655,11 @@ describe('whole-account trust warning, edges of the conditions', () => {
     })), `every principal of arn:aws:iam::${SOURCE_ACCOUNT}:root, arn:aws:iam::${DESTINATION_ACCOUNT}:root that is allowed`);
   });
 
+  test('an account given as a number, as a policy read from JSON may hold it, is an account', () => {
+    warns(trustWith(iam.PolicyStatement.fromJson({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 111122223333 } })),
+      'every principal of 111122223333 that is allowed');
+  });
+
   test.each([
     ['13 digits', '1111222233334'],
     ['a root ARN with text after it', `arn:aws:iam::${SOURCE_ACCOUNT}:rootx`],
@@ -658,7 +683,7 @@ describe('whole-account trust warning, edges of the conditions', () => {
     const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
     role.assumeRolePolicy!.addStatements(anyone({
       ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' },
-      StringEquals: { 'aws:PrincipalOrgID': new CfnParameter(stack, 'Organization').valueAsString },
+      StringLike: { 'aws:PrincipalOrgID': new CfnParameter(stack, 'Organization').valueAsString },
     }));
     warns(stack);
   });
