@@ -97,6 +97,14 @@ describe('trust policy size (2,048 by default)', () => {
       .toThrow(/DestinationStack\/DestinationRole: iamQuotas.trustPolicySize 4097 is invalid: IAM allows this quota to be raised from 2048 up to 4096/);
   });
 
+  test.each(['trustPolicySize', 'managedPoliciesPerRole'])('a declared %s that is a token is refused, since the check needs the number', property => {
+    const stack = destinationStack();
+    const quota = new CfnParameter(stack, 'Quota', { type: 'Number' }).valueAsNumber;
+    expect(() => new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'r' })], iamQuotas: { [property]: quota } }))
+      .toThrow(new RegExp(`^DestinationStack/DestinationRole: iamQuotas\\.${property} \\(a token\\) is invalid: `
+        + 'the quota is compared with the policies at synth, so it must be a number known then, from \\d+ up to \\d+$'));
+  });
+
   test('a declared quota below the default is refused', () => {
     expect(() => destinationTrusting(['a'], { trustPolicySize: 2047 })).toThrow(/iamQuotas.trustPolicySize 2047 is invalid/);
   });

@@ -15,8 +15,14 @@ export const WARNING_SHARE = 0.9;
 export function validateIamQuotas(where: string, quotas: IamQuotas | undefined): void {
   const check = (property: keyof IamQuotas, range: { default: number; max: number }) => {
     const value = quotas?.[property];
-    if (value !== undefined && !Token.isUnresolved(value)
-      && (!Number.isInteger(value) || value < range.default || value > range.max)) {
+    if (value === undefined) {
+      return;
+    }
+    if (Token.isUnresolved(value)) {
+      throw new Error(`${where}: iamQuotas.${property} (a token) is invalid: the quota is compared with the policies at synth, `
+        + `so it must be a number known then, from ${range.default} up to ${range.max}`);
+    }
+    if (!Number.isInteger(value) || value < range.default || value > range.max) {
       throw invalid(where, `iamQuotas.${property}`, value,
         `IAM allows this quota to be raised from ${range.default} up to ${range.max}, no further`);
     }
