@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Lazy, Stack, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
+import { App, CfnResource, Lazy, Stack, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountAccess, CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../src';
 import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT } from './support/app';
@@ -106,6 +106,16 @@ describe('iam.Role.customizeRoles()', () => {
     const { reported } = withCustomizedRoles(theChain(TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN));
     const destination = reportedRole(reported, 'DestinationStack/DestinationRole');
     expect(JSON.stringify(destination.assumeRolePolicy)).toMatch(/"aws:PrincipalArn":".*:iam::111122223333:role\/my-ECS-task-role"/);
+  });
+
+  test('the report lists a trust condition on an attribute of a resource of the stack', () => {
+    const { reported } = withCustomizedRoles((_app, source, destination) => {
+      theChain()(_app, source, destination);
+      const queue = new CfnResource(destination, 'Queue', { type: 'AWS::SQS::Queue' });
+      (destination.node.findChild('DestinationRole') as TrustedDestinationRole).addTrustConditions({ ArnEquals: { 'aws:SourceArn': queue.getAtt('Arn') } });
+    });
+    const trust = JSON.stringify(reportedRole(reported, 'DestinationStack/DestinationRole').assumeRolePolicy);
+    expect(trust).toMatch(/"ArnEquals":\{"aws:SourceArn":\{"Fn::GetAtt":\["Queue","Arn"\]\}\}/);
   });
 
   test('the report lists the statements of the task execution role', () => {
