@@ -1,4 +1,6 @@
 import * as fc from 'fast-check';
+import { CfnParameter, Fn } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { RoleReference, TrustedDestinationRole } from '../src';
 import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack } from './support/app';
 
@@ -249,6 +251,34 @@ describe('invalid values are refused with the rule they break', () => {
     fc.assert(fc.property(withInserted(arn, fc.constantFrom('*', '?')), value => {
       expect(() => RoleReference.fromArn(value))
         .toThrow(/^RoleReference\.fromArn: roleArn ".*" is invalid: wildcards \(\* or \?\) are not allowed: a role reference names exactly one role$/s);
+    }), RUNS);
+  });
+});
+
+describe('values that CloudFormation finishes', () => {
+  /** A piece of an Fn::Sub template: its text in the template, the literal text it gives, and whether that text must be refused. */
+  interface Piece { readonly template: string; readonly bad: boolean }
+  const piece: fc.Arbitrary<Piece> = fc.oneof(
+    // Literal text, with a wildcard now and then.
+    stringOf([...NAME_CHARS, '*', '?'], 1, 8).map(text => ({ template: text, bad: /[*?]/.test(text) })),
+    // A reference to a parameter, which only CloudFormation knows.
+    fc.constant({ template: '${Name}', bad: false }),
+    // An escaped reference, which is the literal text of a policy variable.
+    stringOf(WORD, 1, 8).map(name => ({ template: `\${!aws:${name}}`, bad: true })),
+  );
+
+  test('a role name given as an Fn::Sub is refused exactly when the text around its references holds a wildcard or policy variable', () => {
+    fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), pieces => {
+      const stack = destinationStack();
+      new CfnParameter(stack, 'Name');
+      const roleName = Fn.sub(pieces.map(p => p.template).join(''));
+      new TrustedDestinationRole(stack, 'R', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName })] });
+      const synth = () => Template.fromStack(stack);
+      if (pieces.some(p => p.bad)) {
+        expect(synth).toThrow(/trustedRoles\[0\]\.roleName resolves to .*, whose literal part .* holds a wildcard \(\* \?\) or policy variable character/);
+      } else {
+        expect(synth).not.toThrow();
+      }
     }), RUNS);
   });
 });
