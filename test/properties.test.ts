@@ -1,6 +1,6 @@
-import * as fc from 'fast-check';
 import { CfnParameter, Fn } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
 import { RoleReference, TrustedDestinationRole } from '../src';
 import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack } from './support/app';
 
@@ -271,8 +271,8 @@ describe('values that CloudFormation finishes', () => {
     fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), pieces => {
       const stack = destinationStack();
       new CfnParameter(stack, 'Name');
-      const roleName = Fn.sub(pieces.map(p => p.template).join(''));
-      new TrustedDestinationRole(stack, 'R', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName })] });
+      const template = Fn.sub(pieces.map(p => p.template).join(''));
+      new TrustedDestinationRole(stack, 'R', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: template })] });
       const synth = () => Template.fromStack(stack);
       if (pieces.some(p => p.bad)) {
         expect(synth).toThrow(/trustedRoles\[0\]\.roleName resolves to .*, whose literal part .* holds a wildcard \(\* \?\) or policy variable character/);
