@@ -82,15 +82,15 @@ export interface CrossAccountRoleOptions {
 export interface IamQuotas {
   /**
    * The largest trust policy the account accepts, in characters without white space,
-   * from 2,048 to 4,096. A number known at synth, not a token.
+   * from 2,048 to 4,096: a number known at synth, not a token.
    *
    * @default 2048
    */
   readonly trustPolicySize?: number;
 
   /**
-   * How many managed policies may be attached to a role, from 10 to 20. A number known
-   * at synth, not a token.
+   * How many managed policies may be attached to a role, from 10 to 20: a number
+   * known at synth, not a token.
    *
    * @default 10
    */
