@@ -311,6 +311,16 @@ describe('policy names', () => {
       + 'and its permissions would be lost without a word\\. Give that policy another name\\.$', 'm'));
   });
 
+  test('refuses a clash on its role when another role, made first, has a policy of that name', () => {
+    const app = newApp();
+    const stack = sourceStack(app);
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    new iam.Policy(stack, 'OnOther', { policyName: 'AssumeDestinationRoles', roles: [other], statements: [assumeAny()] });
+    const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
+    new iam.Policy(stack, 'OnTaskRole', { policyName: 'AssumeDestinationRoles', roles: [taskRole], statements: [assumeAny()] });
+    expect(() => app.synth()).toThrow(/\[SourceStack\/TaskRole\] SourceStack\/OnTaskRole\/Resource writes a policy named "AssumeDestinationRoles" on the same role/);
+  });
+
   test('refuses an inline policy of the same name', () => {
     const app = newApp();
     new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
