@@ -101,7 +101,7 @@ describe('trust policy size (2,048 by default)', () => {
     const stack = destinationStack();
     const quota = new CfnParameter(stack, 'Quota', { type: 'Number' }).valueAsNumber;
     expect(() => new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'r' })], iamQuotas: { [property]: quota } }))
-      .toThrow(new RegExp(`^DestinationStack/DestinationRole: iamQuotas\\.${property} \\(a token\\) is invalid: `
+      .toThrow(new RegExp(`^DestinationStack/DestinationRole: iamQuotas\\.${property} "\\$\\{Token\\[TOKEN\\.\\d+\\]\\}" is invalid: `
         + 'the quota is compared with the policies at synth, so it must be a number known then, from \\d+ up to \\d+$'));
   });
 

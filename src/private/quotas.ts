@@ -1,4 +1,4 @@
-import { Annotations, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Stack, Token, Tokenization, aws_iam as iam } from 'aws-cdk-lib';
 import { IamQuotas } from '../role-options';
 import { policySize } from './policy-size';
 import { cfnRoleOf } from './precreated';
@@ -19,8 +19,8 @@ export function validateIamQuotas(where: string, quotas: IamQuotas | undefined):
       return;
     }
     if (Token.isUnresolved(value)) {
-      throw new Error(`${where}: iamQuotas.${property} (a token) is invalid: the quota is compared with the policies at synth, `
-        + `so it must be a number known then, from ${range.default} up to ${range.max}`);
+      throw invalid(where, `iamQuotas.${property}`, Tokenization.stringifyNumber(value),
+        `the quota is compared with the policies at synth, so it must be a number known then, from ${range.default} up to ${range.max}`);
     }
     if (!Number.isInteger(value) || value < range.default || value > range.max) {
       throw invalid(where, `iamQuotas.${property}`, value,
