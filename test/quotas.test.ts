@@ -61,6 +61,9 @@ function taskRoleAssuming(names: string[]): Stack {
   return stack;
 }
 
+/** A statement that names a bucket of `size` characters, to grow a policy by about that much. */
+const bigStatement = (size: number) => new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${'b'.repeat(size)}/*`] });
+
 const nearQuota = (figure: string) => Match.stringLikeRegexp(`is ${figure}.*the IAM quota is`);
 
 describe('trust policy size (2,048 by default)', () => {
@@ -126,7 +129,7 @@ describe('inline policies per role (10,240 together)', () => {
   test('does not count a policy of another role of the stack', () => {
     const stack = taskRoleAssuming(namesOfSize(identitySize, 10240 - 200));
     const other = new iam.Role(stack, 'Other', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
-    other.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${'b'.repeat(200)}/*`] }));
+    other.addToPrincipalPolicy(bigStatement(200));
     expect(() => Template.fromStack(stack)).not.toThrow();
   });
 
@@ -134,7 +137,7 @@ describe('inline policies per role (10,240 together)', () => {
     const names = namesOfSize(identitySize, 10240 - 200);
     const stack = taskRoleAssuming(names);
     const role = stack.node.findChild('TaskRole') as CrossAccountTaskRole;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:aws:s3:::${'b'.repeat(200)}/*`] }));
+    role.addToPrincipalPolicy(bigStatement(200));
     expect(() => Template.fromStack(stack)).toThrow(/the inline policies together is 10,\d{3} characters/);
   });
 });
@@ -305,10 +308,6 @@ describe('the way out a task execution role gives', () => {
     const stack = sourceStack();
     return { stack, role: new TaskExecutionRole(stack, 'ExecutionRole', { inlinePolicies }) };
   };
-  const bigStatement = (size: number) => new iam.PolicyStatement({
-    actions: ['s3:GetObject'],
-    resources: [`arn:aws:s3:::${'b'.repeat(size)}/*`],
-  });
 
   test('for inline policies over the quota: customer managed policies, nothing else', () => {
     const { stack } = executionRole({ Reads: new iam.PolicyDocument({ statements: [bigStatement(10240)] }) });
