@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The package users install: pack the built library, check that nothing of the repository ships in
 # it, install the tarball into a fresh CDK app (plain JavaScript, as `cdk init` would give) with the
-# newest aws-cdk-lib 2.x and with the lowest one the package accepts, and synthesize the
-# walkthrough there with the aws-cdk CLI, offline.
+# newest aws-cdk-lib 2.x (with JSII_DEPRECATED=fail: no deprecated API is called) and with the lowest
+# one the package accepts, and synthesize the walkthrough there with the aws-cdk CLI, offline.
 #
 # Run after `npx projen build` (it packs lib/ and .jsii as they are). Needs the npm registry.
 # Usage: bash scripts/check-npm-package.sh
@@ -113,10 +113,18 @@ install_app() {
   (cd "$app" && node -p "'    aws-cdk-lib ' + require('aws-cdk-lib/package.json').version + ', constructs ' + require('constructs/package.json').version + ', aws-cdk ' + require('aws-cdk/package.json').version")
 }
 
+# With a JSII_DEPRECATED mode, as strict CI setups run: "fail" makes any call of a deprecated
+# aws-cdk-lib API, by the library or by aws-cdk-lib itself, fail the synth.
 synth_app() {
-  local app=$1
-  say "npx cdk synth --no-notices"
-  (cd "$app" && npx cdk synth --no-notices --quiet >"$app/synth.log" 2>&1) || { cat "$app/synth.log" >&2; fail "cdk synth failed in $app"; }
+  local app=$1 deprecated=${2:-warn}
+  say "JSII_DEPRECATED=$deprecated npx cdk synth --no-notices"
+  (cd "$app" && JSII_DEPRECATED=$deprecated npx cdk synth --no-notices --quiet >"$app/synth.log" 2>&1) \
+    || { cat "$app/synth.log" >&2; fail "cdk synth failed in $app"; }
+  # jsii's warning for a deprecated API: "[WARNING] aws-cdk-lib.Stack#addDependency is deprecated ..."
+  if grep -qE '^\[WARNING\] [^ ]+ is deprecated' "$app/synth.log"; then
+    cat "$app/synth.log" >&2
+    fail "cdk synth in $app called a deprecated API"
+  fi
 }
 
 # The templates hold the two halves of the walkthrough's chain.
@@ -187,12 +195,12 @@ check_doctor() {
 # Each check is a function of the app's directory: a check of a command the package ships
 # (run with npx in "$app") is one more line here.
 check_app_with() {
-  local name=$1 cdk_lib=$2 constructs=$3
+  local name=$1 cdk_lib=$2 constructs=$3 deprecated=${4:-warn}
   local app="$work/$name"
   printf '\n== a fresh CDK app with aws-cdk-lib %s\n' "$cdk_lib"
   create_app "$app"
   install_app "$app" "$cdk_lib" "$constructs"
-  synth_app "$app"
+  synth_app "$app" "$deprecated"
   check_templates "$app"
   check_doctor "$app"
 }
@@ -200,6 +208,8 @@ check_app_with() {
 started=$SECONDS
 pack_library
 check_tarball_contents
-check_app_with newest '^2' '^10'
+# The newest aws-cdk-lib deprecates APIs the lowest one has no replacement for: the library must call
+# none of them there (a deprecated call prints a warning on every synth of the users' apps).
+check_app_with newest '^2' '^10' fail
 check_app_with lowest "$(lowest_peer aws-cdk-lib)" "$(lowest_peer constructs)"
 printf '\nThe packed library installs and synthesizes with the newest and the lowest aws-cdk-lib (%ss).\n' "$((SECONDS - started))"

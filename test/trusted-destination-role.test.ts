@@ -882,6 +882,31 @@ describe('a trusted role outside the app (TrustMode.ROLE_ARN)', () => {
       + 'Adding this dependency (DestinationStack/R trusts SourceStack/TaskRole by ARN (TrustMode.ROLE_ARN)) would create a cyclic reference.');
   });
 
+  test('orders the stacks with addStackDependency() where aws-cdk-lib has it, not with the addDependency() it deprecates', () => {
+    // GIVEN a stack as newer aws-cdk-lib versions have it, whose addDependency() is deprecated
+    class NewerStack extends Stack {
+      public readonly added: string[] = [];
+      public addStackDependency(target: Stack, reason?: string): void {
+        this.added.push(`${target.stackName}: ${reason}`);
+        super.addDependency(target, reason);
+      }
+      public addDependency(): void {
+        throw new Error('aws-cdk-lib.Stack#addDependency is deprecated. Use addStackDependency instead.');
+      }
+    }
+    const app = newApp();
+    const source = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      roleName: 'my-ECS-task-role', destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+    });
+    const stack = new NewerStack(app, 'DestinationStack', { env: { account: DESTINATION_ACCOUNT, region: 'us-east-1' } });
+    new TrustedDestinationRole(stack, 'R', { roleName: 'destination-account-role', trustedRoles: [source.reference] });
+    // WHEN
+    app.synth();
+    // THEN
+    expect([...new Set(stack.added)]).toEqual(['SourceStack: DestinationStack/R trusts SourceStack/TaskRole by ARN (TrustMode.ROLE_ARN)']);
+    expect(stack.dependencies.map(s => s.stackName)).toEqual(['SourceStack']);
+  });
+
   test('does not warn when the source is in the same app', () => {
     const app = newApp();
     const source = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {

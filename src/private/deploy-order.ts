@@ -47,7 +47,7 @@ class DeployAfterTrustedRoles implements IAspect {
         // IAM checks that the role named by the ARN exists: order after the stack that creates that role,
         // which for a CrossAccountAccess is its role's stack, not the stack of the construct itself.
         // (A stack's dependency on itself is ignored.)
-        destinationStack.addDependency(Stack.of(assumingRoleOf(construct)),
+        addStackDependency(destinationStack, Stack.of(assumingRoleOf(construct)),
           `${this.destination.node.path} trusts ${construct.node.path} by ARN (TrustMode.ROLE_ARN)`);
       }
       if (constructs.length === 0) {
@@ -60,6 +60,23 @@ class DeployAfterTrustedRoles implements IAspect {
         + 'IAM refuses a trust policy that names a role that does not exist yet (Invalid principal in policy), so deploy the source first. '
         + 'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN removes that ordering.');
     }
+  }
+}
+
+/**
+ * `stack.addStackDependency()` where aws-cdk-lib has it, else `stack.addDependency()`.
+ * Newer aws-cdk-lib versions deprecate `addDependency()` for `addStackDependency()`, and a
+ * deprecated call prints a warning on every synth (and fails it under `JSII_DEPRECATED=fail`);
+ * the lowest aws-cdk-lib this library accepts has only `addDependency()`, not deprecated there.
+ * Both add the same stack dependency with its reason; `node.addDependency()` would drop the reason
+ * that a dependency cycle's error shows.
+ */
+function addStackDependency(stack: Stack, target: Stack, reason: string): void {
+  const newer = stack as Stack & { addStackDependency?: (target: Stack, reason?: string) => void };
+  if (typeof newer.addStackDependency === 'function') {
+    newer.addStackDependency(target, reason);
+  } else {
+    stack.addDependency(target, reason);
   }
 }
 
