@@ -7,6 +7,7 @@ import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, effectiveNameAndPath, referenceOf, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
+import { addTaskDefinitionChecks } from './private/task-definitions';
 import { addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
@@ -117,6 +118,7 @@ export class CrossAccountTaskRole extends iam.Role {
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
     });
     warnIfConfusedDeputyGuardOff(this, props.confusedDeputyGuard);
+    addTaskDefinitionChecks(this, props.confusedDeputyGuard ?? true);
     // Whoever may assume the task role may assume its destinations: a trust widened by hand is warned about too.
     addWholeAccountTrustCheck(this);
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value

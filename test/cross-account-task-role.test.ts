@@ -1,7 +1,7 @@
 import { CfnParameter, Duration, Lazy, Stack, aws_ecs as ecs, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, OrganizationRoles, RoleReference } from '../src';
-import { DESTINATION_ACCOUNT, newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
 
 const destination = (roleName: string, account = DESTINATION_ACCOUNT) => RoleReference.of({ account, roleName });
 
@@ -403,6 +403,55 @@ describe('trust widened by hand', () => {
     const stack = sourceStack();
     new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
     Annotations.fromStack(stack).hasNoWarning('/SourceStack/TaskRole', Match.anyValue());
+  });
+});
+
+describe('the task definitions that use it', () => {
+  const inRegion = (app: ReturnType<typeof newApp>, id: string, region: string) =>
+    new Stack(app, id, { env: { account: SOURCE_ACCOUNT, region } });
+
+  test('refuses a task definition of another account, naming both accounts', () => {
+    // GIVEN the task role created in the destination's stack by mistake
+    const app = newApp();
+    const taskRole = new CrossAccountTaskRole(destinationStack(app), 'TaskRole', { destinationRoles: [destination('reports')] });
+    // WHEN
+    new ecs.FargateTaskDefinition(sourceStack(app), 'Task', { taskRole });
+    // THEN
+    expect(() => app.synth()).toThrow(new RegExp(
+      '\\[DestinationStack/TaskRole\\] is the taskRole of SourceStack/Task, whose stack SourceStack deploys to account 111122223333, '
+      + 'but this role\'s stack DestinationStack deploys to account 555566667777: ECS gives a task only a role of the task definition\'s own account '
+      + '.*Create the CrossAccountTaskRole in a stack of account 111122223333'));
+  });
+
+  test('refuses a task definition of another Region than its confused-deputy guard admits, naming both Regions', () => {
+    const app = newApp();
+    const taskRole = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { destinationRoles: [destination('reports')] });
+    new ecs.FargateTaskDefinition(inRegion(app, 'EuropeStack', 'eu-west-1'), 'Task', { taskRole });
+    expect(() => app.synth()).toThrow(new RegExp(
+      '\\[SourceStack/TaskRole\\] is the taskRole of EuropeStack/Task, whose stack EuropeStack deploys to Region eu-west-1, '
+      + 'but the role\'s confused-deputy guard admits only ECS tasks of us-east-1 \\(aws:SourceArn arn:<partition>:ecs:us-east-1:111122223333:\\*\\), '
+      + 'so the task would fail to start \\("ECS was unable to assume the role"\\)\\. Create a CrossAccountTaskRole in a stack of eu-west-1'));
+  });
+
+  test('accepts a task definition of another Region when the guard is off, which admits tasks of any Region', () => {
+    const app = newApp();
+    const taskRole = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { destinationRoles: [destination('reports')], confusedDeputyGuard: false });
+    new ecs.FargateTaskDefinition(inRegion(app, 'EuropeStack', 'eu-west-1'), 'Task', { taskRole });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('accepts a task definition in another stack of the same account and Region', () => {
+    const app = newApp();
+    const taskRole = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { destinationRoles: [destination('reports')] });
+    new ecs.FargateTaskDefinition(inRegion(app, 'ServiceStack', 'us-east-1'), 'Task', { taskRole });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('leaves a task definition alone when its stack\'s account and Region are known only at deploy time', () => {
+    const app = newApp();
+    const taskRole = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { destinationRoles: [destination('reports')] });
+    new ecs.FargateTaskDefinition(new Stack(app, 'Agnostic'), 'Task', { taskRole });
+    expect(() => app.synth()).not.toThrow();
   });
 });
 
