@@ -1,6 +1,6 @@
-import { Aws, Token, Tokenization, aws_ecs as ecs } from 'aws-cdk-lib';
+import { Aws, Stack, Token, Tokenization, aws_ecs as ecs } from 'aws-cdk-lib';
 import { CrossAccountTaskRole } from './cross-account-task-role';
-import { namesRole } from './private/counterparts';
+import { destinationsNamed, namesRole } from './private/counterparts';
 import {
   invalid,
   partitionOfRegion,
@@ -14,6 +14,7 @@ import {
   validateRoleSessionName,
 } from './private/validation';
 import { RoleReference } from './role-reference';
+import { TrustedDestinationRole } from './trusted-destination-role';
 
 /**
  * Where the AWS CLI and SDKs get the credentials they call `sts:AssumeRole` with
@@ -232,7 +233,7 @@ export class AwsConfigProfile {
     if (options.includeProfile) {
       container.addEnvironment(`${prefix}_AWS_CONFIG`, profile);
     }
-    container.node.addValidation({ validate: () => unassumable(container, role) });
+    container.node.addValidation({ validate: () => [...unassumable(container, role), ...externalIdRefused(role, options.externalId, container)] });
   }
 
   private constructor() {}
@@ -346,4 +347,31 @@ function unassumable(container: ecs.ContainerDefinition, role: RoleReference): s
   }
   return [`is given ${role} to assume, but its task role ${taskRole.node.path} may not assume it: `
     + `call ${taskRole.node.path}.addDestination() with that role`];
+}
+
+/**
+ * Errors when a destination role of this app that is the role requires an external ID
+ * the container is not given (or given another one): STS would deny every call. Tokens
+ * are compared once the app resolved them; those only CloudFormation resolves are not.
+ */
+function externalIdRefused(role: RoleReference, externalId: string | undefined, container: ecs.ContainerDefinition): string[] {
+  return destinationsNamed(container, role).filter(TrustedDestinationRole.isTrustedDestinationRole).flatMap(destination => {
+    const required = destination._externalIds().map(id => Stack.of(destination).resolve(id));
+    if (required.length === 0) {
+      return [];
+    }
+    const shown = required.map(id => (typeof id === 'string' ? JSON.stringify(id) : 'a value known at deploy time')).join(', ');
+    if (externalId === undefined) {
+      return [`is given ${role} to assume without an external ID, but ${destination.node.path} requires one `
+        + `(sts:ExternalId ${required.length > 1 ? 'one of ' : ''}${shown}), so STS would deny every call (AccessDenied): `
+        + 'pass that externalId to AwsConfigProfile.addToContainer()'];
+    }
+    const given = Stack.of(container).resolve(externalId);
+    if (typeof given === 'string' && required.every(id => typeof id === 'string') && !required.includes(given)) {
+      return [`is given ${role} to assume with the external ID ${JSON.stringify(given)}, but ${destination.node.path} accepts `
+        + `${required.length > 1 ? 'one of ' : 'only '}${shown} (sts:ExternalId), so STS would deny every call (AccessDenied): `
+        + 'pass the externalId the destination role requires to AwsConfigProfile.addToContainer()'];
+    }
+    return [];
+  });
 }

@@ -381,6 +381,11 @@ export class TrustedDestinationRole extends iam.Role {
     return tryReferenceOf(this, this.givenRoleName, this.givenPath);
   }
 
+  /** @internal The external IDs a caller must send, one of them; none when none is required. */
+  public _externalIds(): readonly string[] {
+    return this.externalIds === undefined ? [] : [this.externalIds].flat();
+  }
+
   /** @internal */
   public _trustedConstructs(): readonly iam.IRole[] {
     return this.trustedConstructs;

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
-import { Lazy, Stack, Token, aws_ecs as ecs } from 'aws-cdk-lib';
+import { CfnParameter, Lazy, Stack, Token, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, OrganizationRoles, RoleReference } from '../src';
+import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinationRole } from '../src';
 import { AwsConfigProfile, AwsConfigProfileOptions, ContainerRoleOptions, CredentialSource } from '../src/aws-config-profile';
-import { sourceStack } from './support/app';
+import { destinationStack, newApp, sourceStack } from './support/app';
 import {
   CONTAINER_ACCESS_KEY_ID, DESTINATION_ACCESS_KEY_ID, ENVIRONMENT_ACCESS_KEY_ID, FakeEndpoint, INSTANCE_ACCESS_KEY_ID,
   queryParameters, resolveProfileWithSdk, signingAccessKeyId, startCredentialSources, startSts,
@@ -388,6 +388,60 @@ describe('AwsConfigProfile.addToContainer', () => {
     const taskRole = new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [DESTINATION] });
     AwsConfigProfile.addToContainer(containerIn(stack, taskRole), DESTINATION);
     expectEnvironment(Template.fromStack(stack), [{ Name: 'CROSS_ACCOUNT_ROLE_ARN', Value: ARN_WITH_STACK_PARTITION }]);
+  });
+});
+
+describe('addToContainer with the destination role in the same app', () => {
+  /** The walkthrough's two halves in one app; the container is given the destination with `options`. */
+  function chain(destinationProps: { externalId?: string; externalIds?: string[] }, options?: ContainerRoleOptions) {
+    const app = newApp();
+    const source = sourceStack(app);
+    const taskRole = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role', destinationRoles: [DESTINATION] });
+    const container = new ecs.FargateTaskDefinition(source, 'Task', { taskRole })
+      .addContainer('app', { image: ecs.ContainerImage.fromRegistry('app') });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role', trustedRoles: [taskRole.reference], ...destinationProps,
+    });
+    AwsConfigProfile.addToContainer(container, DESTINATION, options);
+    return app;
+  }
+
+  test('fails synthesis when the destination requires an external ID and the container is given none', () => {
+    expect(() => chain({ externalId: 'reports-pipeline' }).synth()).toThrow(
+      `[SourceStack/Task/app] is given ${DESTINATION} to assume without an external ID, but DestinationStack/DestinationRole requires one `
+      + '(sts:ExternalId "reports-pipeline"), so STS would deny every call (AccessDenied): pass that externalId to AwsConfigProfile.addToContainer()');
+  });
+
+  test('fails synthesis when the container is given an external ID the destination does not accept, naming the ones it does', () => {
+    expect(() => chain({ externalIds: ['reports-2024', 'reports-2025'] }, { externalId: 'reports-2023' }).synth()).toThrow(
+      `[SourceStack/Task/app] is given ${DESTINATION} to assume with the external ID "reports-2023", but DestinationStack/DestinationRole accepts `
+      + 'one of "reports-2024", "reports-2025" (sts:ExternalId), so STS would deny every call (AccessDenied)');
+  });
+
+  test('synthesizes with an external ID the destination accepts', () => {
+    expect(() => chain({ externalIds: ['reports-2024', 'reports-2025'] }, { externalId: 'reports-2025' }).synth()).not.toThrow();
+  });
+
+  test('synthesizes without an external ID when the destination requires none', () => {
+    expect(() => chain({}).synth()).not.toThrow();
+  });
+
+  test('compares an external ID the app resolves at synth', () => {
+    const externalId = Lazy.string({ produce: () => 'reports-2023' });
+    expect(() => chain({ externalId: 'reports-2025' }, { externalId }).synth())
+      .toThrow(/is given .* with the external ID "reports-2023", but DestinationStack\/DestinationRole accepts only "reports-2025"/);
+  });
+
+  test('leaves an external ID known only at deploy time to the deployment', () => {
+    const app = newApp();
+    const source = sourceStack(app);
+    const taskRole = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role', destinationRoles: [DESTINATION] });
+    const container = new ecs.FargateTaskDefinition(source, 'Task', { taskRole }).addContainer('app', { image: ecs.ContainerImage.fromRegistry('app') });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role', trustedRoles: [taskRole.reference], externalId: 'reports-2025',
+    });
+    AwsConfigProfile.addToContainer(container, DESTINATION, { externalId: new CfnParameter(source, 'ExternalId').valueAsString });
+    expect(() => app.synth()).not.toThrow();
   });
 });
 
