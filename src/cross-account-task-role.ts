@@ -1,14 +1,15 @@
-import { Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
 import { refusePolicyNameClash } from './private/policy-names';
 import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps, effectiveNameAndPath, referenceOf, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
+import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { addTaskDefinitionChecks } from './private/task-definitions';
-import { addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
+import { validateNotEmpty } from './private/validation';
+import { WARNINGS, addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
@@ -113,6 +114,8 @@ export class CrossAccountTaskRole extends iam.Role {
 
   constructor(scope: Construct, id: string, props: CrossAccountTaskRoleProps = {}) {
     const common = commonRoleProps(scope, id, props);
+    validateNotEmpty(pathOf(scope, id), 'destinationRoles', props.destinationRoles);
+    validateNotEmpty(pathOf(scope, id), 'destinationOrganizationRoles', props.destinationOrganizationRoles);
     super(scope, id, {
       ...common,
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
@@ -154,6 +157,7 @@ export class CrossAccountTaskRole extends iam.Role {
         + 'whose size does not grow with the number of accounts; or assume fewer destination roles from one task role',
     });
     checkAsSource(this);
+    this.node.addValidation({ validate: () => this.warnWithoutDestination() });
   }
 
   /**
@@ -206,6 +210,17 @@ export class CrossAccountTaskRole extends iam.Role {
    */
   public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
     throw refuseAssumeRoleGrant(this, grantee);
+  }
+
+  /** Warns, once the app is complete, when the role may assume no role at all. */
+  private warnWithoutDestination(): string[] {
+    if (this.destinations.isEmpty) {
+      Annotations.of(this).addWarningV2(WARNINGS.taskRoleWithoutDestination,
+        'has no destination role, so its tasks may assume no role of another account: give destinationRoles '
+        + '(or destinationOrganizationRoles), or call addDestination() with the RoleReference of the role to assume. '
+        + 'A task that needs no other account needs no CrossAccountTaskRole: use an iam.Role trusted by ecs-tasks.amazonaws.com.');
+    }
+    return [];
   }
 
   /** @internal */

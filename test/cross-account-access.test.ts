@@ -75,6 +75,18 @@ describe('CrossAccountAccess', () => {
     expect(() => access.reference).toThrow(/^Agnostic\/Access: reference needs the ARN of role Agnostic\/InstanceRole at synth time: /);
   });
 
+  test('refuses an empty destinationRoles list', () => {
+    const stack = sourceStack();
+    expect(() => new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack), destinationRoles: [] }))
+      .toThrow('SourceStack/Access: destinationRoles [] is invalid: give at least one value, or leave the property out');
+  });
+
+  test('refuses an empty destinationOrganizationRoles list', () => {
+    const stack = sourceStack();
+    expect(() => new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack), destinationRoles: [bucketRole], destinationOrganizationRoles: [] }))
+      .toThrow('SourceStack/Access: destinationOrganizationRoles [] is invalid: give at least one value, or leave the property out');
+  });
+
   test('fails synth without a destination', () => {
     const stack = sourceStack();
     new CrossAccountAccess(stack, 'Access', { role: instanceRole(stack) });

@@ -40,7 +40,7 @@ describe('trust', () => {
 
   test('does not warn with the guard on', () => {
     const stack = sourceStack();
-    new CrossAccountTaskRole(stack, 'TaskRole');
+    new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
@@ -403,6 +403,44 @@ describe('trust widened by hand', () => {
     const stack = sourceStack();
     new CrossAccountTaskRole(stack, 'TaskRole', { destinationRoles: [destination('destination-account-role')] });
     Annotations.fromStack(stack).hasNoWarning('/SourceStack/TaskRole', Match.anyValue());
+  });
+});
+
+describe('a role without destination', () => {
+  test('refuses an empty destinationRoles list, as an empty externalIds list is', () => {
+    expect(() => new CrossAccountTaskRole(sourceStack(), 'TaskRole', { destinationRoles: [] }))
+      .toThrow('SourceStack/TaskRole: destinationRoles [] is invalid: give at least one value, or leave the property out');
+  });
+
+  test('refuses an empty destinationOrganizationRoles list', () => {
+    expect(() => new CrossAccountTaskRole(sourceStack(), 'TaskRole', { destinationRoles: [destination('reports')], destinationOrganizationRoles: [] }))
+      .toThrow('SourceStack/TaskRole: destinationOrganizationRoles [] is invalid: give at least one value, or leave the property out');
+  });
+
+  test('warns, with an ID, when the role may assume no role at synth', () => {
+    // GIVEN
+    const stack = sourceStack();
+    // WHEN
+    new CrossAccountTaskRole(stack, 'TaskRole', { roleName: 'my-ECS-task-role' });
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/SourceStack/TaskRole', Match.stringLikeRegexp(
+      '^has no destination role, so its tasks may assume no role of another account: give destinationRoles \\(or destinationOrganizationRoles\\), '
+      + 'or call addDestination\\(\\) .*\\[ack: cdk-cross-account-task-roles:taskRoleWithoutDestination\\]$'));
+  });
+
+  test('does not warn about a role given its destination after construction', () => {
+    const stack = sourceStack();
+    const role = new CrossAccountTaskRole(stack, 'TaskRole');
+    role.addDestination(destination('reports'));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('taskRoleWithoutDestination'));
+  });
+
+  test('does not warn about a role that assumes roles of an organization', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'reports' })],
+    });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('taskRoleWithoutDestination'));
   });
 });
 

@@ -146,6 +146,7 @@ describe('managed policies per role (10 by default)', () => {
   const withManagedPolicies = (count: number, iamQuotas?: IamQuotas) => {
     const stack = sourceStack();
     new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
       managedPolicies: Array.from({ length: count }, (_, i) => iam.ManagedPolicy.fromManagedPolicyName(stack, `P${i}`, `policy-${i}`)),
       iamQuotas,
     });

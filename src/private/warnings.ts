@@ -12,6 +12,7 @@ export const WARNINGS = {
   imagePullLimitNotFargate: 'cdk-cross-account-task-roles:imagePullLimitNotFargate',
   wholeAccountTrust: 'cdk-cross-account-task-roles:wholeAccountTrust',
   trustedRoleOutsideApp: 'cdk-cross-account-task-roles:trustedRoleOutsideApp',
+  taskRoleWithoutDestination: 'cdk-cross-account-task-roles:taskRoleWithoutDestination',
 };
 
 export function warnIfConfusedDeputyGuardOff(role: IConstruct, confusedDeputyGuard: boolean | undefined): void {
