@@ -2,6 +2,7 @@ import { Annotations, Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
+import { warnAboutDirectGrants } from './private/direct-grants';
 import { refusePolicyNameClash } from './private/policy-names';
 import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
@@ -109,6 +110,8 @@ export class CrossAccountTaskRole extends iam.Role {
   }
 
   private readonly destinations: DestinationList;
+  /** What was granted to the role through its principal policy (every aws-cdk-lib grant), to find grants in destination accounts. */
+  private readonly grantedStatements: iam.PolicyStatement[] = [];
   private readonly givenRoleName: string;
   private readonly givenPath: string;
 
@@ -158,6 +161,12 @@ export class CrossAccountTaskRole extends iam.Role {
     });
     checkAsSource(this);
     this.node.addValidation({ validate: () => this.warnWithoutDestination() });
+    this.node.addValidation({
+      validate: () => {
+        warnAboutDirectGrants(this, this.grantedStatements, this.destinations.all);
+        return [];
+      },
+    });
   }
 
   /**
@@ -201,6 +210,17 @@ export class CrossAccountTaskRole extends iam.Role {
    */
   public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
     this.destinations.addOrganizationRoles(roles);
+  }
+
+  /**
+   * Add a statement to the role's default policy, as every aws-cdk-lib grant
+   * does (`bucket.grantRead(taskRole)`). A grant on a resource of a destination
+   * account gets the `directGrantInDestinationAccount` warning: grant the
+   * destination role instead.
+   */
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.grantedStatements.push(statement);
+    return super.addToPrincipalPolicy(statement);
   }
 
   /**

@@ -13,6 +13,7 @@ export const WARNINGS = {
   wholeAccountTrust: 'cdk-cross-account-task-roles:wholeAccountTrust',
   trustedRoleOutsideApp: 'cdk-cross-account-task-roles:trustedRoleOutsideApp',
   taskRoleWithoutDestination: 'cdk-cross-account-task-roles:taskRoleWithoutDestination',
+  directGrantInDestinationAccount: 'cdk-cross-account-task-roles:directGrantInDestinationAccount',
 };
 
 export function warnIfConfusedDeputyGuardOff(role: IConstruct, confusedDeputyGuard: boolean | undefined): void {
