@@ -1,5 +1,5 @@
 import { App, Stack, aws_iam as iam } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountAccess, CrossAccountTaskRole, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
 import { destinationStack, newApp, sourceStack } from './support/app';
 
@@ -90,6 +90,86 @@ describe('two stacks in one app', () => {
       trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'someone-else' })],
     });
     expect(() => Template.fromStack(Stack.of(taskRole))).not.toThrow();
+  });
+});
+
+describe('a name written with a typo', () => {
+  const TASK_ROLE = 'arn:${AWS::Partition}:iam::111122223333:role/my-ECS-task-role';
+  const DESTINATION_ROLE = 'arn:${AWS::Partition}:iam::555566667777:role/destination-account-role';
+
+  /** The walkthrough in one app, with the names each side writes of the other. */
+  function namedAs(taskRoleName: string, destinationRoleName: string, otherTaskRoles: string[] = []) {
+    const app = newApp();
+    const source = sourceStack(app);
+    new CrossAccountTaskRole(source, 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: destinationRoleName })],
+    });
+    otherTaskRoles.forEach(roleName => new CrossAccountTaskRole(source, roleName, {
+      roleName, destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
+    }));
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: taskRoleName })],
+    });
+    return app;
+  }
+
+  test('in the trust: the error suggests the task role of the nearest name', () => {
+    expect(() => namedAs('my-ECS-taks-role', 'destination-account-role').synth()).toThrow(
+      `[SourceStack/TaskRole] names ${DESTINATION_ROLE} (DestinationStack/DestinationRole), but DestinationStack/DestinationRole does not name `
+      + `${TASK_ROLE} back: add SourceStack/TaskRole.reference to the trustedRoles of DestinationStack/DestinationRole, or remove the destination; `
+      + 'DestinationStack/DestinationRole names arn:${AWS::Partition}:iam::111122223333:role/my-ECS-taks-role, which is no role of this app: '
+      + `did you mean ${TASK_ROLE} (SourceStack/TaskRole)?`);
+  });
+
+  test('in the destination: the error suggests the destination role of the nearest name', () => {
+    expect(() => namedAs('my-ECS-task-role', 'destination-acount-role').synth()).toThrow(
+      '; SourceStack/TaskRole names arn:${AWS::Partition}:iam::555566667777:role/destination-acount-role, which is no role of this app: '
+      + `did you mean ${DESTINATION_ROLE} (DestinationStack/DestinationRole)?`);
+  });
+
+  test('in the account: the error suggests the role of the nearest ARN', () => {
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
+    });
+    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223334', roleName: 'my-ECS-task-role' })],
+    });
+    expect(() => app.synth()).toThrow(`did you mean ${TASK_ROLE} (SourceStack/TaskRole)?`);
+  });
+
+  test('suggests nothing for a name more than three characters from the role\'s', () => {
+    expect(() => namedAs('my-ECS-worker-role', 'destination-account-role').synth()).toThrow(
+      /does not name .*my-ECS-task-role back: add SourceStack\/TaskRole.reference to the trustedRoles of DestinationStack\/DestinationRole, or remove the destination$/m);
+  });
+
+  test('suggests nothing when the nearest name is another role of the app', () => {
+    // GIVEN two task roles of one name but a digit apart, both naming the destination, which trusts the second one only
+    expect(() => namedAs('my-ECS-task-role2', 'destination-account-role', ['my-ECS-task-role2']).synth()).toThrow(
+      /SourceStack\/TaskRole\] names .* back: add SourceStack\/TaskRole.reference to the trustedRoles of DestinationStack\/DestinationRole, or remove the destination$/m);
+  });
+
+  test('the warning about a trusted role outside the app suggests the source of the nearest name', () => {
+    // GIVEN a source of the app that does not name the destination, so that synthesis succeeds
+    const app = newApp();
+    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'another-role' })],
+    });
+    const destination = destinationStack(app);
+    // WHEN the destination trusts a name a character from the source's
+    new TrustedDestinationRole(destination, 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-rol' })],
+    });
+    // THEN
+    Annotations.fromStack(destination).hasWarning('/DestinationStack/DestinationRole', Match.stringLikeRegexp(
+      'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN removes that ordering\\. Did you mean arn:\\$\\{AWS::Partition\\}:iam::111122223333:role/my-ECS-task-role '
+      + '\\(SourceStack/TaskRole\\) for arn:\\$\\{AWS::Partition\\}:iam::111122223333:role/my-ECS-task-rol\\?'));
   });
 });
 

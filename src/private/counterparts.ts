@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { OrganizationRoles } from '../organization-roles';
 import { RoleReference } from '../role-reference';
@@ -103,9 +104,61 @@ export function unreciprocated(
       }
       // A name written in another case or path is reported by the end that wrote it, above.
       if (!namesRole(counterpart, self, true)) {
-        errors.push(`names ${named} (${counterpart.node.path}), but ${counterpart.node.path} does not name ${self} back: ${fix(counterpart)}`);
+        const typo = nearestRole(self, counterpart._namedRoles().filter(role => !isRoleOfApp(end, role)));
+        errors.push(`names ${named} (${counterpart.node.path}), but ${counterpart.node.path} does not name ${self} back: ${fix(counterpart)}`
+          + (typo ? `; ${counterpart.node.path} names ${typo}, which is no role of this app: did you mean ${self} (${end.node.path})?` : ''));
       }
     }
   }
   return errors;
+}
+
+/** Whether a construct of the app is that role: a chain end of this library, or the construct the reference was taken from. */
+export function isRoleOfApp(scope: IConstruct, role: RoleReference): boolean {
+  return sourcesNamed(scope, role).length > 0 || destinationsNamed(scope, role).length > 0 || role._owner?.node.root === scope.node.root;
+}
+
+/** The chain ends of the app that are sources, each with its reference, when its account is known. */
+export function sourceReferences(scope: IConstruct): Array<{ end: ChainEnd; reference: RoleReference }> {
+  return [...endsOf(scope).sources].flatMap(end => {
+    const reference = end._tryReference();
+    return reference ? [{ end, reference }] : [];
+  });
+}
+
+/** How many characters apart two ARNs may be for one to be taken for a typo of the other. */
+const MAX_TYPO_DISTANCE = 3;
+
+/**
+ * The role among `candidates` whose account, path and name are nearest to `role`'s, when
+ * they are at most a few characters apart (a typo) and not the same IAM role, else undefined.
+ */
+export function nearestRole(role: RoleReference, candidates: readonly RoleReference[]): RoleReference | undefined {
+  const key = (r: RoleReference) => `${r.account}:${r.path}${r.roleName}`;
+  let nearest: RoleReference | undefined;
+  let nearestDistance = MAX_TYPO_DISTANCE + 1;
+  for (const candidate of candidates) {
+    if (isSameIamRole(candidate, role) || Token.isUnresolved(key(candidate)) || Token.isUnresolved(key(role))) {
+      continue;
+    }
+    const distance = editDistance(key(candidate), key(role));
+    if (distance < nearestDistance) {
+      nearest = candidate;
+      nearestDistance = distance;
+    }
+  }
+  return nearest;
+}
+
+/** The Levenshtein distance: how many characters to insert, delete or replace to turn one text into the other. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -1,7 +1,7 @@
 import { Annotations, Aspects, IAspect, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { RoleReference } from '../role-reference';
-import { sourcesNamed } from './counterparts';
+import { nearestRole, sourceReferences, sourcesNamed } from './counterparts';
 import { tryReferenceOfRole } from './role-setup';
 import { WARNINGS } from './warnings';
 
@@ -34,7 +34,7 @@ class DeployAfterTrustedRoles implements IAspect {
     const destinationStack = Stack.of(this.destination);
     const app = this.destination.node.root;
     const inApp = this.destination._trustedConstructs();
-    const outside: string[] = [];
+    const outside: RoleReference[] = [];
     for (const trusted of this.destination._namedRoles()) {
       // The constructs of this app that are that role: the sources of this library that name this role,
       // the construct the reference was taken from, and the roles given to grantAssumeRole().
@@ -51,16 +51,27 @@ class DeployAfterTrustedRoles implements IAspect {
           `${this.destination.node.path} trusts ${construct.node.path} by ARN (TrustMode.ROLE_ARN)`);
       }
       if (constructs.length === 0) {
-        outside.push(trusted.toString());
+        outside.push(trusted);
       }
     }
     if (outside.length > 0) {
       Annotations.of(this.destination).addWarningV2(WARNINGS.trustedRoleOutsideApp,
-        `trusts ${outside.join(', ')} by ARN (TrustMode.ROLE_ARN), but no construct of this app is that role, so nothing orders the deployments: `
+        `trusts ${outside.map(String).join(', ')} by ARN (TrustMode.ROLE_ARN), but no construct of this app is that role, so nothing orders the deployments: `
         + 'IAM refuses a trust policy that names a role that does not exist yet (Invalid principal in policy), so deploy the source first. '
-        + 'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN removes that ordering.');
+        + 'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN removes that ordering.'
+        + typoSuggestions(this.destination, outside));
     }
   }
+}
+
+/** For each role outside the app whose ARN is a few characters from a source of the app, that source. */
+function typoSuggestions(destination: IConstruct, outside: readonly RoleReference[]): string {
+  const sources = sourceReferences(destination);
+  return outside.map(role => {
+    const nearest = nearestRole(role, sources.map(s => s.reference));
+    const source = sources.find(s => s.reference === nearest);
+    return source ? ` Did you mean ${source.reference} (${source.end.node.path}) for ${role}?` : '';
+  }).join('');
 }
 
 /**
