@@ -26,6 +26,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0',
   typescriptVersion: '~6.0',
   minNodeVersion: '20.16.0',
+  // The package ships lib/, not src/: no source maps, so that stack traces point at lib/*.js, which users have.
+  tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['.projenrc.ts', 'projenrc/**/*.ts', 'src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'doctor/**/*.ts'],
@@ -145,7 +147,17 @@ for (const name of ['integ', 'integ:update']) {
 // download their dependencies. `npx projen package-all` (or one `package:<language>`) builds the others.
 const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
+// jsii-pacmak packs what was compiled (.jsii, lib/): on a clean clone, `npx projen package` alone compiles first,
+// as `build` does before packing. Once compiled, it packs as it is, without compiling again.
+const compileIfNeeded = project.addTask('compile:if-needed', {
+  description: 'Compile, with the post-compile steps, when nothing was compiled yet (no .jsii), so that packaging works alone',
+  condition: 'node -e "process.exit(require(\'fs\').existsSync(\'.jsii\') ? 1 : 0)"',
+});
+compileIfNeeded.spawn(project.compileTask);
+compileIfNeeded.spawn(project.postCompileTask);
+packageTask.spawn(compileIfNeeded);
 packageTask.spawn(project.tasks.tryFind('package:js')!);
+project.tasks.tryFind('package-all')!.prependSpawn(compileIfNeeded);
 
 project.addTask('demo', {
   description: 'Synthesize the seed walkthrough with the aws-cdk CLI (offline) and show that the chain works',

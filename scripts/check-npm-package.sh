@@ -36,8 +36,8 @@ pack_library() {
   [ -f "$tarball" ] || fail "npm pack wrote no tarball"
 }
 
-# What ships is lib/ (JavaScript and declarations), the jsii assembly and its tablet, and the
-# documents users read; nothing of the repository's own tooling, tests or sources.
+# What ships is lib/ (JavaScript and declarations, without source maps), the jsii assembly and its
+# tablet, and the documents users read; nothing of the repository's own tooling, tests or sources.
 check_tarball_contents() {
   say "tarball contents"
   node - "$work/pack.json" <<'EOF'
@@ -66,6 +66,14 @@ for (const required of ['package.json', 'README.md', 'LICENSE', '.jsii', 'lib/in
 }
 console.log(`    ${files.length} files, none of the repository's own`);
 EOF
+  # The sources do not ship, so neither do source maps that point at them: a stack trace through the
+  # package names lib/*.js, which users have.
+  mkdir -p "$work/unpacked"
+  tar -xzf "$tarball" -C "$work/unpacked"
+  local mapped
+  mapped=$(grep -rlE '^//# sourceMappingURL=' "$work/unpacked/package/lib" --include='*.js' || true)
+  [ -z "$mapped" ] || fail "lib/ ships source maps of sources it does not ship: $(echo "$mapped" | sed "s|$work/unpacked/package/||" | head -3 | tr '\n' ' ')"
+  echo "    no source maps in lib/"
 }
 
 # A fresh CDK app in JavaScript: the walkthrough, one stack per account, with the profile

@@ -213,10 +213,13 @@ export class CrossAccountTaskRole extends iam.Role {
   }
 
   /**
-   * Add a statement to the role's default policy, as every aws-cdk-lib grant
-   * does (`bucket.grantRead(taskRole)`). A grant on a resource of a destination
-   * account gets the `directGrantInDestinationAccount` warning: grant the
-   * destination role instead.
+   * Adds a permission to the role's default policy document, as every
+   * aws-cdk-lib grant does (`bucket.grantRead(taskRole)`).
+   *
+   * A grant on a resource of a destination account gets the
+   * `directGrantInDestinationAccount` warning: grant the destination role instead.
+   *
+   * @param statement The permission statement to add to the policy document.
    */
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
     this.grantedStatements.push(statement);
