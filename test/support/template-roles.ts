@@ -50,7 +50,7 @@ export interface TemplateRole {
 export type RoleIndex = ReadonlyMap<string, TemplateRole>;
 
 // The resources whose Ref or Arn a policy of this library can mention.
-const NAMED_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::ManagedPolicy', 'AWS::S3::Bucket']);
+const NAMED_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::ManagedPolicy', 'AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::Logs::LogGroup']);
 
 /**
  * The AWS managed policies the tests attach, as the AWS Managed Policy Reference
@@ -130,6 +130,13 @@ function resolveIntrinsic(stack: StackTemplate, name: string, arg: any, where: s
     }
     if (target.Type === 'AWS::S3::Bucket' && attribute === 'Arn') {
       return `arn:${partition}:s3:::${literalProperty(stack, logicalId, 'BucketName')}`;
+    }
+    if (target.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn') {
+      return `arn:${partition}:dynamodb:${stack.region}:${stack.account}:table/${literalProperty(stack, logicalId, 'TableName')}`;
+    }
+    if (target.Type === 'AWS::Logs::LogGroup' && attribute === 'Arn') {
+      // The log group's Arn attribute ends with :* (its log streams).
+      return `arn:${partition}:logs:${stack.region}:${stack.account}:log-group:${literalProperty(stack, logicalId, 'LogGroupName')}:*`;
     }
     return unresolvable(where, `Fn::GetAtt ${logicalId}.${attribute} (${target.Type})`);
   }
