@@ -465,7 +465,7 @@ describe('grants on resources of a destination account', () => {
     // THEN
     Annotations.fromStack(source).hasWarning('/SourceStack/TaskRole', Match.stringLikeRegexp(
       '^is granted s3:GetObject\\*, s3:GetBucket\\*, s3:List\\* on DestinationStack/Bucket of account 555566667777, '
-      + 'whose arn:\\$\\{AWS::Partition\\}:iam::555566667777:role/destination-account-role it may assume: a grant to this role itself '
+      + 'where this role may assume arn:\\$\\{AWS::Partition\\}:iam::555566667777:role/destination-account-role: a grant to this role itself '
       + 'is a second way into that account that bypasses the destination role .*Grant the destination role instead.*'
       + '\\[ack: cdk-cross-account-task-roles:directGrantInDestinationAccount\\]$'));
   });
@@ -512,7 +512,7 @@ describe('the task definitions that use it', () => {
     expect(() => app.synth()).toThrow(new RegExp(
       '\\[DestinationStack/TaskRole\\] is the taskRole of SourceStack/Task, whose stack SourceStack deploys to account 111122223333, '
       + 'but this role\'s stack DestinationStack deploys to account 555566667777: ECS gives a task only a role of the task definition\'s own account '
-      + '.*Create the CrossAccountTaskRole in a stack of account 111122223333'));
+      + '.*Create the CrossAccountTaskRole in a stack of account 111122223333; the role of account 555566667777 that the task assumes is a TrustedDestinationRole there'));
   });
 
   test('refuses a task definition of another Region than its confused-deputy guard admits, naming both Regions', () => {

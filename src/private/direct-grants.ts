@@ -37,7 +37,7 @@ export function warnAboutDirectGrants(role: IConstruct, statements: readonly iam
     const destinationRoles = destinations.filter(d => d.account === account).map(String).join(', ');
     Annotations.of(role).addWarningV2(WARNINGS.directGrantInDestinationAccount,
       `is granted ${[...granted.actions].join(', ')} on ${[...granted.resources].join(', ')} of account ${account}, `
-      + `whose ${destinationRoles} it may assume: a grant to this role itself is a second way into that account that bypasses `
+      + `where this role may assume ${destinationRoles}: a grant to this role itself is a second way into that account that bypasses `
       + 'the destination role and its trust (external ID, session name, conditions), open as soon as the resource\'s policy '
       + 'names this role, which aws-cdk-lib\'s grants write across accounts. Grant the destination role instead '
       + '(for example bucket.grantRead(destinationRole) in the destination\'s stack), and call the resource with its session.');

@@ -24,8 +24,8 @@ function taskDefinitionErrors(role: iam.IRole, task: ecs.TaskDefinition, confuse
     return [`is the taskRole of ${task.node.path}, whose stack ${taskStack.stackName} deploys to account ${taskStack.account}, `
       + `but this role's stack ${roleStack.stackName} deploys to account ${roleStack.account}: ECS gives a task only a role of `
       + 'the task definition\'s own account (passing a role to a service needs iam:PassRole, which does not cross accounts). '
-      + `Create the CrossAccountTaskRole in a stack of account ${taskStack.account}, and the role the task assumes in `
-      + `account ${roleStack.account} with TrustedDestinationRole`];
+      + `Create the CrossAccountTaskRole in a stack of account ${taskStack.account}; the role of account ${roleStack.account} `
+      + 'that the task assumes is a TrustedDestinationRole there'];
   }
   if (confusedDeputyGuard && differ(roleStack.region, taskStack.region)) {
     return [`is the taskRole of ${task.node.path}, whose stack ${taskStack.stackName} deploys to Region ${taskStack.region}, `
