@@ -212,6 +212,8 @@ export class AwsConfigProfile {
    *
    * The task role must be allowed to assume the destination role: when it is a
    * `CrossAccountTaskRole`, synthesis fails unless the role is among its destinations.
+   * When the destination role is a `TrustedDestinationRole` of the same app that
+   * requires an external ID, synthesis fails unless `externalId` is one it accepts.
    */
   public static addToContainer(container: ecs.ContainerDefinition, role: RoleReference, options: ContainerRoleOptions = {}): void {
     const where = container.node.path;

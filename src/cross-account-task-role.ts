@@ -23,7 +23,9 @@ const ASSUME_DESTINATION_ROLES = 'AssumeDestinationRoles';
 export interface CrossAccountTaskRoleProps extends CrossAccountRoleOptions {
   /**
    * The roles in other accounts that tasks with this role may assume.
-   * More can be added with `addDestination()`.
+   * More can be added with `addDestination()`. An empty list is refused, and a
+   * role left without any destination at synth is warned about
+   * (`taskRoleWithoutDestination`).
    *
    * @default - none yet; add them with `addDestination()`
    */
@@ -89,7 +91,9 @@ export interface CrossAccountTaskRoleProps extends CrossAccountRoleOptions {
  *
  * It is trusted by `ecs-tasks.amazonaws.com` for tasks of its own account and region,
  * and its identity policy allows `sts:AssumeRole` on exactly the destination roles'
- * ARNs. Use it as the `taskRole` of any ECS task definition.
+ * ARNs. Use it as the `taskRole` of ECS task definitions of its own account (and,
+ * with the confused-deputy guard, Region): synthesis fails for a task definition
+ * of the app elsewhere, whose task could not start.
  *
  * @example
  * declare const sourceStack: Stack;
