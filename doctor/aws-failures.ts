@@ -76,10 +76,13 @@ function firstLine(text: string): string {
 export function describeFailure(error: unknown, context: FailureContext): AwsCallFailure {
   const e = (error ?? {}) as { name?: string; code?: string; message?: string; address?: string; port?: number; hostname?: string;
     $metadata?: { httpStatusCode?: number }; $fault?: string };
-  const message = firstLine(e.message ?? String(error));
-  const code = e.code ?? '';
+  const message = firstLine(e.message ?? String(error)).replace(/\.$/, '');
+  // A network error may reach here as text only ("AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1").
+  const inText = new RegExp(`\\b(${Object.keys(NETWORK_CODES).join('|')})\\b(?: (\\S+))?`).exec(message);
+  const code = e.code ?? inText?.[1] ?? '';
   if (NETWORK_CODES[code]) {
-    const where = e.address ? `${e.address}${e.port ? `:${e.port}` : ''}` : e.hostname ?? configuredEndpoint() ?? `the endpoints of ${context.region}`;
+    const where = e.address ? `${e.address}${e.port ? `:${e.port}` : ''}`
+      : e.hostname ?? inText?.[2] ?? configuredEndpoint() ?? `the endpoints of ${context.region}`;
     return { kind: 'unreachable', summary: `could not connect to ${where} (${NETWORK_CODES[code]})` };
   }
   if (e.name === 'TimeoutError' || code === 'ETIMEDOUT' || /timed out|timeout/i.test(message) && !e.$metadata?.httpStatusCode) {
@@ -96,8 +99,12 @@ export function describeFailure(error: unknown, context: FailureContext): AwsCal
     return { kind: 'denied', summary: `${name}: ${message}` };
   }
   const status = e.$metadata?.httpStatusCode;
-  if ((status !== undefined && status >= 500) || /NotImplemented|InvalidAction|Deserialization|XML parse|parse error|Unexpected token/i.test(`${name} ${message}`)) {
-    return { kind: 'unsupported', summary: `${status ? `HTTP ${status}, ` : ''}${name && name !== 'Error' ? `${name}: ` : ''}${message}` };
+  // The SDK names an error it cannot read `Unknown`, or fails to parse the page.
+  const unreadable = name === 'Unknown' || /Deserialization|XML parse|parse error|Unexpected token|Expected .* but got/i.test(`${name} ${message}`);
+  if ((status !== undefined && status >= 500) || unreadable || /NotImplemented|InvalidAction/i.test(name)) {
+    // An answer that is not AWS's (an emulator's HTML error page) says nothing more than its status.
+    const what = unreadable ? 'an answer that is not an AWS API\'s' : `${name}: ${message}`;
+    return { kind: 'unsupported', summary: `${status ? `HTTP ${status}, ` : ''}${what}` };
   }
   return { kind: 'other', summary: `${name && name !== 'Error' ? `${name}: ` : ''}${message}` };
 }

@@ -39,7 +39,7 @@ export async function identityCheck(source: Side, destination: Side, role: Deplo
   }
   const identity = evaluateIdentityPolicies(policies.identity, 'sts:AssumeRole', destination.arn, context);
   const boundary = policies.boundary && evaluateIdentityPolicies([policies.boundary], 'sts:AssumeRole', destination.arn, context);
-  const note = `IAM's policy simulator could not be asked: ${why}`;
+  const note = `iam:SimulatePrincipalPolicy failed: ${why}`;
   return fromOwnEvaluation(identity, boundary, policies.identity.map(p => p.name), source, destination, note);
 }
 

@@ -100,7 +100,8 @@ function resourceMatches(pattern: string, resource: string, context: RequestCont
   const patternParts = splitArn(patternTokens, t => 'literal' in t && t.literal === ':');
   const resourceParts = splitArn([...resource], c => c === ':').map(p => p.join(''));
   if (patternParts.length < 6) {
-    return regexOf(patternTokens).test(resource);
+    // `*` alone is every resource; IAM refuses other patterns that are not ARNs.
+    return patternTokens.length === 1 && 'wildcard' in patternTokens[0] && patternTokens[0].wildcard === '*';
   }
   return resourceParts.length === 6 && patternParts.every((part, i) => regexOf(part).test(resourceParts[i]));
 }
