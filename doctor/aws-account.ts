@@ -131,7 +131,8 @@ function sharedCredentials(provider: () => Promise<{ expiration?: Date }>) {
   };
 }
 
-export function sdkAccount(profile: string | undefined, partition: string, options: AccountOptions = { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS }): AwsAccount {
+export function sdkAccount(profile: string | undefined, partition: string,
+  options: AccountOptions = { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS }): AwsAccount {
   const region = endpointRegionOf(partition);
   if (!region) {
     throw new Error(`the doctor does not know the partition ${partition}: it cannot tell which IAM and STS endpoints serve it`);

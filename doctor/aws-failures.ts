@@ -74,8 +74,16 @@ function firstLine(text: string): string {
 
 /** Sorts an error of the SDK; `profile-missing` is decided later, when the files are read (see {@link refineFailure}). */
 export function describeFailure(error: unknown, context: FailureContext): AwsCallFailure {
-  const e = (error ?? {}) as { name?: string; code?: string; message?: string; address?: string; port?: number; hostname?: string;
-    $metadata?: { httpStatusCode?: number }; $fault?: string };
+  const e = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    address?: string;
+    port?: number;
+    hostname?: string;
+    $metadata?: { httpStatusCode?: number };
+    $fault?: string;
+  };
   const message = firstLine(e.message ?? String(error)).replace(/\.$/, '');
   // A network error may reach here as text only ("AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:1").
   const inText = new RegExp(`\\b(${Object.keys(NETWORK_CODES).join('|')})\\b(?: (\\S+))?`).exec(message);
@@ -139,7 +147,7 @@ export function fixFor(failure: AwsCallFailure, side: FailureSide, action: strin
   const endpoint = configuredEndpoint();
   switch (failure.kind) {
     case 'unreachable':
-      return `Check the network path to AWS (a proxy: HTTPS_PROXY; a VPC without internet access needs endpoints for IAM and STS)`
+      return 'Check the network path to AWS (a proxy: HTTPS_PROXY; a VPC without internet access needs endpoints for IAM and STS)'
         + `${endpoint ? `, and ${endpoint}, which points the AWS SDK at another endpoint` : ''}. The credentials were not tried.`;
     case 'timeout':
       return `Check the network path and ${endpoint ?? 'any proxy'}; on a slow link allow more time with --timeout <seconds> `

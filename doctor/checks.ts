@@ -123,7 +123,9 @@ async function callFailed(side: Side, error: unknown, action: string, what: stri
     return { cause: `Could not ${what} with ${side.account.credentialsName}: ${message(error)}`, verdict: 'unverified' };
   }
   const failure = await refineFailure(error.failure, side.account.profile);
-  const failureSide = { label: side.label, account: side.parts.account, profile: side.account.profile, credentialsName: side.account.credentialsName };
+  const failureSide = {
+    label: side.label, account: side.parts.account, profile: side.account.profile, credentialsName: side.account.credentialsName,
+  };
   return {
     cause: `Could not ${what} with ${side.account.credentialsName}: ${error.action} failed: ${failure.summary}.`,
     fix: fixFor(failure, failureSide, action),

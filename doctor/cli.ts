@@ -202,7 +202,8 @@ export async function runDoctor(args: string[], io: DoctorIo, accountFactory: Ac
   const accountFor = (profile: string | undefined, partition: string) => {
     const key = `${profile ?? ''}\n${partition}`;
     if (!accounts.has(key)) {
-      accounts.set(key, cachedAccount(accountFactory(profile, partition, { timeoutSeconds: options.timeoutSeconds }), io.err, options.timeoutSeconds));
+      const account = accountFactory(profile, partition, { timeoutSeconds: options.timeoutSeconds });
+      accounts.set(key, cachedAccount(account, io.err, options.timeoutSeconds));
     }
     return accounts.get(key)!;
   };

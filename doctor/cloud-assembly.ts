@@ -60,6 +60,7 @@ function readAssemblyJson(root: string, directory: string, file: unknown, shown:
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the real path has no link left.
+    // eslint-disable-next-line no-bitwise
     fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (error) {
     throw new Error(`${shown} cannot be opened: ${(error as Error).message}`);

@@ -3,8 +3,8 @@
  * each, names the file in a parse error, finds the stacks of nested assemblies (a Stage, as
  * CDK Pipelines use) and gives the deploy command of the stack to fix.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'fs';
 import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Stage } from 'aws-cdk-lib';

@@ -53,9 +53,11 @@ describe('one chain stays within 10 read calls', () => {
   });
 
   test('without it (an emulator answers HTTP 500): 8, the simulator asked once and the role\'s policies read', async () => {
-    const run = await doctorRun(ARGS, { change: ({ accounts }) => {
-      accounts.simulator = 'unimplemented';
-    } });
+    const run = await doctorRun(ARGS, {
+      change: ({ accounts }) => {
+        accounts.simulator = 'unimplemented';
+      },
+    });
 
     expect(run.exitCode).toBe(0);
     expect(countActions(run.actions)).toEqual({
@@ -64,13 +66,15 @@ describe('one chain stays within 10 read calls', () => {
   });
 
   test('without it, with a permissions boundary: 10', async () => {
-    const run = await doctorRun(ARGS, { change: ({ source, accounts }) => {
-      accounts.simulator = 'unimplemented';
-      source.permissionsBoundary = {
-        arn: `arn:aws:iam::${SOURCE_ACCOUNT}:policy/boundary`,
-        policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
-      };
-    } });
+    const run = await doctorRun(ARGS, {
+      change: ({ source, accounts }) => {
+        accounts.simulator = 'unimplemented';
+        source.permissionsBoundary = {
+          arn: `arn:aws:iam::${SOURCE_ACCOUNT}:policy/boundary`,
+          policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+        };
+      },
+    });
 
     expect(run.exitCode).toBe(0);
     expect(total(run.actions)).toBe(10);

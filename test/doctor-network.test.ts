@@ -129,9 +129,11 @@ describe('profiles and credentials', () => {
   });
 
   test('credentials not allowed iam:GetRole: that permission is named', async () => {
-    const run = await doctorRun(ARGS, { change: ({ accounts }) => {
-      accounts.deniedActions = ['GetRole'];
-    } });
+    const run = await doctorRun(ARGS, {
+      change: ({ accounts }) => {
+        accounts.deniedActions = ['GetRole'];
+      },
+    });
 
     expect(run.exitCode).toBe(3);
     expect(checkLines(run.out, 1)).toMatch(/\? Could not read arn:aws:iam::111122223333:role\/my-ECS-task-role with profile source: iam:GetRole failed: AccessDenied: .*\n      Fix: Allow iam:GetRole to the source credentials \(profile source\)/);

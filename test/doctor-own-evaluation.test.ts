@@ -19,10 +19,12 @@ const policy = (...statements: object[]) => ({ Version: '2012-10-17', Statement:
 
 /** The simulator answers as an emulator without it does (HTTP 500, an HTML page), then `edit` changes the source role. */
 const withoutSimulator = (edit: (source: FakeRole, accounts: FakeAccounts) => void = () => undefined) =>
-  ({ change: ({ source, accounts }: { source: FakeRole; accounts: FakeAccounts }) => {
-    accounts.simulator = 'unimplemented';
-    edit(source, accounts);
-  } });
+  ({
+    change: ({ source, accounts }: { source: FakeRole; accounts: FakeAccounts }) => {
+      accounts.simulator = 'unimplemented';
+      edit(source, accounts);
+    },
+  });
 
 describe('the role\'s own policies, evaluated by the doctor', () => {
   test('the walkthrough passes check 4 without the simulator, and says how it was decided', async () => {
@@ -71,7 +73,9 @@ describe('the role\'s own policies, evaluated by the doctor', () => {
 
     expect(run.exitCode).toBe(0);
     expect(run.out).toMatch(new RegExp(`^\\[✓\\] 4\\. .*: allowed by ${MANAGED} \\(evaluated by the doctor`, 'm'));
-    expect(countActions(run.actions)).toMatchObject({ ListRolePolicies: 2, GetRolePolicy: 2, ListAttachedRolePolicies: 2, GetPolicy: 2, GetPolicyVersion: 2 });
+    expect(countActions(run.actions)).toMatchObject({
+      ListRolePolicies: 2, GetRolePolicy: 2, ListAttachedRolePolicies: 2, GetPolicy: 2, GetPolicyVersion: 2,
+    });
   });
 
   test.each([

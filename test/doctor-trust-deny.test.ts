@@ -14,9 +14,11 @@ const ARGS = [...CHAIN, ...PROFILES];
 const SESSION = `arn:aws:sts::${SOURCE_ACCOUNT}:assumed-role/my-ECS-task-role/task-id`;
 
 /** Adds a Deny of sts:AssumeRole to the destination's trust. */
-const addDeny = (deny: object) => ({ change: ({ destination }: { destination: FakeRole }) => {
-  destination.trustPolicy.Statement.push({ Sid: 'Guard', Effect: 'Deny', Action: 'sts:AssumeRole', ...deny });
-} });
+const addDeny = (deny: object) => ({
+  change: ({ destination }: { destination: FakeRole }) => {
+    destination.trustPolicy.Statement.push({ Sid: 'Guard', Effect: 'Deny', Action: 'sts:AssumeRole', ...deny });
+  },
+});
 
 describe('a Deny whose conditions the doctor cannot read: could not verify (exit 3), naming the keys', () => {
   test.each([

@@ -3,12 +3,12 @@
  * as deployed: what the doctor's test files share.
  */
 import { Stack } from 'aws-cdk-lib';
-import { runDoctor } from '../../doctor/cli';
-import { SeedWalkthroughOptions, createSeedWalkthrough } from '../../examples/seed-walkthrough';
 import { newApp } from './app';
 import { DESTINATION_ROLE_ARN, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startDeployedAccounts } from './doctor-accounts';
 import { FakeAccounts, FakeAws, FakeIdentity, FakeRole, doctorEnvironment, withEnvironment } from './fake-iam';
 import { stackTemplate } from './template-roles';
+import { runDoctor } from '../../doctor/cli';
+import { SeedWalkthroughOptions, createSeedWalkthrough } from '../../examples/seed-walkthrough';
 
 export const CHAIN = ['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', DESTINATION_ROLE_ARN, '--region', 'us-east-1'];
 export const PROFILES = ['--source-profile', 'source', '--destination-profile', 'destination'];

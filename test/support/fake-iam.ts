@@ -191,7 +191,10 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
     return { items: items.slice(start, start + size), more: next !== undefined ? `<IsTruncated>true</IsTruncated><Marker>${next}</Marker>` : '<IsTruncated>false</IsTruncated>' };
   };
   const managedPolicy = (arn: string) => accounts.roles
-    .flatMap(r => [...r.attachedPolicies ?? [], ...r.permissionsBoundary ? [{ name: r.permissionsBoundary.arn, policy: r.permissionsBoundary.policy }] : []])
+    .flatMap(r => [
+      ...r.attachedPolicies ?? [],
+      ...r.permissionsBoundary ? [{ name: r.permissionsBoundary.arn, policy: r.permissionsBoundary.policy }] : [],
+    ])
     .find(p => p.name === arn);
 
   const iam = await queryEndpoint((params, caller) => {
@@ -213,7 +216,7 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
         ? xmlReply('GetPolicy', IAM_NAMESPACE, `<Policy><Arn>${xmlEscape(policy.name)}</Arn><DefaultVersionId>v3</DefaultVersionId></Policy>`)
         : params.VersionId !== 'v3'
           ? errorReply(404, 'NoSuchEntity', `Policy ${params.PolicyArn} version ${params.VersionId} does not exist.`)
-          : xmlReply('GetPolicyVersion', IAM_NAMESPACE, `<PolicyVersion><VersionId>v3</VersionId><IsDefaultVersion>true</IsDefaultVersion>`
+          : xmlReply('GetPolicyVersion', IAM_NAMESPACE, '<PolicyVersion><VersionId>v3</VersionId><IsDefaultVersion>true</IsDefaultVersion>'
             + `<Document>${encodeURIComponent(JSON.stringify(policy.policy))}</Document></PolicyVersion>`);
     }
     const role = params.RoleName ? roleIn(caller.account, params.RoleName) : undefined;
