@@ -1,14 +1,20 @@
 /**
  * `cdk-cross-account-task-roles doctor`: checks a deployed chain in the two accounts
- * and says what is wrong. Exit code 0 when every chain works, 1 when one does not,
- * 2 on a usage error. Read-only, except `sts:AssumeRole` when asked with `--assume`.
+ * and says what is wrong. Exit code 0 when every check passed, 1 when a chain does not
+ * work, 2 on a usage error, 3 when some check could not run or reach a verdict.
+ * Read-only, except `sts:AssumeRole` when asked with `--assume`.
  */
 import { parseArgs } from 'util';
-import { type AwsAccount, sdkAccount } from './aws-account';
+import { type AccountOptions, type AwsAccount, DEFAULT_TIMEOUT_SECONDS, sdkAccount } from './aws-account';
+import { cachedAccount } from './cached-account';
 import { type Chain, type ChainReport, ROLE_SESSION_NAME, checkChain, parseRoleArn } from './checks';
-import { readAssembly } from './cloud-assembly';
+import { ASSEMBLY_FILE_CAP_BYTES, readAssembly } from './cloud-assembly';
 import { endpointRegionOf } from './partitions';
-import { formatJson, formatTable } from './report';
+import { exitCodeOf, formatJson, formatTable } from './report';
+
+/** The environment variable that sets the timeout when --timeout is not given. */
+export const TIMEOUT_VARIABLE = 'CDK_CROSS_ACCOUNT_TASK_ROLES_TIMEOUT';
+const MAX_TIMEOUT_SECONDS = 300;
 
 export const USAGE = `Usage: cdk-cross-account-task-roles doctor [options]
 
@@ -31,13 +37,28 @@ Options:
                                role_session_name in its profile): checked against
                                the trust's conditions and used by --assume
   --region <region>            the Region of the source's tasks (default: the
-                               stack's Region with --app, else not checked)
+                               stack's Region with --app; without it a condition
+                               on aws:SourceArn cannot be verified)
   --assume                     also call sts:AssumeRole with the source
                                credentials, then sts:GetCallerIdentity
-  --json                       print JSON instead of the table
+  --timeout <seconds>          how long to wait for a connection and for each
+                               answer of AWS (default ${DEFAULT_TIMEOUT_SECONDS}, at most ${MAX_TIMEOUT_SECONDS};
+                               or the environment variable ${TIMEOUT_VARIABLE})
+  --json                       print JSON instead of the table (progress
+                               messages go to stderr)
   --help                       print this help
 
-Exit code: 0 the chain works, 1 it does not, 2 usage error.
+--app reads only regular files inside the assembly directory, each at most
+${ASSEMBLY_FILE_CAP_BYTES / 1024 / 1024} MB, and the stacks of its nested assemblies (Stages).
+
+When iam:SimulatePrincipalPolicy cannot be called, the doctor reads the source
+role's policies (iam:ListRolePolicies, iam:GetRolePolicy,
+iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion) and
+evaluates them itself.
+
+Exit code: 0 every check passed, 1 a chain does not work, 2 usage error,
+3 could not verify: some check could not run or depends on a value the doctor
+cannot read (the output says which permission or option would let it verify).
 `;
 
 export interface DoctorIo {
@@ -46,7 +67,7 @@ export interface DoctorIo {
 }
 
 /** Makes the reader of one account; tests may pass their own. */
-export type AccountFactory = (profile: string | undefined, partition: string) => AwsAccount;
+export type AccountFactory = (profile: string | undefined, partition: string, options: AccountOptions) => AwsAccount;
 
 class UsageError extends Error {}
 
@@ -59,6 +80,19 @@ interface DoctorArguments {
   readonly roleSessionName?: string;
   readonly assume: boolean;
   readonly json: boolean;
+  readonly timeoutSeconds: number;
+}
+
+function timeoutOf(flag: string | undefined): number {
+  const [text, origin] = flag !== undefined ? [flag, '--timeout'] : [process.env[TIMEOUT_VARIABLE], TIMEOUT_VARIABLE];
+  if (text === undefined || text === '') {
+    return DEFAULT_TIMEOUT_SECONDS;
+  }
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(seconds > 0) || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`${origin} ${text} is not a number of seconds between 0 and ${MAX_TIMEOUT_SECONDS}`);
+  }
+  return seconds;
 }
 
 function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
@@ -77,6 +111,7 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
         'role-session-name': { type: 'string' },
         'region': { type: 'string' },
         'assume': { type: 'boolean', default: false },
+        'timeout': { type: 'string' },
         'json': { type: 'boolean', default: false },
         'help': { type: 'boolean', short: 'h', default: false },
       },
@@ -91,6 +126,7 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
   if (positionals.length !== 1 || positionals[0] !== 'doctor') {
     throw new UsageError(positionals.length === 0 ? 'give the command: doctor' : `unknown command: ${positionals.join(' ')}`);
   }
+  const timeoutSeconds = timeoutOf(values.timeout);
   const roleSessionName = values['role-session-name'];
   if (roleSessionName !== undefined && !ROLE_SESSION_NAME.test(roleSessionName)) {
     throw new UsageError(`--role-session-name ${roleSessionName} is not a session name: 2 to 64 characters of letters, digits and _+=,.@-`);
@@ -141,6 +177,7 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
     roleSessionName,
     assume: values.assume ?? false,
     json: values.json ?? false,
+    timeoutSeconds,
   };
 }
 
@@ -161,10 +198,12 @@ export async function runDoctor(args: string[], io: DoctorIo, accountFactory: Ac
     return 0;
   }
   const accounts = new Map<string, AwsAccount>();
+  // One reader per set of credentials and partition, each read made once across every chain.
   const accountFor = (profile: string | undefined, partition: string) => {
     const key = `${profile ?? ''}\n${partition}`;
     if (!accounts.has(key)) {
-      accounts.set(key, accountFactory(profile, partition));
+      const account = accountFactory(profile, partition, { timeoutSeconds: options.timeoutSeconds });
+      accounts.set(key, cachedAccount(account, io.err, options.timeoutSeconds));
     }
     return accounts.get(key)!;
   };
@@ -176,7 +215,7 @@ export async function runDoctor(args: string[], io: DoctorIo, accountFactory: Ac
       accountFor(options.destinationProfile, parseRoleArn(chain.destinationRoleArn)!.partition),
       { externalId: options.externalId, roleSessionName: options.roleSessionName, assume: options.assume }));
   }
-  const exitCode = reports.every(r => r.works) ? 0 : 1;
+  const exitCode = exitCodeOf(reports);
   io.out(options.json ? formatJson(reports, options.notes, exitCode) : formatTable(reports, options.notes));
   return exitCode;
 }

@@ -2,9 +2,14 @@
  * The doctor's output: one line per check with a mark, under each problem its cause
  * and fix, and a summary line (as `flutter doctor` does); or the same as JSON.
  */
-import type { ChainReport, Verdict } from './checks';
+import type { ChainReport, ChainStatus, Verdict } from './checks';
 
-const MARKS: Record<Verdict, string> = { ok: '✓', warning: '!', error: '✗', skipped: '-' };
+const MARKS: Record<Verdict, string> = { ok: '✓', warning: '!', error: '✗', skipped: '-', unverified: '?' };
+
+/** The exit code of a run: 1 when a chain is broken, else 3 when one could not be verified, else 0. */
+export function exitCodeOf(reports: readonly ChainReport[]): number {
+  return reports.some(r => r.status === 'broken') ? 1 : reports.some(r => r.status === 'unverified') ? 3 : 0;
+}
 
 export function formatTable(reports: readonly ChainReport[], notes: readonly string[] = []): string {
   const lines: string[] = [];
@@ -13,7 +18,7 @@ export function formatTable(reports: readonly ChainReport[], notes: readonly str
     for (const check of report.checks) {
       lines.push(`[${MARKS[check.verdict]}] ${check.id}. ${check.name}: ${check.detail}`);
       for (const finding of check.findings) {
-        lines.push(`    ${MARKS[check.verdict]} ${finding.cause}`);
+        lines.push(`    ${MARKS[finding.verdict ?? check.verdict]} ${finding.cause}`);
         if (finding.fix) {
           lines.push(`      Fix: ${finding.fix}`);
         }
@@ -28,25 +33,32 @@ export function formatTable(reports: readonly ChainReport[], notes: readonly str
   return lines.join('\n') + '\n';
 }
 
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
 export function summary(reports: readonly ChainReport[]): string {
-  const checks = reports.flatMap(r => r.checks);
-  const errors = checks.filter(c => c.verdict === 'error').length;
-  const warnings = checks.filter(c => c.verdict === 'warning').length;
-  const broken = reports.filter(r => !r.works).length;
-  const chains = reports.length === 1 ? 'The chain' : `${reports.length - broken} of ${reports.length} chains`;
   if (reports.length === 0) {
     return '✗ No chain to check.';
   }
-  if (broken > 0) {
-    return `✗ Doctor found ${errors} problem${errors === 1 ? '' : 's'}`
-      + `${warnings ? ` and ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}: `
-      + `${reports.length === 1 ? 'the chain does not work' : `${broken} of ${reports.length} chains do not work`}.`;
+  const checks = reports.flatMap(r => r.checks);
+  const count = (verdict: Verdict) => checks.filter(c => c.verdict === verdict).length;
+  const chains = (status: ChainStatus) => reports.filter(r => r.status === status).length;
+  const one = reports.length === 1;
+  const warnings = count('warning') ? ` and ${plural(count('warning'), 'warning')}` : '';
+  if (chains('broken') > 0) {
+    const unverified = count('unverified') ? `, ${plural(count('unverified'), 'check')} could not verify` : '';
+    return `✗ Doctor found ${plural(count('error'), 'problem')}${warnings}${unverified}: `
+      + `${one ? 'the chain does not work' : `${chains('broken')} of ${reports.length} chains do not work`}.`;
   }
-  return warnings > 0
-    ? `! ${chains} work${reports.length === 1 ? 's' : ''}, with ${warnings} warning${warnings === 1 ? '' : 's'}.`
-    : `✓ No issues found: ${reports.length === 1 ? 'the chain works' : `all ${reports.length} chains work`}.`;
+  if (chains('unverified') > 0) {
+    return `? Could not verify ${plural(count('unverified'), 'check')}${warnings}: `
+      + `${one ? 'the chain is not proven to work' : `${chains('unverified')} of ${reports.length} chains are not proven to work`} (see ?).`;
+  }
+  return count('warning') > 0
+    ? `! ${one ? 'The chain works' : `All ${reports.length} chains work`}, with ${plural(count('warning'), 'warning')}.`
+    : `✓ No issues found: ${one ? 'the chain works' : `all ${reports.length} chains work`}.`;
 }
 
 export function formatJson(reports: readonly ChainReport[], notes: readonly string[], exitCode: number): string {
-  return JSON.stringify({ works: exitCode === 0, exitCode, chains: reports, notes }, undefined, 2) + '\n';
+  const status = exitCode === 0 ? 'works' : exitCode === 1 ? 'broken' : 'unverified';
+  return JSON.stringify({ works: exitCode === 0, status, exitCode, chains: reports, notes }, undefined, 2) + '\n';
 }

@@ -27,8 +27,8 @@ export type Caller =
   | { readonly kind: 'role'; readonly arn: string; readonly account: string }
   | { readonly kind: 'service'; readonly service: string };
 
-/** How a statement's principal names the caller. */
-export type PrincipalMatch = 'role ARN' | 'account' | 'everyone' | 'service';
+/** How a statement's principal names the caller; `not listed` is a NotPrincipal that does not except it. */
+export type PrincipalMatch = 'role ARN' | 'account' | 'everyone' | 'service' | 'not listed';
 
 /** One condition of a statement: operator, key and the values it compares with. */
 export interface ConditionTest {
@@ -48,6 +48,11 @@ export interface StatementResult {
   readonly unknown: ConditionTest[];
   /** Every condition of the statement. */
   readonly conditions: ConditionTest[];
+  /**
+   * For a Deny with NotPrincipal that excepts the caller only in part: the forms it does not list
+   * (the account, the role ARN, the session ARN). IAM may match any of them, so the Deny may apply.
+   */
+  readonly notPrincipalMissing?: string[];
 }
 
 export interface TrustEvaluation {
@@ -91,8 +96,9 @@ export function evaluateTrust(document: PolicyDocument, caller: Caller, context:
     const awsPrincipals = statement.Principal && statement.Principal !== '*' ? [statement.Principal.AWS ?? []].flat() : [];
     uniqueIdPrincipals.push(...awsPrincipals.filter(p => UNIQUE_ID.test(p)));
     allPrincipals.push(...(statement.Principal === '*' ? ['*'] : awsPrincipals));
-    const principal = principalMatch(statement, caller);
-    if (!principal || !actionMatches(statement, 'sts:AssumeRole')) {
+    const exception = statement.Effect === 'Deny' && statement.NotPrincipal !== undefined ? notPrincipalException(statement.NotPrincipal, caller) : undefined;
+    const principal = exception ? 'not listed' : principalMatch(statement, caller);
+    if (!principal || exception === 'excepted' || !actionMatches(statement, 'sts:AssumeRole')) {
       return;
     }
     const conditions = conditionTests(statement);
@@ -104,13 +110,45 @@ export function evaluateTrust(document: PolicyDocument, caller: Caller, context:
       failed: outcomes.filter(([, outcome]) => outcome === false).map(([test]) => test),
       unknown: outcomes.filter(([, outcome]) => outcome === undefined).map(([test]) => test),
       conditions,
+      ...(Array.isArray(exception) && exception.length < 3 ? { notPrincipalMissing: exception } : {}),
     });
   });
   return { statements, uniqueIdPrincipals: [...new Set(uniqueIdPrincipals)], awsPrincipals: [...new Set(allPrincipals)] };
 }
 
+/**
+ * A Deny with NotPrincipal denies every principal it does not list. For a role's session IAM may
+ * check the account, then the role, then the session, so only a NotPrincipal that lists all three
+ * surely excepts the caller: the result is `excepted`, or the forms it does not list (all three:
+ * the Deny applies).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+ */
+function notPrincipalException(notPrincipal: unknown, caller: Caller): 'excepted' | string[] | undefined {
+  if (caller.kind !== 'role') {
+    return undefined;
+  }
+  if (notPrincipal === '*') {
+    return 'excepted';
+  }
+  const named = [(notPrincipal as { AWS?: unknown })?.AWS ?? []].flat().map(String);
+  if (named.includes('*')) {
+    return 'excepted';
+  }
+  const [, partition] = caller.arn.split(':');
+  const roleName = caller.arn.slice(caller.arn.lastIndexOf('/') + 1);
+  const sessionPrefix = `arn:${partition}:sts::${caller.account}:assumed-role/${roleName}/`;
+  const forms: [string, boolean][] = [
+    [`the account (arn:${partition}:iam::${caller.account}:root)`, named.includes(caller.account) || named.includes(`arn:${partition}:iam::${caller.account}:root`)],
+    [`the role (${caller.arn})`, named.includes(caller.arn)],
+    [`the task's session (${sessionPrefix}<session name>)`, named.some(p => p.startsWith(sessionPrefix))],
+  ];
+  const missing = forms.filter(([, isListed]) => !isListed).map(([form]) => form);
+  // A task's session name is chosen by the service (the task ID): a listed session may not be the task's.
+  return missing.length === 0 ? [`the task's session, unless its name is one NotPrincipal lists (${sessionPrefix}<session name>)`] : missing;
+}
+
 function principalMatch(statement: PolicyStatement, caller: Caller): PrincipalMatch | undefined {
-  // NotPrincipal is rare in trust policies and AWS advises against it: the doctor does not claim to judge it.
+  // An Allow with NotPrincipal admits almost everyone and AWS advises against it: the doctor does not claim to judge it.
   const principal = statement.Principal;
   if (principal === undefined) {
     return undefined;
@@ -142,7 +180,7 @@ function actionMatches(statement: PolicyStatement, action: string): boolean {
   return [statement.Action ?? []].flat().some(pattern => glob(pattern, action, true));
 }
 
-function conditionTests(statement: PolicyStatement): ConditionTest[] {
+export function conditionTests(statement: Pick<PolicyStatement, 'Condition'>): ConditionTest[] {
   return Object.entries(statement.Condition ?? {}).flatMap(([operator, keys]) =>
     Object.entries(keys).map(([key, values]) => ({ operator, key, values: [values].flat().map(String) })));
 }
@@ -186,7 +224,7 @@ function comparison(operator: string): ((expected: string, value: string) => boo
 }
 
 /** ArnLike and ArnEquals compare the six parts of an ARN one by one, each with `*` and `?`. */
-function arnLike(pattern: string, arn: string): boolean {
+export function arnLike(pattern: string, arn: string): boolean {
   const patternParts = pattern.split(':');
   const arnParts = arn.split(':');
   if (patternParts.length < 6 || arnParts.length < 6) {

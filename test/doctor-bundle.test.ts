@@ -16,7 +16,7 @@ import { stackTemplate } from './support/template-roles';
 jest.setTimeout(60_000);
 
 const ROOT = join(__dirname, '..');
-const CHAIN = ['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', DESTINATION_ROLE_ARN,
+const CHAIN = ['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', DESTINATION_ROLE_ARN, '--region', 'us-east-1',
   '--source-profile', 'source', '--destination-profile', 'destination'];
 
 let directory: string;

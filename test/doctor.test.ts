@@ -14,7 +14,8 @@ import { stackTemplate } from './support/template-roles';
 // Each test synthesizes an app and starts node or the SDK against local servers: slow on a busy machine.
 jest.setTimeout(60_000);
 
-const CHAIN = ['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', DESTINATION_ROLE_ARN];
+// The tasks' Region: without it a condition on aws:SourceArn cannot be verified (check 5).
+const CHAIN = ['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', DESTINATION_ROLE_ARN, '--region', 'us-east-1'];
 const PROFILES = ['--source-profile', 'source', '--destination-profile', 'destination'];
 const EXTERNAL_ID = 'verify-2026';
 
@@ -247,7 +248,7 @@ describe('a broken chain', () => {
 
   test('a source role deployed for another account\'s tasks', async () => {
     // WHEN
-    const run = await doctor([...CHAIN, ...PROFILES, '--region', 'us-east-1'], {
+    const run = await doctor([...CHAIN, ...PROFILES], {
       change: ({ source }) => {
         source.trustPolicy.Statement[0].Condition.StringEquals['aws:SourceAccount'] = OTHER_ACCOUNT;
       },
@@ -259,8 +260,8 @@ describe('a broken chain', () => {
   });
 });
 
-describe('warnings', () => {
-  test('a trust limited by organization: the doctor cannot know the source account\'s organization', async () => {
+describe('warnings, and what the doctor cannot know: never a pass', () => {
+  test('a trust limited by organization: the doctor cannot know the source account\'s organization, so it could not verify (exit 3)', async () => {
     // WHEN
     const run = await doctor([...CHAIN, ...PROFILES], {
       change: ({ destination }) => {
@@ -274,12 +275,12 @@ describe('warnings', () => {
     });
 
     // THEN
-    expect(run.exitCode).toBe(0);
-    expect(checkLines(run.out, 2)).toMatch(/^\[!\] 2\. .*: by account 111122223333 \+ aws:PrincipalArn .*\n    ! Admitted only if the source account meets StringEquals aws:PrincipalOrgID o-a1b2c3d4e5/);
-    expect(run.out).toMatch(/^! The chain works, with 1 warning\.$/m);
+    expect(run.exitCode).toBe(3);
+    expect(checkLines(run.out, 2)).toMatch(/^\[\?\] 2\. .*: could not verify: by account 111122223333 \+ aws:PrincipalArn \(statement 1\), if aws:PrincipalOrgID allows it\n    \? Admitted only if the source account meets StringEquals aws:PrincipalOrgID o-a1b2c3d4e5/);
+    expect(run.out).toMatch(/^\? Could not verify 1 check: the chain is not proven to work \(see \?\)\.$/m);
   });
 
-  test('a session name the trust requires', async () => {
+  test('a session name the trust requires, without --role-session-name: could not verify', async () => {
     // WHEN
     const run = await doctor([...CHAIN, ...PROFILES], {
       change: ({ destination }) => {
@@ -288,8 +289,8 @@ describe('warnings', () => {
     });
 
     // THEN
-    expect(run.exitCode).toBe(0);
-    expect(checkLines(run.out, 3)).toMatch(/^\[!\] 3\. .*: depends on sts:RoleSessionName\n    ! The caller must meet StringLike sts:RoleSessionName audit-\*/);
+    expect(run.exitCode).toBe(3);
+    expect(checkLines(run.out, 3)).toMatch(/^\[\?\] 3\. .*: could not verify: depends on sts:RoleSessionName\n    \? The caller must meet StringLike sts:RoleSessionName audit-\*/);
   });
 
   test('a destination whose maximum session is 12 h: role chaining still caps sessions at 1 h', async () => {
@@ -305,13 +306,13 @@ describe('warnings', () => {
     expect(run.out).toMatch(/^\[✓\] 6\. Session duration: sessions from a task last at most 1 h \(role chaining\), not the role's 12 h/m);
   });
 
-  test('--assume with credentials that are not a session of the source role is not attempted', async () => {
+  test('--assume with credentials that are not a session of the source role is not attempted: could not verify', async () => {
     // WHEN
     const run = await doctor([...CHAIN, '--source-profile', 'source-admin', '--destination-profile', 'destination', '--assume']);
 
     // THEN
-    expect(run.exitCode).toBe(0);
-    expect(checkLines(run.out, 7)).toMatch(/^\[!\] 7\. .*: not attempted\n    ! The source credentials \(arn:aws:sts::111122223333:assumed-role\/Admin\/doctor\) are not a session of my-ECS-task-role/);
+    expect(run.exitCode).toBe(3);
+    expect(checkLines(run.out, 7)).toMatch(/^\[\?\] 7\. .*: not attempted\n    \? The source credentials \(arn:aws:sts::111122223333:assumed-role\/Admin\/doctor\) are not a session of my-ECS-task-role/);
     expect(run.actions).not.toContain('AssumeRole');
   });
 });
@@ -335,9 +336,11 @@ describe('output and usage', () => {
       chains: [{
         sourceRoleArn: SOURCE_ROLE_ARN,
         destinationRoleArn: DESTINATION_ROLE_ARN,
+        status: 'broken',
         works: false,
         checks: expect.any(Array),
       }],
+      status: 'broken',
     });
     expect(report.chains[0].checks.map((c: any) => [c.id, c.verdict])).toEqual([[1, 'ok'], [2, 'ok'], [3, 'ok'], [4, 'error'], [5, 'ok'], [6, 'ok']]);
     expect(report.chains[0].checks[3]).toEqual({
@@ -500,15 +503,15 @@ describe('--role-session-name', () => {
     expect(checkLines(run.out, 3)).toMatch(/^\[✗\] 3\. .*\n    ✗ The session name given \(nightly\) does not meet StringLike sts:RoleSessionName reports-\* \(statement 1\)\.\n      Fix: Use a session name that matches/);
   });
 
-  test('without it, check 3 warns which option to pass and --assume sends a name that matches the pattern', async () => {
+  test('without it, check 3 could not verify and says which option to pass, and --assume sends a name that matches the pattern', async () => {
     // WHEN
     const run = await doctor([...CHAIN, ...PROFILES, '--assume'], {
       change: requireSessionName('reports-*'),
     });
 
     // THEN
-    expect(run.exitCode).toBe(0);
-    expect(checkLines(run.out, 3)).toMatch(/^\[!\] 3\. .*: depends on sts:RoleSessionName\n.*\n      Fix: Run again with --role-session-name <name>/);
+    expect(run.exitCode).toBe(3);
+    expect(checkLines(run.out, 3)).toMatch(/^\[\?\] 3\. .*: could not verify: depends on sts:RoleSessionName\n.*\n      Fix: Run again with --role-session-name <name>/);
     expect(run.out).toMatch(/^\[✓\] 7\. .*: now arn:aws:sts::555566667777:assumed-role\/destination-account-role\/reports-doctor$/m);
   });
 
@@ -519,8 +522,8 @@ describe('--role-session-name', () => {
     });
 
     // THEN
-    expect(run.exitCode).toBe(0);
-    expect(checkLines(run.out, 7)).toMatch(/^\[!\] 7\. .*: not attempted\n    ! The trust requires a session name .*\n      Fix: Run again with --role-session-name <name>/);
+    expect(run.exitCode).toBe(3);
+    expect(checkLines(run.out, 7)).toMatch(/^\[\?\] 7\. .*: not attempted\n    \? The trust requires a session name .*\n      Fix: Run again with --role-session-name <name>/);
     expect(run.actions).not.toContain('AssumeRole');
   });
 
@@ -546,7 +549,7 @@ describe('--role-session-name', () => {
 });
 
 describe('principal conditions the doctor cannot judge', () => {
-  test('aws:PrincipalTag (addTrustConditions): a warning that says to check the source role\'s tags', async () => {
+  test('aws:PrincipalTag (addTrustConditions): could not verify, and says to check the source role\'s tags', async () => {
     // WHEN
     const run = await doctor([...CHAIN, ...PROFILES], {
       change: ({ destination }) => {
@@ -555,14 +558,14 @@ describe('principal conditions the doctor cannot judge', () => {
     });
 
     // THEN
-    expect(run.exitCode).toBe(0);
+    expect(run.exitCode).toBe(3);
     const lines = checkLines(run.out, 2);
-    expect(lines).toMatch(/^\[!\] 2\. .*\n    ! Admitted only if the caller meets StringEquals aws:PrincipalTag\/team reports: the source role's tags\/session tags must match/);
+    expect(lines).toMatch(/^\[\?\] 2\. .*\n    \? Admitted only if the caller meets StringEquals aws:PrincipalTag\/team reports: the source role's tags\/session tags must match/);
     expect(lines).toMatch(/Fix: Check the source role's tags with `aws iam list-role-tags --role-name my-ECS-task-role`/);
     expect(lines).not.toMatch(/Organizations/);
   });
 
-  test('another principal key: a warning that it cannot be checked from here', async () => {
+  test('another principal key: could not verify, it cannot be checked from here', async () => {
     // WHEN
     const run = await doctor([...CHAIN, ...PROFILES], {
       change: ({ destination }) => {
@@ -571,8 +574,8 @@ describe('principal conditions the doctor cannot judge', () => {
     });
 
     // THEN
-    expect(run.exitCode).toBe(0);
-    expect(checkLines(run.out, 2)).toMatch(/^\[!\] 2\. .*\n    ! Admitted only if the caller meets StringLike aws:userid AROA\*:reports-\*: this condition cannot be checked from here\./);
+    expect(run.exitCode).toBe(3);
+    expect(checkLines(run.out, 2)).toMatch(/^\[\?\] 2\. .*\n    \? Admitted only if the caller meets StringLike aws:userid AROA\*:reports-\*: this condition cannot be checked from here\./);
     expect(checkLines(run.out, 2)).not.toMatch(/Organizations/);
   });
 });
@@ -595,7 +598,7 @@ describe('partitions', () => {
 
     // WHEN
     const run = await doctor(['doctor', '--source-role', SOURCE_ROLE_ARN.replace('arn:aws:', `arn:${partition}:`),
-      '--destination-role', DESTINATION_ROLE_ARN.replace('arn:aws:', `arn:${partition}:`), ...PROFILES], { change: inPartition });
+      '--destination-role', DESTINATION_ROLE_ARN.replace('arn:aws:', `arn:${partition}:`), '--region', 'us-east-1', ...PROFILES], { change: inPartition });
 
     // THEN
     expect(run.exitCode).toBe(0);

@@ -160,6 +160,8 @@ const SDK_VARIABLES = [
   'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_REGION', 'AWS_DEFAULT_REGION',
   'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
   'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+  // The doctor's timeout, so that a test's value never leaks into the next test.
+  'CDK_CROSS_ACCOUNT_TASK_ROLES_TIMEOUT',
 ];
 
 /** Runs `body` with `env` as the SDK's whole environment, restoring the process environment afterwards. */

@@ -24,7 +24,10 @@ export interface FakeRole {
   arn: string;
   roleId: string;
   trustPolicy: PolicyDocument;
+  /** Inline policies. */
   identityPolicies: NamedPolicy[];
+  /** Managed policies attached to the role, each named by its ARN. */
+  attachedPolicies?: NamedPolicy[];
   permissionsBoundary?: { readonly arn: string; readonly policy: PolicyDocument };
   maxSessionDuration: number;
 }
@@ -32,6 +35,16 @@ export interface FakeRole {
 export interface FakeAccounts {
   readonly identities: FakeIdentity[];
   roles: FakeRole[];
+  /**
+   * How iam:SimulatePrincipalPolicy answers: as IAM does, AccessDenied as to credentials
+   * without the permission, or HTTP 500 with an HTML page as an emulator without it does.
+   * @default 'available'
+   */
+  simulator?: 'available' | 'denied' | 'unimplemented';
+  /** Actions (`GetRolePolicy`, ...) answered with AccessDenied. @default - none */
+  deniedActions?: string[];
+  /** Items per page of the list calls, to make the doctor page. @default 100 */
+  pageSize?: number;
 }
 
 export interface FakeAws {
@@ -109,10 +122,14 @@ function trustConditions(trust: PolicyDocument): { operator: string; key: string
       .map(([key, values]) => ({ operator, key: key.toLowerCase(), values: [values].flat().map(String) }))));
 }
 
-/** A plain evaluation of Action and Resource (conditions are not needed by the policies under test). */
-function decide(documents: readonly NamedPolicy[], action: string, resource: string): { effect: Effect; matched: string[] } {
+/**
+ * A plain evaluation of Action and Resource. A statement with conditions does not apply, as in
+ * IAM's simulator called without context values, which lists their keys as missing.
+ */
+function decide(documents: readonly NamedPolicy[], action: string, resource: string): { effect: Effect; matched: string[]; missing: string[] } {
   let effect: Effect;
   const matched: string[] = [];
+  const missing: string[] = [];
   for (const { name, policy } of documents) {
     for (const statement of [policy.Statement].flat()) {
       const actionMatches = statement.NotAction
@@ -121,29 +138,35 @@ function decide(documents: readonly NamedPolicy[], action: string, resource: str
       const resourceMatches = statement.NotResource
         ? ![statement.NotResource].flat().some((r: string) => globMatch(r, resource))
         : [statement.Resource ?? []].flat().some((r: string) => globMatch(r, resource));
+      if (actionMatches && resourceMatches && statement.Condition) {
+        missing.push(...Object.values<Record<string, unknown>>(statement.Condition).flatMap(keys => Object.keys(keys)));
+      }
       if (!actionMatches || !resourceMatches || statement.Condition) {
         continue;
       }
       if (statement.Effect === 'Deny') {
-        return { effect: 'Deny', matched: [name] };
+        return { effect: 'Deny', matched: [name], missing: [] };
       }
       effect = 'Allow';
       matched.push(name);
     }
   }
-  return { effect, matched };
+  return { effect, matched, missing: [...new Set(missing)] };
 }
 
 function simulate(role: FakeRole, action: string, resource: string) {
-  const identity = decide(role.identityPolicies, action, resource);
+  const identity = decide([...role.identityPolicies, ...role.attachedPolicies ?? []], action, resource);
   const boundary = role.permissionsBoundary
     ? decide([{ name: role.permissionsBoundary.arn, policy: role.permissionsBoundary.policy }], action, resource)
     : undefined;
   const decision = identity.effect === 'Deny' || boundary?.effect === 'Deny'
     ? 'explicitDeny'
     : identity.effect === 'Allow' && (!boundary || boundary.effect === 'Allow') ? 'allowed' : 'implicitDeny';
-  return { decision, matched: identity.matched, allowedByBoundary: boundary && boundary.effect === 'Allow' };
+  return { decision, matched: identity.matched, allowedByBoundary: boundary && boundary.effect === 'Allow', missing: identity.missing };
 }
+
+/** The keys IAM's simulator lists as missing: only when its decision is not `allowed`. */
+const decisionMissing = (result: ReturnType<typeof simulate>) => result.decision === 'allowed' ? [] : result.missing;
 
 export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
   const actions: string[] = [];
@@ -160,7 +183,42 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
       : errorReply(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
   });
 
+  /** One page of `items`, from the Marker (an index) the request gives. */
+  const page = (params: Record<string, string>, items: string[]) => {
+    const start = Number(params.Marker ?? 0);
+    const size = accounts.pageSize ?? 100;
+    const next = start + size < items.length ? start + size : undefined;
+    return { items: items.slice(start, start + size), more: next !== undefined ? `<IsTruncated>true</IsTruncated><Marker>${next}</Marker>` : '<IsTruncated>false</IsTruncated>' };
+  };
+  const managedPolicy = (arn: string) => accounts.roles
+    .flatMap(r => [
+      ...r.attachedPolicies ?? [],
+      ...r.permissionsBoundary ? [{ name: r.permissionsBoundary.arn, policy: r.permissionsBoundary.policy }] : [],
+    ])
+    .find(p => p.name === arn);
+
   const iam = await queryEndpoint((params, caller) => {
+    if (accounts.deniedActions?.includes(params.Action)) {
+      return errorReply(403, 'AccessDenied', `User: ${caller.arn} is not authorized to perform: iam:${params.Action}`);
+    }
+    if (params.Action === 'SimulatePrincipalPolicy' && accounts.simulator === 'denied') {
+      return errorReply(403, 'AccessDenied', `User: ${caller.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${params.PolicySourceArn}`);
+    }
+    if (params.Action === 'SimulatePrincipalPolicy' && accounts.simulator === 'unimplemented') {
+      return { status: 500, contentType: 'text/html', body: '<!doctype html><html><head><title>500 Internal Server Error</title></head><body></body></html>' };
+    }
+    if (params.Action === 'GetPolicy' || params.Action === 'GetPolicyVersion') {
+      const policy = managedPolicy(params.PolicyArn);
+      if (!policy) {
+        return errorReply(404, 'NoSuchEntity', `Policy ${params.PolicyArn} does not exist or is not attachable.`);
+      }
+      return params.Action === 'GetPolicy'
+        ? xmlReply('GetPolicy', IAM_NAMESPACE, `<Policy><Arn>${xmlEscape(policy.name)}</Arn><DefaultVersionId>v3</DefaultVersionId></Policy>`)
+        : params.VersionId !== 'v3'
+          ? errorReply(404, 'NoSuchEntity', `Policy ${params.PolicyArn} version ${params.VersionId} does not exist.`)
+          : xmlReply('GetPolicyVersion', IAM_NAMESPACE, '<PolicyVersion><VersionId>v3</VersionId><IsDefaultVersion>true</IsDefaultVersion>'
+            + `<Document>${encodeURIComponent(JSON.stringify(policy.policy))}</Document></PolicyVersion>`);
+    }
     const role = params.RoleName ? roleIn(caller.account, params.RoleName) : undefined;
     if (params.RoleName && !role) {
       return errorReply(404, 'NoSuchEntity', `The role with name ${params.RoleName} cannot be found.`);
@@ -173,10 +231,15 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
         + (role!.permissionsBoundary ? '<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType>'
           + `<PermissionsBoundaryArn>${xmlEscape(role!.permissionsBoundary.arn)}</PermissionsBoundaryArn></PermissionsBoundary>` : '')
         + '</Role>');
-      case 'ListRolePolicies': return xmlReply('ListRolePolicies', IAM_NAMESPACE,
-        `<PolicyNames>${members(role!.identityPolicies.map(p => p.name))}</PolicyNames><IsTruncated>false</IsTruncated>`);
-      case 'ListAttachedRolePolicies': return xmlReply('ListAttachedRolePolicies', IAM_NAMESPACE,
-        '<AttachedPolicies></AttachedPolicies><IsTruncated>false</IsTruncated>');
+      case 'ListRolePolicies': {
+        const { items, more } = page(params, role!.identityPolicies.map(p => p.name));
+        return xmlReply('ListRolePolicies', IAM_NAMESPACE, `<PolicyNames>${members(items)}</PolicyNames>${more}`);
+      }
+      case 'ListAttachedRolePolicies': {
+        const { items, more } = page(params, (role!.attachedPolicies ?? []).map(p => p.name));
+        return xmlReply('ListAttachedRolePolicies', IAM_NAMESPACE, `<AttachedPolicies>${items.map(arn => `<member><PolicyName>${xmlEscape(arn.slice(arn.lastIndexOf('/') + 1))}`
+          + `</PolicyName><PolicyArn>${xmlEscape(arn)}</PolicyArn></member>`).join('')}</AttachedPolicies>${more}`);
+      }
       case 'GetRolePolicy': {
         const policy = role!.identityPolicies.find(p => p.name === params.PolicyName);
         return policy
@@ -196,7 +259,7 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
           + `<EvalActionName>${xmlEscape(action)}</EvalActionName><EvalResourceName>${xmlEscape(resource)}</EvalResourceName>`
           + `<EvalDecision>${result.decision}</EvalDecision>`
           + `<MatchedStatements>${result.matched.map(id => `<member><SourcePolicyId>${xmlEscape(id)}</SourcePolicyId>`
-            + '<SourcePolicyType>IAM Policy</SourcePolicyType></member>').join('')}</MatchedStatements><MissingContextValues></MissingContextValues>`
+            + '<SourcePolicyType>IAM Policy</SourcePolicyType></member>').join('')}</MatchedStatements><MissingContextValues>${members(decisionMissing(result))}</MissingContextValues>`
           + (result.allowedByBoundary === undefined ? '' : '<PermissionsBoundaryDecisionDetail><AllowedByPermissionsBoundary>'
             + `${result.allowedByBoundary}</AllowedByPermissionsBoundary></PermissionsBoundaryDecisionDetail>`)
           + '</member></EvaluationResults>');
