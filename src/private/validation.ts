@@ -194,8 +194,12 @@ export function validateRoleSessionNamePattern(where: string, value: string, pro
     throw invalid(where, property, value,
       `a role session name pattern is 1 to 64 characters of letters, digits, + = , . @ _ - and the wildcards * ? ${fault(value, /[\w+=,.@*?-]/, 1, 64)}`);
   }
-  if (/^\*+$/.test(value)) {
-    throw invalid(where, property, value, 'it matches every session name, so it limits nothing: leave it out or name a prefix such as reports-*');
+  if (/^[*?]+$/.test(value)) {
+    // A session name has 2 to 64 characters: with a * and at most two ?, the pattern admits every one of them.
+    const admitsEveryName = value.includes('*') && value.replace(/\*/g, '').length <= 2;
+    throw invalid(where, property, value, admitsEveryName
+      ? 'it matches every session name, so it limits nothing: leave it out or name a prefix such as reports-*'
+      : 'a pattern of only wildcards names no session, only a length: leave it out or name a prefix such as reports-*');
   }
 }
 
