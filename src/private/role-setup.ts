@@ -5,7 +5,7 @@ import { CrossAccountRoleOptions } from '../role-options';
 import { RoleReference } from '../role-reference';
 import { precreatedRoleName } from './precreated';
 import { validateIamQuotas } from './quotas';
-import { MAX_ROLE_NAME_LENGTH, validateMaxSessionDuration, validateRoleName, validateRolePath } from './validation';
+import { MAX_ROLE_NAME_LENGTH, validateMaxSessionDuration, validatePathOfCreatedRole, validateRoleName, validateRolePath } from './validation';
 
 /**
  * The parts of `iam.RoleProps` that every role of this library sets the same way,
@@ -19,6 +19,7 @@ export function commonRoleProps(scope: Construct, id: string, options: CrossAcco
   }
   if (options.path !== undefined) {
     validateRolePath(where, 'path', options.path);
+    validatePathOfCreatedRole(where, 'path', options.path);
   }
   validateMaxSessionDuration(where, 'maxSessionDuration', options.maxSessionDuration);
   validateIamQuotas(where, options.iamQuotas);

@@ -351,6 +351,24 @@ function canMatchStartOf(pattern: string, prefix: string): boolean {
 }
 
 /**
+ * Refuses, for a role the library creates, a path under one AWS keeps for the
+ * roles it creates itself: IAM refuses `CreateRole` there, so the deployment
+ * would fail.
+ */
+export function validatePathOfCreatedRole(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  const reserved = AWS_RESERVED_PATHS.find(prefix => value.startsWith(prefix));
+  if (reserved !== undefined) {
+    throw invalid(where, property, value,
+      `IAM keeps the paths under ${reserved} for the roles AWS creates itself (service-linked roles under /aws-service-role/, `
+      + 'IAM Identity Center roles under /aws-reserved/) and refuses to create a role there, so the deployment would fail: '
+      + 'choose another path, such as /teams/');
+  }
+}
+
+/**
  * One part of a pattern of role paths and names: one character of a set, none or
  * one (`optional`), or any number of them (`repeats`). A set is a string of its
  * characters, or every character (`*` and `?` of IAM's `ArnLike`).
