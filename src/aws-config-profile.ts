@@ -5,7 +5,9 @@ import {
   invalid,
   partitionOfRegion,
   MAX_DURATION_SECONDS,
+  validateBoolean,
   validateDurationSeconds,
+  validateEnum,
   validateEnvironmentVariablePrefix,
   validateExternalId,
   validatePartition,
@@ -214,6 +216,7 @@ export class AwsConfigProfile {
    */
   public static addToContainer(container: ecs.ContainerDefinition, role: RoleReference, options: ContainerRoleOptions = {}): void {
     const where = container.node.path;
+    validateBoolean(where, 'includeProfile', options.includeProfile);
     const prefix = options.environmentVariablePrefix ?? DEFAULT_PREFIX;
     validateEnvironmentVariablePrefix(where, prefix);
     const profileOnly = (['profileName', 'credentialSource', 'roleSessionName', 'region', 'durationSeconds'] as const)
@@ -241,6 +244,7 @@ export class AwsConfigProfile {
 function renderProfile(where: string, role: RoleReference, options: AwsConfigProfileOptions, literal: boolean): string {
   const profileName = options.profileName ?? DEFAULT_PROFILE_NAME;
   validateProfileName(where, profileName);
+  validateEnum(where, 'credentialSource', options.credentialSource, CredentialSource, 'CredentialSource');
   // Stryker disable next-line ConditionalExpression: validateExternalId(undefined) tests the text "undefined", which is a valid external ID, so always calling it changes nothing
   if (options.externalId !== undefined) {
     validateExternalId(where, 'externalId', options.externalId);

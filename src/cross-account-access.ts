@@ -4,7 +4,7 @@ import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
 import { tryReferenceOfRole } from './private/role-setup';
 import { assumeOrganizationRolesStatement } from './private/statements';
-import { invalid } from './private/validation';
+import { invalid, validateBoolean } from './private/validation';
 import { RoleReference } from './role-reference';
 
 /**
@@ -99,6 +99,9 @@ export class CrossAccountAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: CrossAccountAccessProps) {
     super(scope, id);
+    for (const property of ['allowSessionTags', 'allowSourceIdentity'] as const) {
+      validateBoolean(this.node.path, property, props[property]);
+    }
     this.role = props.role;
     this.destinations = new DestinationList(props);
     const roleAccount = props.role.env.account;

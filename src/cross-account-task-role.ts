@@ -5,8 +5,9 @@ import { DestinationList, checkAsSource } from './private/destination-list';
 import { refusePolicyNameClash } from './private/policy-names';
 import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps, effectiveNameAndPath, referenceOf, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
+import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
+import { validateBoolean } from './private/validation';
 import { addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
@@ -112,6 +113,10 @@ export class CrossAccountTaskRole extends iam.Role {
 
   constructor(scope: Construct, id: string, props: CrossAccountTaskRoleProps = {}) {
     const common = commonRoleProps(scope, id, props);
+    const where = pathOf(scope, id);
+    for (const property of ['confusedDeputyGuard', 'allowSessionTags', 'allowSourceIdentity'] as const) {
+      validateBoolean(where, property, props[property]);
+    }
     super(scope, id, {
       ...common,
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),

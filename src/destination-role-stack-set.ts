@@ -4,7 +4,7 @@ import { join } from 'path';
 import { Annotations, App, Lazy, LegacyStackSynthesizer, Names, Stack, Token, aws_cloudformation as cloudformation } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { partitionErrors } from './private/partitions';
-import { invalid, invalidValue, validateRegion } from './private/validation';
+import { invalid, invalidValue, validateBoolean, validateEnum, validateRegion } from './private/validation';
 import { RoleReference } from './role-reference';
 import { TrustedDestinationRole, TrustedDestinationRoleProps } from './trusted-destination-role';
 
@@ -160,6 +160,8 @@ export class DestinationRoleStackSet extends Construct {
     if (props.region !== undefined) {
       validateRegion(this.node.path, props.region);
     }
+    validateBoolean(this.node.path, 'autoDeployment', props.autoDeployment);
+    validateEnum(this.node.path, 'callAs', props.callAs, StackSetCallAs, 'StackSetCallAs');
     this.roleName = roleName;
     this.rolePath = props.destinationRole.path ?? '/';
 

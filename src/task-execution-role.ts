@@ -20,7 +20,7 @@ import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
-import { invalid } from './private/validation';
+import { invalid, validateBoolean, validateEnum } from './private/validation';
 import { addImagePullLimitCheck } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 
@@ -269,6 +269,8 @@ export class TaskExecutionRole extends iam.Role {
   constructor(scope: Construct, id: string, props: TaskExecutionRoleProps = {}) {
     const where = pathOf(scope, id);
     const common = commonRoleProps(scope, id, props);
+    validateBoolean(where, 'confusedDeputyGuard', props.confusedDeputyGuard);
+    validateEnum(where, 'executionRolePolicy', props.executionRolePolicy, ExecutionRolePolicy, 'ExecutionRolePolicy');
     const executionRolePolicy = props.executionRolePolicy ?? ExecutionRolePolicy.LEAST_PRIVILEGE;
     const pullConditions = imagePullConditions(where, props.imagePullSourceVpcs, props.imagePullSourceVpcEndpoints);
     if (pullConditions && executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED) {

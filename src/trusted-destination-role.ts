@@ -11,7 +11,7 @@ import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, tryReferenc
 import { StatementPrincipal } from './private/statement-principal';
 import { assumeRoleActions, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
 import { checkedTrustConditions } from './private/trust-conditions';
-import { validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
+import { validateBoolean, validateEnum, validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
 import { addWholeAccountTrustCheck, warnAboutChainedSessionDuration } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
@@ -150,6 +150,10 @@ export class TrustedDestinationRole extends iam.Role {
   constructor(scope: Construct, id: string, props: TrustedDestinationRoleProps = {}) {
     const common = commonRoleProps(scope, id, props);
     const where = pathOf(scope, id);
+    validateEnum(where, 'trustMode', props.trustMode, TrustMode, 'TrustMode');
+    for (const property of ['allowSessionTags', 'allowSourceIdentity'] as const) {
+      validateBoolean(where, property, props[property]);
+    }
     // Stryker disable next-line ConditionalExpression: the string "undefined" is a valid external ID, so the check cannot fail without the guard
     if (props.externalId !== undefined) {
       validateExternalId(where, 'externalId', props.externalId);

@@ -369,6 +369,37 @@ export function validatePathOfCreatedRole(where: string, property: string, value
 }
 
 /**
+ * A boolean prop. Plain JavaScript and the other jsii languages can send any value,
+ * which the construct would take for true or false by JavaScript's rules (`0` as
+ * false, `'false'` as true) rather than as written: only `true` and `false` are accepted.
+ */
+export function validateBoolean(where: string, property: string, value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') {
+    return;
+  }
+  throw invalid(where, property, shown(value),
+    'it is true or false: any other value (0, "false", a token) would be taken for one of them by JavaScript\'s rules, not as written');
+}
+
+/**
+ * An enum prop: one of the enum's values. Another string (a member's name in
+ * another case, a token) would fall through the construct's choices to one that
+ * was not asked for.
+ */
+export function validateEnum(where: string, property: string, value: unknown, values: { [member: string]: string }, enumName: string): void {
+  if (value === undefined || (typeof value === 'string' && !Token.isUnresolved(value) && Object.values(values).includes(value))) {
+    return;
+  }
+  throw invalid(where, property, shown(value),
+    `it is one of ${Object.keys(values).map(member => `${enumName}.${member}`).join(', ')}, known at synth`);
+}
+
+/** A value for a message: itself when it is a primitive, its text (a token's, for one) otherwise. */
+function shown(value: unknown): unknown {
+  return value === null || typeof value !== 'object' ? value : String(value);
+}
+
+/**
  * One part of a pattern of role paths and names: one character of a set, none or
  * one (`optional`), or any number of them (`repeats`). A set is a string of its
  * characters, or every character (`*` and `?` of IAM's `ArnLike`).
