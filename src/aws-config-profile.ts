@@ -264,17 +264,19 @@ function renderProfile(where: string, role: RoleReference, options: AwsConfigPro
     validatePartition(where, 'partition', options.partition);
   }
   if (literal) {
-    requireLiterals(where, {
-      account: role.account,
-      roleName: role.roleName,
-      path: role.path,
-      partition: role.partition,
-      profileName,
-      externalId: options.externalId,
-      roleSessionName: options.roleSessionName,
-      region: options.region,
-      durationSeconds: options.durationSeconds,
-    });
+    // Every value the text holds: the role's, and each option's.
+    requireLiterals(where, [
+      ['account', role.account],
+      ['roleName', role.roleName],
+      ['path', role.path],
+      ['partition', role.partition],
+      ['profileName', profileName],
+      ['externalId', options.externalId],
+      ['roleSessionName', options.roleSessionName],
+      ['region', options.region],
+      ['durationSeconds', options.durationSeconds],
+      ['partition', options.partition],
+    ]);
   }
 
   const settings: Array<[string, string | undefined]> = [
@@ -317,8 +319,8 @@ function roleArnOf(role: RoleReference, partition: string): string {
   return RoleReference.of({ account: role.account, roleName: role.roleName, path: role.path, partition: role.partition ?? partition }).roleArn;
 }
 
-function requireLiterals(where: string, values: { [property: string]: string | number | undefined }): void {
-  for (const [property, value] of Object.entries(values)) {
+function requireLiterals(where: string, values: ReadonlyArray<[string, string | number | undefined]>): void {
+  for (const [property, value] of values) {
     // Stryker disable next-line ConditionalExpression: Token.isUnresolved(undefined) is false, so the undefined check only states the intent
     if (value !== undefined && Token.isUnresolved(value)) {
       throw invalid(where, property, typeof value === 'number' ? Tokenization.stringifyNumber(value) : value,
