@@ -1,0 +1,133 @@
+import { App, Aspects, IAspect, PermissionsBoundary, Stack, Tags, Lazy, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { IConstruct } from 'constructs';
+import { DestinationRoleStackSet, DestinationRoleStackSetProps, RoleReference } from '../src';
+import { SOURCE_ACCOUNT, newApp, partitionArn } from './support/app';
+
+const taskRole = RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' });
+const PROPS: DestinationRoleStackSetProps = {
+  destinationRole: { roleName: 'destination-account-role', trustedRoles: [taskRole] },
+  organizationalUnitIds: ['ou-ab12-11111111'],
+};
+
+function managementStack(app: App = newApp(), props: { permissionsBoundary?: PermissionsBoundary } = {}): Stack {
+  return new Stack(app, 'Management', { env: { account: '999988887777', region: 'us-east-1' }, ...props });
+}
+
+/** The template the StackSet deploys to every account. */
+function deployedTemplate(stack: Stack): any {
+  const [stackSet] = Object.values(Template.fromStack(stack).findResources('AWS::CloudFormation::StackSet'));
+  return JSON.parse(stackSet.Properties.TemplateBody);
+}
+
+function deployedRole(stack: Stack): any {
+  const [role] = Object.values<any>(deployedTemplate(stack).Resources).filter(r => r.Type === 'AWS::IAM::Role');
+  return role.Properties;
+}
+
+/** The ARN of a customer managed policy in each target account, as the role's template writes it. */
+const inEachAccount = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:policy/${name}`]] });
+
+describe('DestinationRoleStackSet: what the parent app applies reaches the role deployed to every account', () => {
+  test('PermissionsBoundary.of(app), applied after the StackSet is made', () => {
+    // GIVEN
+    const app = newApp();
+    const stack = managementStack(app);
+    new DestinationRoleStackSet(stack, 'StackSet', PROPS);
+    // WHEN
+    iam.PermissionsBoundary.of(app).apply(iam.ManagedPolicy.fromAwsManagedPolicyName('PowerUserAccess'));
+    // THEN
+    expect(deployedRole(stack).PermissionsBoundary).toEqual(partitionArn(':iam::aws:policy/PowerUserAccess'));
+  });
+
+  test('the @aws-cdk/core:permissionsBoundary context, as the policy of that name in each target account', () => {
+    const app = new App({ analyticsReporting: false, context: { '@aws-cdk/core:permissionsBoundary': { name: 'team-boundary' } } });
+    const stack = managementStack(app);
+    new DestinationRoleStackSet(stack, 'StackSet', PROPS);
+    expect(deployedRole(stack).PermissionsBoundary).toEqual(inEachAccount('team-boundary'));
+  });
+
+  test('the permissionsBoundary of the parent stack, as the policy of that name in each target account, not the management account\'s', () => {
+    const stack = managementStack(newApp(), { permissionsBoundary: PermissionsBoundary.fromName('team-boundary') });
+    new DestinationRoleStackSet(stack, 'StackSet', PROPS);
+    expect(deployedRole(stack).PermissionsBoundary).toEqual(inEachAccount('team-boundary'));
+    Annotations.fromStack(stack).hasNoError('*', Match.anyValue());
+  });
+
+  test('a boundary imported in the management stack is still refused, since its ARN names the management account', () => {
+    const app = newApp();
+    const stack = managementStack(app);
+    new DestinationRoleStackSet(stack, 'StackSet', PROPS);
+    iam.PermissionsBoundary.of(app).apply(iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'team-boundary'));
+    expect(() => app.synth()).toThrow(/destinationRole\.permissionsBoundary ".*:iam::999988887777:policy\/team-boundary" is invalid/);
+  });
+
+  test('Tags.of(app)', () => {
+    const app = newApp();
+    const stack = managementStack(app);
+    new DestinationRoleStackSet(stack, 'StackSet', PROPS);
+    Tags.of(app).add('team', 'reports');
+    expect(deployedRole(stack).Tags).toEqual([{ Key: 'team', Value: 'reports' }]);
+  });
+
+  test('any other Aspect of the app, the stack or the construct, in their order', () => {
+    const app = newApp();
+    const stack = managementStack(app);
+    const stackSet = new DestinationRoleStackSet(stack, 'StackSet', PROPS);
+    const describe = (text: string): IAspect => ({
+      visit: (node: IConstruct) => {
+        if (node instanceof iam.CfnRole) {
+          node.description = `${node.description ?? ''}${text}`;
+        }
+      },
+    });
+    Aspects.of(stackSet).add(describe('3'));
+    Aspects.of(stack).add(describe('2'));
+    Aspects.of(app).add(describe('1'));
+    expect(deployedRole(stack).Description).toBe('123');
+  });
+
+  test('the context of the app and the stack', () => {
+    const app = new App({ analyticsReporting: false, context: { 'team:owner': 'reports' } });
+    const stack = managementStack(app);
+    stack.node.setContext('team:cost-center', '42');
+    const stackSet = new DestinationRoleStackSet(stack, 'StackSet', PROPS);
+    expect([stackSet.destinationRole.node.tryGetContext('team:owner'), stackSet.destinationRole.node.tryGetContext('team:cost-center')])
+      .toEqual(['reports', '42']);
+  });
+});
+
+describe('DestinationRoleStackSet under iam.Role.customizeRoles()', () => {
+  test('is refused: the app may not create roles, and the StackSet would create one in every account', () => {
+    const app = newApp();
+    iam.Role.customizeRoles(app);
+    expect(() => new DestinationRoleStackSet(managementStack(app), 'StackSet', PROPS)).toThrow(
+      /^Management\/StackSet: iam\.Role\.customizeRoles\(\) is in effect here: this app's templates create no role, the roles are created outside it, but a DestinationRoleStackSet has StackSets create the role \/destination-account-role in every target account\. Create that role in each account as the precreated roles are, build the StackSet in an app without customizeRoles, or call customizeRoles with preventSynthesis: false$/);
+  });
+
+  test('with preventSynthesis: false, the role is created as the app\'s roles are, under its own name', () => {
+    const app = newApp();
+    iam.Role.customizeRoles(app, { preventSynthesis: false, usePrecreatedRoles: { 'DestinationRole/Role': 'another-name' } });
+    const stack = managementStack(app);
+    new DestinationRoleStackSet(stack, 'StackSet', PROPS);
+    expect(deployedRole(stack).RoleName).toBe('destination-account-role');
+  });
+});
+
+describe('DestinationRoleStackSet stackSetName', () => {
+  test.each(['org_destination_roles', '1-roles', 'roles.v2', 'a'.repeat(129)])('refuses %s, which CloudFormation refuses', stackSetName => {
+    expect(() => new DestinationRoleStackSet(managementStack(), 'StackSet', { ...PROPS, stackSetName })).toThrow(new RegExp(
+      `^Management/StackSet: stackSetName "${stackSetName.replace(/\./g, '\\.')}" is invalid: a StackSet name is 1 to 128 letters, digits and hyphens, starting with a letter, or CloudFormation refuses it at deploy$`));
+  });
+
+  test.each(['a', 'org-destination-roles', 'A1', 'a'.repeat(128)])('accepts %s', stackSetName => {
+    const stack = managementStack();
+    new DestinationRoleStackSet(stack, 'StackSet', { ...PROPS, stackSetName });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', { StackSetName: stackSetName });
+  });
+
+  test('accepts a token', () => {
+    expect(() => new DestinationRoleStackSet(managementStack(), 'StackSet', { ...PROPS, stackSetName: Lazy.string({ produce: () => 'x' }) })).not.toThrow();
+  });
+
+});
