@@ -14,13 +14,15 @@ import {
   allowsOnlyImagePull,
   executionRoleStatements,
   imagePullConditions,
+  namedParts,
 } from './private/execution-statements';
 import { refusePolicyNameClash } from './private/policy-names';
 import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
+import { addResolvedValueChecks } from './private/resolved-values';
 import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
-import { invalid, validateBoolean, validateEnum } from './private/validation';
+import { invalid, validateBoolean, validateEnum, validateExactResourceName } from './private/validation';
 import { addImagePullLimitCheck } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 
@@ -306,6 +308,13 @@ export class TaskExecutionRole extends iam.Role {
       refusePolicyNameClash(this, policy, INLINE_POLICY_NAME);
     }
     reportIdentityStatements(this, () => this.renderStatements());
+    // Names given as tokens are checked once resolved, as literals are when given (see refuseWildcardNames()).
+    addResolvedValueChecks(this, () => this.namedParts().map(part => ({
+      property: part.property,
+      value: part.value,
+      validate: (at: string, property: string, value: string) => validateExactResourceName(at, property, value, part.noun),
+      forbidden: /[*?${}]/,
+    })));
 
     props.repositories?.forEach(repository => this.addRepository(repository));
     props.logGroups?.forEach(logGroup => this.addLogGroup(logGroup));
@@ -324,6 +333,7 @@ export class TaskExecutionRole extends iam.Role {
    */
   public addRepository(repository: ecr.IRepository): void {
     this.repositories.push(repository);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -332,6 +342,7 @@ export class TaskExecutionRole extends iam.Role {
    */
   public addLogGroup(logGroup: logs.ILogGroup): void {
     this.logGroups.push(logGroup);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -341,6 +352,7 @@ export class TaskExecutionRole extends iam.Role {
    */
   public addSecret(secret: secretsmanager.ISecret): void {
     this.secrets.push(secret);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -349,6 +361,7 @@ export class TaskExecutionRole extends iam.Role {
    */
   public addParameter(parameter: ssm.IParameter): void {
     this.parameters.push(parameter);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -357,6 +370,7 @@ export class TaskExecutionRole extends iam.Role {
    */
   public addKmsKey(key: kms.IKey): void {
     this.kmsKeys.push(key);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -365,6 +379,7 @@ export class TaskExecutionRole extends iam.Role {
    */
   public addParameterKey(key: kms.IKey): void {
     this.parameterKeys.push(key);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -402,6 +417,27 @@ export class TaskExecutionRole extends iam.Role {
    */
   public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
     throw refuseAssumeRoleGrant(this, grantee);
+  }
+
+  /**
+   * Refuses a literal name or ARN with a wildcard or policy variable among what
+   * the role was given: the policy would cover every resource that matches.
+   */
+  private refuseWildcardNames(): void {
+    for (const part of this.namedParts()) {
+      validateExactResourceName(this.node.path, part.property, part.value, part.noun);
+    }
+  }
+
+  private namedParts() {
+    return namedParts({
+      repositories: this.repositories,
+      logGroups: this.logGroups,
+      secrets: this.secrets,
+      parameters: this.parameters,
+      kmsKeys: this.kmsKeys,
+      parameterKeys: this.parameterKeys,
+    });
   }
 
   /**

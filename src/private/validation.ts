@@ -369,6 +369,21 @@ export function validatePathOfCreatedRole(where: string, property: string, value
 }
 
 /**
+ * A name or ARN of a resource that a policy names exactly (an ECR repository, a
+ * secret, a parameter, a log group, a KMS key). None of these services allows `*`,
+ * `?`, `$`, `{` or `}` in a name, and IAM would read them as wildcards or a policy
+ * variable: the policy would cover every resource that matches.
+ */
+export function validateExactResourceName(where: string, property: string, value: string, noun: string): void {
+  if (Token.isUnresolved(value) || !/[*?${}]/.test(value)) {
+    return;
+  }
+  throw invalid(where, property, value,
+    `no ${noun} name or ARN holds * or ?, which IAM would read as wildcards (the policy would allow every ${noun} that matches), `
+    + `nor $ { } (a policy variable): name exactly one ${noun}`);
+}
+
+/**
  * A boolean prop. Plain JavaScript and the other jsii languages can send any value,
  * which the construct would take for true or false by JavaScript's rules (`0` as
  * false, `'false'` as true) rather than as written: only `true` and `false` are accepted.
