@@ -8,7 +8,7 @@ import { addQuotaChecks } from './private/quotas';
 import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { validateBoolean } from './private/validation';
-import { addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
+import { addEcsTrustGuardCheck, addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
@@ -122,6 +122,10 @@ export class CrossAccountTaskRole extends iam.Role {
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
     });
     warnIfConfusedDeputyGuardOff(this, props.confusedDeputyGuard);
+    if (props.confusedDeputyGuard ?? true) {
+      // A statement added by hand that lets ECS in without the conditions would undo the guard.
+      addEcsTrustGuardCheck(this);
+    }
     // Whoever may assume the task role may assume its destinations: a trust widened by hand is warned about too.
     addWholeAccountTrustCheck(this);
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value

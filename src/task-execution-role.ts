@@ -23,7 +23,7 @@ import { addResolvedValueChecks } from './private/resolved-values';
 import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { invalid, validateBoolean, validateEnum, validateExactResourceName } from './private/validation';
-import { addImagePullLimitCheck } from './private/warnings';
+import { addEcsTrustGuardCheck, addImagePullLimitCheck } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 
 const TASK_EXECUTION_ROLE = Symbol.for('cdk-cross-account-task-roles.TaskExecutionRole');
@@ -291,6 +291,9 @@ export class TaskExecutionRole extends iam.Role {
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value
     Object.defineProperty(this, TASK_EXECUTION_ROLE, { value: true });
     this.executionRolePolicy = executionRolePolicy;
+    if (props.confusedDeputyGuard) {
+      addEcsTrustGuardCheck(this);
+    }
     if (executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED) {
       this.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(AWS_MANAGED_POLICY_NAME));
     }
