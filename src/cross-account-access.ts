@@ -2,7 +2,7 @@ import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
-import { tryReferenceOfRole } from './private/role-setup';
+import { markSynthesis, refuseAfterSynthesis, tryReferenceOfRole } from './private/role-setup';
 import { assumeOrganizationRolesStatement } from './private/statements';
 import { invalid, validateBoolean } from './private/validation';
 import { RoleReference } from './role-reference';
@@ -111,6 +111,7 @@ export class CrossAccountAccess extends Construct {
         `the role is in account ${roleAccount}, but this construct's stack deploys to ${stackAccount}: `
         + 'put CrossAccountAccess in a stack of the role\'s account');
     }
+    markSynthesis(this);
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);
     }
@@ -159,11 +160,13 @@ export class CrossAccountAccess extends Construct {
    * Allow the role to assume one more destination role. Adding the same role twice has no effect.
    */
   public addDestination(destination: RoleReference): void {
+    refuseAfterSynthesis(this, 'addDestination()');
     // Stryker disable next-line BlockStatement: a statement lists a resource once however often it is added
     if (!this.destinations.add(destination)) {
       return;
     }
-    if (this.exactStatement) {
+    // A statement resolved early (by an Aspect) is frozen: the destination then gets a statement of its own.
+    if (this.exactStatement && !this.exactStatement.frozen) {
       this.exactStatement.addResources(destination.roleArn);
       return;
     }
@@ -181,6 +184,7 @@ export class CrossAccountAccess extends Construct {
    * pattern, in any of its accounts (`aws:ResourceOrgID`).
    */
   public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
+    refuseAfterSynthesis(this, 'addDestinationOrganizationRoles()');
     if (!this.destinations.addOrganizationRoles(roles)) {
       return;
     }

@@ -5,7 +5,7 @@ import { DestinationList, checkAsSource } from './private/destination-list';
 import { refusePolicyNameClash } from './private/policy-names';
 import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
+import { commonRoleProps, effectiveNameAndPath, markSynthesis, pathOf, referenceOf, refuseAfterSynthesis, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { validateBoolean } from './private/validation';
 import { addEcsTrustGuardCheck, addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
@@ -134,11 +134,13 @@ export class CrossAccountTaskRole extends iam.Role {
     this.givenRoleName = actual.roleName;
     this.givenPath = actual.path;
     this.destinations = new DestinationList(props);
+    markSynthesis(this);
 
     const cfnRole = cfnRoleOf(this);
     if (cfnRole) {
       const inlinePolicies = cfnRole.policies;
-      cfnRole.policies = Lazy.any({
+      // Not cached: a destination added after an early resolution (an Aspect) is in it.
+      cfnRole.policies = Lazy.uncachedAny({
         produce: () => {
           const policyDocument = this.destinations.policyDocument();
           const ours = policyDocument ? [{ policyName: ASSUME_DESTINATION_ROLES, policyDocument }] : [];
@@ -194,6 +196,7 @@ export class CrossAccountTaskRole extends iam.Role {
    * Adding the same role twice has no effect.
    */
   public addDestination(destination: RoleReference): void {
+    refuseAfterSynthesis(this, 'addDestination()');
     this.destinations.add(destination);
   }
 
@@ -203,6 +206,7 @@ export class CrossAccountTaskRole extends iam.Role {
    * trust this role too, for example with `addTrustedOrganizationRoles()`.
    */
   public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
+    refuseAfterSynthesis(this, 'addDestinationOrganizationRoles()');
     this.destinations.addOrganizationRoles(roles);
   }
 

@@ -20,7 +20,7 @@ import { refusePolicyNameClash } from './private/policy-names';
 import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
 import { addResolvedValueChecks } from './private/resolved-values';
-import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
+import { commonRoleProps, markSynthesis, pathOf, refuseAfterSynthesis, refuseAssumeRoleGrant } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { invalid, validateBoolean, validateEnum, validateExactResourceName } from './private/validation';
 import { addEcsTrustGuardCheck, addImagePullLimitCheck } from './private/warnings';
@@ -266,7 +266,6 @@ export class TaskExecutionRole extends iam.Role {
   /** Statements that went to the default policy, so that ours do not repeat them. */
   // Stryker disable next-line ArrayDeclaration: an entry that is no statement grants nothing, so it leaves nothing out
   private readonly grantedElsewhere: iam.PolicyStatement[] = [];
-  private rendered?: iam.PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: TaskExecutionRoleProps = {}) {
     const where = pathOf(scope, id);
@@ -291,6 +290,7 @@ export class TaskExecutionRole extends iam.Role {
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value
     Object.defineProperty(this, TASK_EXECUTION_ROLE, { value: true });
     this.executionRolePolicy = executionRolePolicy;
+    markSynthesis(this);
     if (props.confusedDeputyGuard) {
       addEcsTrustGuardCheck(this);
     }
@@ -335,6 +335,7 @@ export class TaskExecutionRole extends iam.Role {
    * conditions if any. Adds nothing under `ExecutionRolePolicy.AWS_MANAGED`.
    */
   public addRepository(repository: ecr.IRepository): void {
+    refuseAfterSynthesis(this, 'addRepository()');
     this.repositories.push(repository);
     this.refuseWildcardNames();
   }
@@ -344,6 +345,7 @@ export class TaskExecutionRole extends iam.Role {
    * write to them. Adds nothing under `ExecutionRolePolicy.AWS_MANAGED`.
    */
   public addLogGroup(logGroup: logs.ILogGroup): void {
+    refuseAfterSynthesis(this, 'addLogGroup()');
     this.logGroups.push(logGroup);
     this.refuseWildcardNames();
   }
@@ -354,6 +356,7 @@ export class TaskExecutionRole extends iam.Role {
    * managed key if it has one.
    */
   public addSecret(secret: secretsmanager.ISecret): void {
+    refuseAfterSynthesis(this, 'addSecret()');
     this.secrets.push(secret);
     this.refuseWildcardNames();
   }
@@ -363,6 +366,7 @@ export class TaskExecutionRole extends iam.Role {
    * A SecureString under a customer managed key also needs `addParameterKey()`.
    */
   public addParameter(parameter: ssm.IParameter): void {
+    refuseAfterSynthesis(this, 'addParameter()');
     this.parameters.push(parameter);
     this.refuseWildcardNames();
   }
@@ -372,6 +376,7 @@ export class TaskExecutionRole extends iam.Role {
    * request reaches KMS (see `kmsKeys`).
    */
   public addKmsKey(key: kms.IKey): void {
+    refuseAfterSynthesis(this, 'addKmsKey()');
     this.kmsKeys.push(key);
     this.refuseWildcardNames();
   }
@@ -381,6 +386,7 @@ export class TaskExecutionRole extends iam.Role {
    * parameter, through Parameter Store only (see `parameterKeys`).
    */
   public addParameterKey(key: kms.IKey): void {
+    refuseAfterSynthesis(this, 'addParameterKey()');
     this.parameterKeys.push(key);
     this.refuseWildcardNames();
   }
@@ -444,11 +450,11 @@ export class TaskExecutionRole extends iam.Role {
   }
 
   /**
-   * The statements of the `TaskExecution` policy, worked out once, at synthesis,
-   * when every grant has been made.
+   * The statements of the `TaskExecution` policy, worked out each time they are
+   * read, so that what is added after an early resolution (an Aspect) is in them.
    */
   private renderStatements(): iam.PolicyStatement[] {
-    this.rendered ??= executionRoleStatements(this, {
+    return executionRoleStatements(this, {
       imagePullAndLogs: this.executionRolePolicy === ExecutionRolePolicy.LEAST_PRIVILEGE,
       repositories: this.repositories,
       logGroups: this.logGroups,
@@ -458,7 +464,6 @@ export class TaskExecutionRole extends iam.Role {
       parameterKeys: this.parameterKeys,
       pullConditions: this.pullConditions,
     }, this.grantedElsewhere);
-    return this.rendered;
   }
 }
 
@@ -474,7 +479,8 @@ class OptionalPolicy extends iam.CfnPolicy {
       roles: [role.roleName],
       // An empty document still renders, so that tools that read the construct tree
       // (cdk-nag) find a policy they can check, though it is not synthesized.
-      policyDocument: Lazy.any({
+      // Not cached: what is added after an early resolution (an Aspect) is in it.
+      policyDocument: Lazy.uncachedAny({
         produce: () => new iam.PolicyDocument({ statements: statements() }).toJSON() ?? { Version: '2012-10-17', Statement: [] },
       }),
     });
