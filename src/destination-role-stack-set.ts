@@ -196,7 +196,14 @@ export class DestinationRoleStackSet extends Construct {
     });
     rmSync(outdir, { recursive: true, force: true });
     this.templateStack = new Stack(templateApp, 'DestinationRole', { synthesizer: new LegacyStackSynthesizer() });
-    this.destinationRole = new TrustedDestinationRole(this.templateStack, 'Role', props.destinationRole);
+    try {
+      this.destinationRole = new TrustedDestinationRole(this.templateStack, 'Role', props.destinationRole);
+    } catch (error) {
+      // Said under this construct's path, as the role's messages at synth are: the role's own path is in its app.
+      const message = (error as Error).message;
+      const rolePath = `${this.templateStack.node.id}/Role`;
+      throw new Error(`${this.node.path}: destinationRole (${rolePath}): ${message.startsWith(`${rolePath}: `) ? message.slice(rolePath.length + 2) : message}`);
+    }
 
     const autoDeployment = props.autoDeployment ?? true;
     const region = props.region ?? Stack.of(this).region;

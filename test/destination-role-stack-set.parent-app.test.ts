@@ -1,7 +1,7 @@
-import { App, Aspects, IAspect, PermissionsBoundary, Stack, Tags, Lazy, aws_iam as iam } from 'aws-cdk-lib';
+import { App, Aspects, CfnParameter, IAspect, PermissionsBoundary, Stack, Tags, Lazy, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
-import { DestinationRoleStackSet, DestinationRoleStackSetProps, RoleReference } from '../src';
+import { DestinationRoleStackSet, DestinationRoleStackSetProps, RoleReference, TrustMode } from '../src';
 import { SOURCE_ACCOUNT, newApp, partitionArn } from './support/app';
 
 const taskRole = RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' });
@@ -130,4 +130,49 @@ describe('DestinationRoleStackSet stackSetName', () => {
     expect(() => new DestinationRoleStackSet(managementStack(), 'StackSet', { ...PROPS, stackSetName: Lazy.string({ produce: () => 'x' }) })).not.toThrow();
   });
 
+});
+
+describe('DestinationRoleStackSet: the checks of the role hold for the role deployed to every account', () => {
+  const stackSetWith = (destinationRole: DestinationRoleStackSetProps['destinationRole']) => {
+    const stack = managementStack();
+    const stackSet = new DestinationRoleStackSet(stack, 'StackSet', { ...PROPS, destinationRole });
+    return { stack, stackSet };
+  };
+
+  test('a trust policy over the quota fails synth with the figure', () => {
+    const trustedRoles = Array.from({ length: 40 }, (_, i) => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: `task-role-${String(i).padStart(2, '0')}-${'n'.repeat(20)}` }));
+    const { stack } = stackSetWith({ roleName: 'destination-account-role', trustedRoles });
+    expect(() => Template.fromStack(stack)).toThrow(/Management\/StackSet: .*the trust policy is [\d,]+ characters .*the IAM quota is 2,048: deploying would fail/s);
+  });
+
+  test('a declared trust policy quota is taken', () => {
+    const trustedRoles = Array.from({ length: 40 }, (_, i) => RoleReference.of({ account: SOURCE_ACCOUNT, roleName: `task-role-${String(i).padStart(2, '0')}-${'n'.repeat(20)}` }));
+    const { stack } = stackSetWith({ roleName: 'destination-account-role', trustedRoles, iamQuotas: { trustPolicySize: 4096 } });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test.each<[string, (role: iam.Role) => void, string]>([
+    ['a whole account', role => role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)],
+    })), 'wholeAccountTrust'],
+    ['a principal known only at deploy time', role => role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(new CfnParameter(Stack.of(role), 'Principal').valueAsString)],
+    })), 'unknownTrustPrincipal'],
+    ['an OpenID Connect provider of the role\'s stack without a subject', role => role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.OpenIdConnectPrincipal(new iam.OidcProviderNative(Stack.of(role), 'GitHub', {
+        url: 'https://token.actions.githubusercontent.com', clientIds: ['sts.amazonaws.com'],
+      }))],
+    })), 'wholeAccountTrust'],
+  ])('a trust widened by hand with %s is warned about on the StackSet', (_case, widen, id) => {
+    const { stack, stackSet } = stackSetWith(PROPS.destinationRole);
+    widen(stackSet.destinationRole);
+    Annotations.fromStack(stack).hasWarning('/Management/StackSet/Resource',
+      Match.stringLikeRegexp(`^destinationRole \\(DestinationRole/Role\\): the trust policy admits .*\\[ack: cdk-cross-account-task-roles:${id}\\]$`));
+  });
+
+  test('an enum prop of the role is checked at construction', () => {
+    expect(() => stackSetWith({ ...PROPS.destinationRole, trustMode: 'ACCOUNT' as TrustMode }))
+      .toThrow(/^Management\/StackSet: destinationRole \(DestinationRole\/Role\): trustMode "ACCOUNT" is invalid: it is one of TrustMode\.ROLE_ARN, TrustMode\.ACCOUNT_WITH_PRINCIPAL_ARN/);
+  });
 });
