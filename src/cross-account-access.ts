@@ -158,6 +158,7 @@ export class CrossAccountAccess extends Construct {
 
   /**
    * Allow the role to assume one more destination role. Adding the same role twice has no effect.
+   * Refused once the app is synthesized, when the templates no longer change.
    */
   public addDestination(destination: RoleReference): void {
     refuseAfterSynthesis(this, 'addDestination()');

@@ -193,7 +193,8 @@ export class CrossAccountTaskRole extends iam.Role {
   /**
    * Allow this role to assume one more destination role. The destination must
    * trust this role too (`TrustedDestinationRole.addTrustedRole(taskRole.reference)`).
-   * Adding the same role twice has no effect.
+   * Adding the same role twice has no effect. Refused once the app is
+   * synthesized, when the templates no longer change.
    */
   public addDestination(destination: RoleReference): void {
     refuseAfterSynthesis(this, 'addDestination()');

@@ -217,6 +217,9 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
  * account and region with `confusedDeputyGuard: true`. By default it allows exactly what it is given (repositories, log groups,
  * secrets, parameters, keys) in one policy named `TaskExecution`, written at
  * synthesis so that `add*()` calls count, and left out when it would be empty.
+ * Each is named exactly: a name or ARN that holds `*`, `?` or a policy variable
+ * (`${...}`) is refused, literal or once resolved, since none of these services
+ * allows them in a name and IAM would read them as wildcards.
  *
  * aws-cdk-lib grants what a task definition uses (`ContainerImage.fromEcrRepository`,
  * `ecs.Secret.fromSecretsManager`, `LogDrivers.awsLogs`) in the role's

@@ -242,7 +242,8 @@ export class TrustedDestinationRole extends iam.Role {
   /**
    * Trust one more role of another account. That role must be allowed to assume
    * this one too (`CrossAccountTaskRole.addDestination(role.reference)`).
-   * Adding the same role twice has no effect.
+   * Adding the same role twice has no effect. Refused once the app is
+   * synthesized, when the templates no longer change.
    */
   public addTrustedRole(role: RoleReference): void {
     refuseAfterSynthesis(this, 'addTrustedRole()');
