@@ -1,4 +1,4 @@
-import { App, Aspects, CfnParameter, IAspect, PermissionsBoundary, Stack, Tags, Lazy, aws_iam as iam } from 'aws-cdk-lib';
+import { App, Aspects, CfnParameter, IAspect, PermissionsBoundary, Stack, Stage, Tags, Lazy, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { DestinationRoleStackSet, DestinationRoleStackSetProps, RoleReference, TrustMode } from '../src';
@@ -87,6 +87,16 @@ describe('DestinationRoleStackSet: what the parent app applies reaches the role 
     expect(deployedRole(stack).Description).toBe('123');
   });
 
+  test('not the Aspects of an app above the Stage the StackSet is in, which do not reach that Stage\'s roles either', () => {
+    const app = newApp();
+    const stage = new Stage(app, 'Prod');
+    const stack = new Stack(stage, 'Management', { env: { account: '999988887777', region: 'us-east-1' } });
+    new DestinationRoleStackSet(stack, 'StackSet', PROPS);
+    Tags.of(app).add('app', 'tag');
+    Tags.of(stage).add('stage', 'tag');
+    expect(deployedRole(stack).Tags).toEqual([{ Key: 'stage', Value: 'tag' }]);
+  });
+
   test('the context of the app and the stack', () => {
     const app = new App({ analyticsReporting: false, context: { 'team:owner': 'reports' } });
     const stack = managementStack(app);
@@ -169,6 +179,11 @@ describe('DestinationRoleStackSet: the checks of the role hold for the role depl
     widen(stackSet.destinationRole);
     Annotations.fromStack(stack).hasWarning('/Management/StackSet/Resource',
       Match.stringLikeRegexp(`^destinationRole \\(DestinationRole/Role\\): the trust policy admits .*\\[ack: cdk-cross-account-task-roles:${id}\\]$`));
+  });
+
+  test('an error of aws-cdk-lib about the role names the StackSet too', () => {
+    expect(() => stackSetWith({ ...PROPS.destinationRole, description: 'd'.repeat(1001) }))
+      .toThrow(/^Management\/StackSet: destinationRole \(DestinationRole\/Role\): Role description must be no longer than 1000 characters/);
   });
 
   test('an enum prop of the role is checked at construction', () => {

@@ -117,6 +117,23 @@ describe('identity providers: made in the app, and limited by a subject that nam
   ])('does not warn about %s', (_case, statement) => {
     Annotations.fromStack(destinationTrusting(statement)).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every identity'));
   });
+
+  describe('a provider of the app whose URL is a parameter, so that its issuer is not known at synth', () => {
+    const provider = (stack: Stack) => new iam.OidcProviderNative(stack, 'Provider', {
+      url: new CfnParameter(stack, 'Url').valueAsString, clientIds: ['sts.amazonaws.com'],
+    });
+
+    test('needs a subject condition of some issuer', () => {
+      const stack = destinationTrusting(s => webIdentity(new iam.OpenIdConnectPrincipal(provider(s)), { StringEquals: { 'issuer.example.com:aud': 'sts.amazonaws.com' } }));
+      Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(
+        'every identity of OpenID Connect provider DestinationStack/Provider/Resource, .*: add a subject condition, <issuer>:sub, that names more than wildcards'));
+    });
+
+    test('takes one that names something', () => {
+      const stack = destinationTrusting(s => webIdentity(new iam.OpenIdConnectPrincipal(provider(s)), { StringEquals: { 'issuer.example.com:sub': 'reports' } }));
+      Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every identity'));
+    });
+  });
 });
 
 describe('a trusted principal known only at deploy time', () => {
@@ -207,6 +224,11 @@ describe('a statement added to an ECS role\'s trust that undoes the confused-dep
     const role = new TaskExecutionRole(stack, 'ExecutionRole', { confusedDeputyGuard: true });
     role.assumeRolePolicy!.addStatements(ecs());
     Annotations.fromStack(stack).hasWarning('/SourceStack/ExecutionRole', UNDONE);
+  });
+
+  test('does not take a statement of another principal for an ECS one', () => {
+    const stack = taskRoleWith(assume({ principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`)] }));
+    Annotations.fromStack(stack).hasNoWarning('/SourceStack/TaskRole', UNDONE);
   });
 
   test('TaskExecutionRole without the guard (the default) does not', () => {
