@@ -5,7 +5,9 @@ import {
   invalid,
   partitionOfRegion,
   MAX_DURATION_SECONDS,
+  validateBoolean,
   validateDurationSeconds,
+  validateEnum,
   validateEnvironmentVariablePrefix,
   validateExternalId,
   validatePartition,
@@ -217,6 +219,7 @@ export class AwsConfigProfile {
    */
   public static addToContainer(container: ecs.ContainerDefinition, role: RoleReference, options: ContainerRoleOptions = {}): void {
     const where = container.node.path;
+    validateBoolean(where, 'includeProfile', options.includeProfile);
     const prefix = options.environmentVariablePrefix ?? DEFAULT_PREFIX;
     validateEnvironmentVariablePrefix(where, prefix);
     const profileOnly = (['profileName', 'credentialSource', 'roleSessionName', 'region', 'durationSeconds'] as const)
@@ -244,6 +247,7 @@ export class AwsConfigProfile {
 function renderProfile(where: string, role: RoleReference, options: AwsConfigProfileOptions, literal: boolean): string {
   const profileName = options.profileName ?? DEFAULT_PROFILE_NAME;
   validateProfileName(where, profileName);
+  validateEnum(where, 'credentialSource', options.credentialSource, CredentialSource, 'CredentialSource');
   // Stryker disable next-line ConditionalExpression: validateExternalId(undefined) tests the text "undefined", which is a valid external ID, so always calling it changes nothing
   if (options.externalId !== undefined) {
     validateExternalId(where, 'externalId', options.externalId);
@@ -263,17 +267,19 @@ function renderProfile(where: string, role: RoleReference, options: AwsConfigPro
     validatePartition(where, 'partition', options.partition);
   }
   if (literal) {
-    requireLiterals(where, {
-      account: role.account,
-      roleName: role.roleName,
-      path: role.path,
-      partition: role.partition,
-      profileName,
-      externalId: options.externalId,
-      roleSessionName: options.roleSessionName,
-      region: options.region,
-      durationSeconds: options.durationSeconds,
-    });
+    // Every value the text holds: the role's, and each option's.
+    requireLiterals(where, [
+      ['account', role.account],
+      ['roleName', role.roleName],
+      ['path', role.path],
+      ['partition', role.partition],
+      ['profileName', profileName],
+      ['externalId', options.externalId],
+      ['roleSessionName', options.roleSessionName],
+      ['region', options.region],
+      ['durationSeconds', options.durationSeconds],
+      ['partition', options.partition],
+    ]);
   }
 
   const settings: Array<[string, string | undefined]> = [
@@ -316,8 +322,8 @@ function roleArnOf(role: RoleReference, partition: string): string {
   return RoleReference.of({ account: role.account, roleName: role.roleName, path: role.path, partition: role.partition ?? partition }).roleArn;
 }
 
-function requireLiterals(where: string, values: { [property: string]: string | number | undefined }): void {
-  for (const [property, value] of Object.entries(values)) {
+function requireLiterals(where: string, values: ReadonlyArray<[string, string | number | undefined]>): void {
+  for (const [property, value] of values) {
     // Stryker disable next-line ConditionalExpression: Token.isUnresolved(undefined) is false, so the undefined check only states the intent
     if (value !== undefined && Token.isUnresolved(value)) {
       throw invalid(where, property, typeof value === 'number' ? Tokenization.stringifyNumber(value) : value,

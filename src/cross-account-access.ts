@@ -2,9 +2,9 @@ import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { DestinationList, checkAsSource } from './private/destination-list';
-import { tryReferenceOfRole } from './private/role-setup';
+import { markSynthesis, refuseAfterSynthesis, tryReferenceOfRole } from './private/role-setup';
 import { assumeOrganizationRolesStatement } from './private/statements';
-import { invalid, validateNotEmpty } from './private/validation';
+import { invalid, validateBoolean, validateNotEmpty } from './private/validation';
 import { RoleReference } from './role-reference';
 
 /**
@@ -101,6 +101,9 @@ export class CrossAccountAccess extends Construct {
     super(scope, id);
     validateNotEmpty(this.node.path, 'destinationRoles', props.destinationRoles);
     validateNotEmpty(this.node.path, 'destinationOrganizationRoles', props.destinationOrganizationRoles);
+    for (const property of ['allowSessionTags', 'allowSourceIdentity'] as const) {
+      validateBoolean(this.node.path, property, props[property]);
+    }
     this.role = props.role;
     this.destinations = new DestinationList(props);
     const roleAccount = props.role.env.account;
@@ -110,6 +113,7 @@ export class CrossAccountAccess extends Construct {
         `the role is in account ${roleAccount}, but this construct's stack deploys to ${stackAccount}: `
         + 'put CrossAccountAccess in a stack of the role\'s account');
     }
+    markSynthesis(this);
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);
     }
@@ -156,13 +160,16 @@ export class CrossAccountAccess extends Construct {
 
   /**
    * Allow the role to assume one more destination role. Adding the same role twice has no effect.
+   * Refused once the app is synthesized, when the templates no longer change.
    */
   public addDestination(destination: RoleReference): void {
+    refuseAfterSynthesis(this, 'addDestination()');
     // Stryker disable next-line BlockStatement: a statement lists a resource once however often it is added
     if (!this.destinations.add(destination)) {
       return;
     }
-    if (this.exactStatement) {
+    // A statement resolved early (by an Aspect) is frozen: the destination then gets a statement of its own.
+    if (this.exactStatement && !this.exactStatement.frozen) {
       this.exactStatement.addResources(destination.roleArn);
       return;
     }
@@ -180,6 +187,7 @@ export class CrossAccountAccess extends Construct {
    * pattern, in any of its accounts (`aws:ResourceOrgID`).
    */
   public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
+    refuseAfterSynthesis(this, 'addDestinationOrganizationRoles()');
     if (!this.destinations.addOrganizationRoles(roles)) {
       return;
     }

@@ -6,11 +6,11 @@ import { warnAboutDirectGrants } from './private/direct-grants';
 import { refusePolicyNameClash } from './private/policy-names';
 import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
+import { commonRoleProps, effectiveNameAndPath, markSynthesis, pathOf, referenceOf, refuseAfterSynthesis, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
 import { addTaskDefinitionChecks } from './private/task-definitions';
-import { validateNotEmpty } from './private/validation';
-import { WARNINGS, addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
+import { validateBoolean, validateNotEmpty } from './private/validation';
+import { WARNINGS, addEcsTrustGuardCheck, addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
 
@@ -121,14 +121,22 @@ export class CrossAccountTaskRole extends iam.Role {
 
   constructor(scope: Construct, id: string, props: CrossAccountTaskRoleProps = {}) {
     const common = commonRoleProps(scope, id, props);
-    validateNotEmpty(pathOf(scope, id), 'destinationRoles', props.destinationRoles);
-    validateNotEmpty(pathOf(scope, id), 'destinationOrganizationRoles', props.destinationOrganizationRoles);
+    const where = pathOf(scope, id);
+    validateNotEmpty(where, 'destinationRoles', props.destinationRoles);
+    validateNotEmpty(where, 'destinationOrganizationRoles', props.destinationOrganizationRoles);
+    for (const property of ['confusedDeputyGuard', 'allowSessionTags', 'allowSourceIdentity'] as const) {
+      validateBoolean(where, property, props[property]);
+    }
     super(scope, id, {
       ...common,
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
     });
     warnIfConfusedDeputyGuardOff(this, props.confusedDeputyGuard);
     addTaskDefinitionChecks(this, props.confusedDeputyGuard ?? true);
+    if (props.confusedDeputyGuard ?? true) {
+      // A statement added by hand that lets ECS in without the conditions would undo the guard.
+      addEcsTrustGuardCheck(this);
+    }
     // Whoever may assume the task role may assume its destinations: a trust widened by hand is warned about too.
     addWholeAccountTrustCheck(this);
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value
@@ -137,11 +145,13 @@ export class CrossAccountTaskRole extends iam.Role {
     this.givenRoleName = actual.roleName;
     this.givenPath = actual.path;
     this.destinations = new DestinationList(props);
+    markSynthesis(this);
 
     const cfnRole = cfnRoleOf(this);
     if (cfnRole) {
       const inlinePolicies = cfnRole.policies;
-      cfnRole.policies = Lazy.any({
+      // Not cached: a destination added after an early resolution (an Aspect) is in it.
+      cfnRole.policies = Lazy.uncachedAny({
         produce: () => {
           const policyDocument = this.destinations.policyDocument();
           const ours = policyDocument ? [{ policyName: ASSUME_DESTINATION_ROLES, policyDocument }] : [];
@@ -201,9 +211,11 @@ export class CrossAccountTaskRole extends iam.Role {
   /**
    * Allow this role to assume one more destination role. The destination must
    * trust this role too (`TrustedDestinationRole.addTrustedRole(taskRole.reference)`).
-   * Adding the same role twice has no effect.
+   * Adding the same role twice has no effect. Refused once the app is
+   * synthesized, when the templates no longer change.
    */
   public addDestination(destination: RoleReference): void {
+    refuseAfterSynthesis(this, 'addDestination()');
     this.destinations.add(destination);
   }
 
@@ -213,6 +225,7 @@ export class CrossAccountTaskRole extends iam.Role {
    * trust this role too, for example with `addTrustedOrganizationRoles()`.
    */
   public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
+    refuseAfterSynthesis(this, 'addDestinationOrganizationRoles()');
     this.destinations.addOrganizationRoles(roles);
   }
 

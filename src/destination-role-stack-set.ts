@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { Annotations, App, Lazy, LegacyStackSynthesizer, Names, Stack, Token, aws_cloudformation as cloudformation } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Annotations, App, Aspects, Lazy, LegacyStackSynthesizer, Names, Stack, Stage, Token, aws_cloudformation as cloudformation } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
 import { partitionErrors } from './private/partitions';
-import { invalid, invalidValue, validateRegion } from './private/validation';
+import { customizeRolesPreventsSynthesis, withoutCustomizeRoles } from './private/precreated';
+import { invalid, invalidValue, validateBoolean, validateEnum, validateRegion } from './private/validation';
 import { RoleReference } from './role-reference';
 import { TrustedDestinationRole, TrustedDestinationRoleProps } from './trusted-destination-role';
 
@@ -43,7 +44,8 @@ export interface DestinationRoleStackSetProps {
   readonly region?: string;
 
   /**
-   * The StackSet's name, unique in the managing account and Region.
+   * The StackSet's name, unique in the managing account and Region: 1 to 128
+   * letters, digits and hyphens, starting with a letter.
    *
    * @default - a name made from the construct path
    */
@@ -85,6 +87,8 @@ export interface DestinationRoleStackSetProps {
 
 /** CloudFormation's limit for a template given inline. */
 const MAX_TEMPLATE_BODY_BYTES = 51200;
+/** @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html */
+const STACK_SET_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,127}$/;
 const ORGANIZATIONAL_UNIT_ID = /^(?:ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 
 /**
@@ -96,7 +100,12 @@ const ORGANIZATIONAL_UNIT_ID = /^(?:ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{
  * The role's template is synthesized from a `TrustedDestinationRole` in a stack of
  * its own and given to the StackSet inline, so no asset bucket is needed in the
  * target accounts. Add permissions to `destinationRole` as to any role, with
- * policies that do not refer to resources of other stacks.
+ * policies that do not refer to resources of other stacks. That stack has this
+ * construct's context (feature flags; a permissions boundary of
+ * `@aws-cdk/core:permissionsBoundary` names the policy in each target account) and
+ * the Aspects that apply to this construct (`iam.PermissionsBoundary.of(app)`,
+ * `Tags.of(app)`, ...). Under `iam.Role.customizeRoles()`, which keeps roles out
+ * of the app's templates, the construct is refused.
  *
  * The role's warnings are repeated on the StackSet resource (`<path>/Resource`),
  * where `cdk synth --strict` sees them and where they can be acknowledged (on this
@@ -160,21 +169,49 @@ export class DestinationRoleStackSet extends Construct {
     if (props.region !== undefined) {
       validateRegion(this.node.path, props.region);
     }
+    validateBoolean(this.node.path, 'autoDeployment', props.autoDeployment);
+    validateEnum(this.node.path, 'callAs', props.callAs, StackSetCallAs, 'StackSetCallAs');
     this.roleName = roleName;
     this.rolePath = props.destinationRole.path ?? '/';
+    if (customizeRolesPreventsSynthesis(this)) {
+      throw new Error(`${this.node.path}: iam.Role.customizeRoles() is in effect here: this app's templates create no role, `
+        + 'the roles are created outside it, but a DestinationRoleStackSet has StackSets create the role '
+        + `${this.rolePath}${roleName} in every target account. Create that role in each account as the precreated roles are, `
+        + 'build the StackSet in an app without customizeRoles, or call customizeRoles with preventSynthesis: false');
+    }
 
     // The template lives in an app of its own: the StackSet deploys it to accounts
     // that are not known here, so it must not refer to this app's stacks. Its own
     // output directory keeps it out of the cloud assembly the CLI is writing; the
     // directory exists only while that app synthesizes (see render()).
+    // It gets the context of this construct (feature flags, the permissions boundary of
+    // @aws-cdk/core:permissionsBoundary, which it applies with its own account, each target
+    // account's), after the CLI's; the customizeRoles settings name roles of this app only.
     const outdir = mkdtempSync(join(tmpdir(), 'destination-role-stack-set-'));
-    const templateApp = new App({ outdir, autoSynth: false, analyticsReporting: false });
+    const templateApp = new App({
+      outdir,
+      autoSynth: false,
+      analyticsReporting: false,
+      postCliContext: withoutCustomizeRoles(this.node.getAllContext()),
+    });
     rmSync(outdir, { recursive: true, force: true });
     this.templateStack = new Stack(templateApp, 'DestinationRole', { synthesizer: new LegacyStackSynthesizer() });
-    this.destinationRole = new TrustedDestinationRole(this.templateStack, 'Role', props.destinationRole);
+    try {
+      this.destinationRole = new TrustedDestinationRole(this.templateStack, 'Role', props.destinationRole);
+    } catch (error) {
+      // Said under this construct's path, as the role's messages at synth are: the role's own path is in its app.
+      const message = (error as Error).message;
+      const rolePath = `${this.templateStack.node.id}/Role`;
+      throw new Error(`${this.node.path}: destinationRole (${rolePath}): ${message.startsWith(`${rolePath}: `) ? message.slice(rolePath.length + 2) : message}`);
+    }
 
     const autoDeployment = props.autoDeployment ?? true;
     const region = props.region ?? Stack.of(this).region;
+    // A name made from the path is one: it starts with the stack's name, which starts with a letter.
+    if (props.stackSetName !== undefined && !Token.isUnresolved(props.stackSetName) && !STACK_SET_NAME.test(props.stackSetName)) {
+      throw invalid(this.node.path, 'stackSetName', props.stackSetName,
+        'a StackSet name is 1 to 128 letters, digits and hyphens, starting with a letter, or CloudFormation refuses it at deploy');
+    }
     this.stackSet = new cloudformation.CfnStackSet(this, 'Resource', {
       stackSetName: props.stackSetName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
       description: `Role ${this.rolePath}${roleName}, trusted by roles of other accounts`,
@@ -234,6 +271,7 @@ export class DestinationRoleStackSet extends Construct {
       return this.rendered;
     }
     const app = this.templateStack.node.root as App;
+    carryAspects(this, this.templateStack);
     const errors: string[] = [];
     let body: string | undefined;
     let created = false;
@@ -275,6 +313,45 @@ export class DestinationRoleStackSet extends Construct {
     this.rendered = { body, errors };
     return this.rendered;
   }
+}
+
+/**
+ * Gives the role's app the Aspects that apply to `construct` in its own app (those
+ * of its Stage and below it), in the same order: `PermissionsBoundary.of(app)`,
+ * `Tags.of(app)`, or any other, reach the role deployed to every account as they
+ * would reach a role of this app. The Aspects above the construct's stack go on
+ * the role's app, the others on its stack, after the stack's own.
+ *
+ * A stack with a boundary in its context (`@aws-cdk/core:permissionsBoundary`)
+ * applies it with an Aspect of its own, made with this stack's account: the role's
+ * stack has the same context and applies it with each target account instead.
+ */
+function carryAspects(construct: IConstruct, templateStack: Stack): void {
+  const scopes = construct.node.scopes;
+  const stage = Stage.of(construct);
+  const ownStack = Stack.of(construct);
+  const stackIndex = scopes.indexOf(ownStack);
+  scopes.forEach((scope, index) => {
+    if (stage !== undefined && index < scopes.indexOf(stage)) {
+      // Aspects do not cross into a nested Stage.
+      return;
+    }
+    const applications = Aspects.of(scope).applied;
+    // The stack adds it in its constructor, before any other, as an object of its own.
+    const stacksOwn = Stack.isStack(scope) && hasBoundaryContext(scope) && applications.length > 0
+      && Object.getPrototypeOf(applications[0].aspect) === Object.prototype
+      ? applications[0] : undefined;
+    const target = index < stackIndex ? templateStack.node.root : templateStack;
+    for (const application of applications.filter(a => a !== stacksOwn)) {
+      Aspects.of(target).add(application.aspect, { priority: application.priority });
+    }
+  });
+}
+
+/** Whether a stack was made with a permissions boundary in its context, which it applies with an Aspect of its own. */
+function hasBoundaryContext(stack: Stack): boolean {
+  const boundary = stack.node.tryGetContext('@aws-cdk/core:permissionsBoundary');
+  return Boolean(boundary?.arn || boundary?.name);
 }
 
 interface RenderedTemplate {

@@ -1,5 +1,6 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import {
+  invalid,
   validateOrganizationId,
   validateOrganizationRolePattern,
   validateOrganizationalUnitPath,
@@ -31,6 +32,12 @@ export interface OrganizationRolesProps {
    * are refused, such as `*Admin*` or `a*` at path `/`, or any name under a path
    * pattern whose first segment is `*`. A part given as a CloudFormation parameter or
    * import counts as `*` there, since its deployed value may hold wildcards.
+   * So are patterns that can match an administrator role that AWS services and
+   * tools create in the accounts of an organization: `OrganizationAccountAccessRole`,
+   * `AWSControlTowerExecution`, `aws-controltower-*`, `stacksets-exec-*`,
+   * `AWSCloudFormationStackSetExecutionRole`, `AWSAFTExecution` and the AWS CDK
+   * bootstrap's `cdk-*-cfn-exec-role-*` and `cdk-*-deploy-role-*` (such as `O*` or
+   * `*Execution*` at path `/`).
    * Policy variables (`$`, `{`, `}`) are refused too.
    *
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
@@ -47,7 +54,8 @@ export interface OrganizationRolesProps {
   /**
    * Limit the roles further to accounts under these organizational units, as
    * paths such as `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/`; a path that ends with
-   * `*` also matches the units below it.
+   * `*` also matches the units below it. An empty list is refused: it would
+   * mean the whole organization; leave the property out for that.
    *
    * @default - every account of the organization
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
@@ -120,6 +128,12 @@ export class OrganizationRoles {
       validateRolePathPattern(where, 'path', props.path);
     }
     validateOrganizationRolePattern(where, props.path ?? '/', props.roleName);
+    if (props.organizationalUnitPaths !== undefined && props.organizationalUnitPaths.length === 0) {
+      // A list computed from a configuration that matched nothing must not become the whole organization.
+      throw invalid(where, 'organizationalUnitPaths', props.organizationalUnitPaths,
+        'an empty list would leave out the aws:PrincipalOrgPaths / aws:ResourceOrgPaths condition, and so admit every account '
+        + 'of the organization: give at least one path, or leave the property out to mean the whole organization');
+    }
     for (const ouPath of props.organizationalUnitPaths ?? []) {
       validateOrganizationalUnitPath(where, 'organizationalUnitPaths', ouPath, props.organizationId);
     }

@@ -14,14 +14,16 @@ import {
   allowsOnlyImagePull,
   executionRoleStatements,
   imagePullConditions,
+  namedParts,
 } from './private/execution-statements';
 import { refusePolicyNameClash } from './private/policy-names';
 import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
+import { addResolvedValueChecks } from './private/resolved-values';
+import { commonRoleProps, markSynthesis, pathOf, refuseAfterSynthesis, refuseAssumeRoleGrant } from './private/role-setup';
 import { ecsTasksPrincipal } from './private/statements';
-import { invalid } from './private/validation';
-import { addImagePullLimitCheck } from './private/warnings';
+import { invalid, validateBoolean, validateEnum, validateExactResourceName } from './private/validation';
+import { addEcsTrustGuardCheck, addImagePullLimitCheck } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 
 const TASK_EXECUTION_ROLE = Symbol.for('cdk-cross-account-task-roles.TaskExecutionRole');
@@ -215,6 +217,9 @@ export interface TaskExecutionRoleProps extends CrossAccountRoleOptions {
  * account and region with `confusedDeputyGuard: true`. By default it allows exactly what it is given (repositories, log groups,
  * secrets, parameters, keys) in one policy named `TaskExecution`, written at
  * synthesis so that `add*()` calls count, and left out when it would be empty.
+ * Each is named exactly: a name or ARN that holds `*`, `?` or a policy variable
+ * (`${...}`) is refused, literal or once resolved, since none of these services
+ * allows them in a name and IAM would read them as wildcards.
  *
  * aws-cdk-lib grants what a task definition uses (`ContainerImage.fromEcrRepository`,
  * `ecs.Secret.fromSecretsManager`, `LogDrivers.awsLogs`) in the role's
@@ -264,11 +269,12 @@ export class TaskExecutionRole extends iam.Role {
   /** Statements that went to the default policy, so that ours do not repeat them. */
   // Stryker disable next-line ArrayDeclaration: an entry that is no statement grants nothing, so it leaves nothing out
   private readonly grantedElsewhere: iam.PolicyStatement[] = [];
-  private rendered?: iam.PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: TaskExecutionRoleProps = {}) {
     const where = pathOf(scope, id);
     const common = commonRoleProps(scope, id, props);
+    validateBoolean(where, 'confusedDeputyGuard', props.confusedDeputyGuard);
+    validateEnum(where, 'executionRolePolicy', props.executionRolePolicy, ExecutionRolePolicy, 'ExecutionRolePolicy');
     const executionRolePolicy = props.executionRolePolicy ?? ExecutionRolePolicy.LEAST_PRIVILEGE;
     const pullConditions = imagePullConditions(where, props.imagePullSourceVpcs, props.imagePullSourceVpcEndpoints);
     if (pullConditions && executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED) {
@@ -287,6 +293,10 @@ export class TaskExecutionRole extends iam.Role {
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value
     Object.defineProperty(this, TASK_EXECUTION_ROLE, { value: true });
     this.executionRolePolicy = executionRolePolicy;
+    markSynthesis(this);
+    if (props.confusedDeputyGuard) {
+      addEcsTrustGuardCheck(this);
+    }
     if (executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED) {
       this.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(AWS_MANAGED_POLICY_NAME));
     }
@@ -304,6 +314,13 @@ export class TaskExecutionRole extends iam.Role {
       refusePolicyNameClash(this, policy, INLINE_POLICY_NAME);
     }
     reportIdentityStatements(this, () => this.renderStatements());
+    // Names given as tokens are checked once resolved, as literals are when given (see refuseWildcardNames()).
+    addResolvedValueChecks(this, () => this.namedParts().map(part => ({
+      property: part.property,
+      value: part.value,
+      validate: (at: string, property: string, value: string) => validateExactResourceName(at, property, value, part.noun),
+      forbidden: /[*?${}]/,
+    })));
 
     props.repositories?.forEach(repository => this.addRepository(repository));
     props.logGroups?.forEach(logGroup => this.addLogGroup(logGroup));
@@ -321,7 +338,9 @@ export class TaskExecutionRole extends iam.Role {
    * conditions if any. Adds nothing under `ExecutionRolePolicy.AWS_MANAGED`.
    */
   public addRepository(repository: ecr.IRepository): void {
+    refuseAfterSynthesis(this, 'addRepository()');
     this.repositories.push(repository);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -329,7 +348,9 @@ export class TaskExecutionRole extends iam.Role {
    * write to them. Adds nothing under `ExecutionRolePolicy.AWS_MANAGED`.
    */
   public addLogGroup(logGroup: logs.ILogGroup): void {
+    refuseAfterSynthesis(this, 'addLogGroup()');
     this.logGroups.push(logGroup);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -338,7 +359,9 @@ export class TaskExecutionRole extends iam.Role {
    * managed key if it has one.
    */
   public addSecret(secret: secretsmanager.ISecret): void {
+    refuseAfterSynthesis(this, 'addSecret()');
     this.secrets.push(secret);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -346,7 +369,9 @@ export class TaskExecutionRole extends iam.Role {
    * A SecureString under a customer managed key also needs `addParameterKey()`.
    */
   public addParameter(parameter: ssm.IParameter): void {
+    refuseAfterSynthesis(this, 'addParameter()');
     this.parameters.push(parameter);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -354,7 +379,9 @@ export class TaskExecutionRole extends iam.Role {
    * request reaches KMS (see `kmsKeys`).
    */
   public addKmsKey(key: kms.IKey): void {
+    refuseAfterSynthesis(this, 'addKmsKey()');
     this.kmsKeys.push(key);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -362,7 +389,9 @@ export class TaskExecutionRole extends iam.Role {
    * parameter, through Parameter Store only (see `parameterKeys`).
    */
   public addParameterKey(key: kms.IKey): void {
+    refuseAfterSynthesis(this, 'addParameterKey()');
     this.parameterKeys.push(key);
+    this.refuseWildcardNames();
   }
 
   /**
@@ -403,11 +432,32 @@ export class TaskExecutionRole extends iam.Role {
   }
 
   /**
-   * The statements of the `TaskExecution` policy, worked out once, at synthesis,
-   * when every grant has been made.
+   * Refuses a literal name or ARN with a wildcard or policy variable among what
+   * the role was given: the policy would cover every resource that matches.
+   */
+  private refuseWildcardNames(): void {
+    for (const part of this.namedParts()) {
+      validateExactResourceName(this.node.path, part.property, part.value, part.noun);
+    }
+  }
+
+  private namedParts() {
+    return namedParts({
+      repositories: this.repositories,
+      logGroups: this.logGroups,
+      secrets: this.secrets,
+      parameters: this.parameters,
+      kmsKeys: this.kmsKeys,
+      parameterKeys: this.parameterKeys,
+    });
+  }
+
+  /**
+   * The statements of the `TaskExecution` policy, worked out each time they are
+   * read, so that what is added after an early resolution (an Aspect) is in them.
    */
   private renderStatements(): iam.PolicyStatement[] {
-    this.rendered ??= executionRoleStatements(this, {
+    return executionRoleStatements(this, {
       imagePullAndLogs: this.executionRolePolicy === ExecutionRolePolicy.LEAST_PRIVILEGE,
       repositories: this.repositories,
       logGroups: this.logGroups,
@@ -417,7 +467,6 @@ export class TaskExecutionRole extends iam.Role {
       parameterKeys: this.parameterKeys,
       pullConditions: this.pullConditions,
     }, this.grantedElsewhere);
-    return this.rendered;
   }
 }
 
@@ -433,7 +482,8 @@ class OptionalPolicy extends iam.CfnPolicy {
       roles: [role.roleName],
       // An empty document still renders, so that tools that read the construct tree
       // (cdk-nag) find a policy they can check, though it is not synthesized.
-      policyDocument: Lazy.any({
+      // Not cached: what is added after an early resolution (an Aspect) is in it.
+      policyDocument: Lazy.uncachedAny({
         produce: () => new iam.PolicyDocument({ statements: statements() }).toJSON() ?? { Version: '2012-10-17', Statement: [] },
       }),
     });

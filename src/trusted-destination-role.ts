@@ -7,11 +7,11 @@ import { addPartitionCheck } from './private/partitions';
 import { reportTrust } from './private/precreated';
 import { addQuotaChecks } from './private/quotas';
 import { addResolvedValueChecks, externalIdValue, organizationRolesValues, referenceValues, roleSessionNamePatternValue } from './private/resolved-values';
-import { commonRoleProps, effectiveNameAndPath, pathOf, referenceOf, tryReferenceOf, tryReferenceOfRole } from './private/role-setup';
+import { commonRoleProps, effectiveNameAndPath, markSynthesis, pathOf, referenceOf, refuseAfterSynthesis, tryReferenceOf, tryReferenceOfRole } from './private/role-setup';
 import { StatementPrincipal } from './private/statement-principal';
-import { assumeRoleActions, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
+import { OpenPolicyStatement, assumeRoleActions, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
 import { checkedTrustConditions } from './private/trust-conditions';
-import { validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
+import { validateBoolean, validateEnum, validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
 import { addWholeAccountTrustCheck, warnAboutChainedSessionDuration } from './private/warnings';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
@@ -150,6 +150,10 @@ export class TrustedDestinationRole extends iam.Role {
   constructor(scope: Construct, id: string, props: TrustedDestinationRoleProps = {}) {
     const common = commonRoleProps(scope, id, props);
     const where = pathOf(scope, id);
+    validateEnum(where, 'trustMode', props.trustMode, TrustMode, 'TrustMode');
+    for (const property of ['allowSessionTags', 'allowSourceIdentity'] as const) {
+      validateBoolean(where, property, props[property]);
+    }
     // Stryker disable next-line ConditionalExpression: the string "undefined" is a valid external ID, so the check cannot fail without the guard
     if (props.externalId !== undefined) {
       validateExternalId(where, 'externalId', props.externalId);
@@ -162,7 +166,7 @@ export class TrustedDestinationRole extends iam.Role {
     }
     const externalIds = [...new Set([...(props.externalId === undefined ? [] : [props.externalId]), ...(props.externalIds ?? [])])];
     const trustActions = assumeRoleActions(props);
-    const trustStatement = new iam.PolicyStatement({ actions: trustActions });
+    const trustStatement = new OpenPolicyStatement({ actions: trustActions });
     const trustDocument = new StatementPrincipal();
     super(scope, id, { ...common, assumedBy: trustDocument });
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value
@@ -177,6 +181,7 @@ export class TrustedDestinationRole extends iam.Role {
     const actual = effectiveNameAndPath(scope, id, common.roleName as string, props.path);
     this.givenRoleName = actual.roleName;
     this.givenPath = actual.path;
+    markSynthesis(this);
 
     for (const role of props.trustedRoles ?? []) {
       this.addTrustedRole(role);
@@ -237,9 +242,11 @@ export class TrustedDestinationRole extends iam.Role {
   /**
    * Trust one more role of another account. That role must be allowed to assume
    * this one too (`CrossAccountTaskRole.addDestination(role.reference)`).
-   * Adding the same role twice has no effect.
+   * Adding the same role twice has no effect. Refused once the app is
+   * synthesized, when the templates no longer change.
    */
   public addTrustedRole(role: RoleReference): void {
+    refuseAfterSynthesis(this, 'addTrustedRole()');
     const arn = role.roleArn;
     if (this.trustedArns.has(arn)) {
       return;
@@ -248,10 +255,11 @@ export class TrustedDestinationRole extends iam.Role {
     if (this.trusted.length === 0) {
       this.trustDocument.add(this.trustStatement);
       if (this.trustMode === TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN) {
-        // One condition whose values are read at synth, rather than rewritten on every add. StringEquals,
+        // One condition whose values are read each time the trust is resolved, rather than rewritten on every add:
+        // not cached, so that a role added after an early resolution (an Aspect) is in it. StringEquals,
         // not ArnEquals: IAM reads * and ? as wildcards in ArnEquals too, and these ARNs are exact.
         this.trustStatement.addCondition('StringEquals', {
-          'aws:PrincipalArn': Lazy.any({ produce: () => oneOrMany([...this.trustedArns]) }),
+          'aws:PrincipalArn': Lazy.uncachedAny({ produce: () => oneOrMany([...this.trustedArns]) }),
         });
       }
     }
@@ -278,6 +286,7 @@ export class TrustedDestinationRole extends iam.Role {
    * ID, if any, is required of them too. Adding the same roles twice has no effect.
    */
   public addTrustedOrganizationRoles(roles: OrganizationRoles): void {
+    refuseAfterSynthesis(this, 'addTrustedOrganizationRoles()');
     if (this.trustedOrganizations.some(r => sameOrganizationRoles(r, roles))) {
       return;
     }
@@ -305,6 +314,7 @@ export class TrustedDestinationRole extends iam.Role {
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
    */
   public addTrustConditions(conditions: { [operator: string]: any }): void {
+    refuseAfterSynthesis(this, 'addTrustConditions()');
     for (const { operator, key, value } of checkedTrustConditions(this.node.path, conditions, this.extraConditions)) {
       this.extraConditions[operator] = { ...this.extraConditions[operator], [key]: value };
       this.trustStatements.forEach(statement => statement.addCondition(operator, { [key]: value }));
@@ -336,6 +346,7 @@ export class TrustedDestinationRole extends iam.Role {
    * principal statement is the grantee's `sts:AssumeRole`, when one was added
    */
   public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
+    refuseAfterSynthesis(this, 'grantAssumeRole()');
     const role = typeof (grantee as iam.IRole).roleArn === 'string' ? grantee as iam.IRole : undefined;
     const reference = role && tryReferenceOfRole(role);
     const ownAccount = Stack.of(this).account;

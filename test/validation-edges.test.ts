@@ -828,9 +828,8 @@ describe('warnings say the whole rule', () => {
         actions: ['sts:AssumeRoleWithWebIdentity'], principals: [new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com')],
       }));
     },
-    'the trust policy admits every identity of cognito-identity.amazonaws.com, with no condition on the provider\'s keys: '
-      + 'add conditions on its audience and subject (for example token.actions.githubusercontent.com:sub) '
-      + 'that name the intended identities.'],
+    'the trust policy admits every identity of cognito-identity.amazonaws.com, with no condition on the provider\'s keys that names '
+      + 'the intended identities: add a condition on one of its keys that names your application, such as cognito-identity.amazonaws.com:aud.'],
   ])('%s (case %#)', (id, build, expected) => {
     const stack = sourceStack();
     build(stack);

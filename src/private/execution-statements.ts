@@ -250,6 +250,40 @@ export function imagePullConditions(
   return Object.keys(keys).length === 0 ? undefined : { StringEquals: keys };
 }
 
+/** A name or ARN of an item given to the role that the policy names, and what it names. */
+export interface NamedPart {
+  /** Where it was given, such as `repositories[0].repositoryName`. */
+  readonly property: string;
+  readonly value: string;
+  /** What it names, such as `ECR repository`, for messages. */
+  readonly noun: string;
+}
+
+/**
+ * The names and ARNs of what the role is given that its statements name exactly:
+ * every part the statements' resources are made of (the name, the ARN, and the
+ * account and Region of a log group, which its streams' ARN is made from), and the
+ * key of each secret.
+ */
+export function namedParts(grants: Omit<ExecutionGrants, 'imagePullAndLogs'>): NamedPart[] {
+  const parts = (property: string, noun: string, values: { [name: string]: string | undefined }) =>
+    Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([name, value]) => ({ property: `${property}.${name}`, value, noun }));
+  return [
+    ...grants.repositories.flatMap((r, i) => parts(`repositories[${i}]`, 'ECR repository', { repositoryName: r.repositoryName, repositoryArn: r.repositoryArn })),
+    ...grants.logGroups.flatMap((l, i) => parts(`logGroups[${i}]`, 'log group', {
+      'logGroupName': l.logGroupName, 'logGroupArn': l.logGroupArn.replace(/:\*$/, ''), 'env.account': l.env.account, 'env.region': l.env.region,
+    })),
+    ...grants.secrets.flatMap((s, i) => [
+      ...parts(`secrets[${i}]`, 'secret', { secretName: s.secretName, secretArn: s.secretArn, secretFullArn: s.secretFullArn }),
+      ...parts(`secrets[${i}].encryptionKey`, 'KMS key', { keyArn: s.encryptionKey?.keyArn }),
+    ]),
+    ...grants.parameters.flatMap((p, i) => parts(`parameters[${i}]`, 'parameter', { parameterName: p.parameterName, parameterArn: p.parameterArn })),
+    ...grants.kmsKeys.flatMap((k, i) => parts(`kmsKeys[${i}]`, 'KMS key', { keyArn: k.keyArn })),
+    ...grants.parameterKeys.flatMap((k, i) => parts(`parameterKeys[${i}]`, 'KMS key', { keyArn: k.keyArn })),
+  ];
+}
+
 /** Values without duplicates, in the order of their rendered form (tokens included). */
 function uniqueSorted(stack: Stack, values: readonly string[]): string[] {
   const byRendered = new Map<string, string>();

@@ -13,6 +13,20 @@ import { IConstruct } from 'constructs';
 /** Where aws-cdk-lib keeps the `customizeRoles` settings, in the construct context. */
 const CUSTOMIZE_ROLES_CONTEXT = '@aws-cdk/iam:customizeRoles';
 
+/**
+ * Whether `iam.Role.customizeRoles()` is in effect at `scope` and keeps roles out of
+ * the templates (its `preventSynthesis`, true by default).
+ */
+export function customizeRolesPreventsSynthesis(scope: IConstruct): boolean {
+  const settings = scope.node.tryGetContext(CUSTOMIZE_ROLES_CONTEXT);
+  return settings !== undefined && settings !== null && settings.preventSynthesis !== false;
+}
+
+/** The context without the `customizeRoles` settings, for an app whose roles are not the app's own. */
+export function withoutCustomizeRoles(context: { [key: string]: unknown }): { [key: string]: unknown } {
+  return { ...context, [CUSTOMIZE_ROLES_CONTEXT]: undefined };
+}
+
 /** The name of the precreated role that will stand in for the role at `path`, if one was given. */
 export function precreatedRoleName(scope: IConstruct, path: string): string | undefined {
   const name = scope.node.tryGetContext(CUSTOMIZE_ROLES_CONTEXT)?.usePrecreatedRoles?.[path];

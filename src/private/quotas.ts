@@ -1,4 +1,4 @@
-import { Annotations, Stack, Token, Tokenization, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Stack, Token, Tokenization, aws_iam as iam } from 'aws-cdk-lib';
 import { IamQuotas } from '../role-options';
 import { policySize } from './policy-size';
 import { cfnRoleOf } from './precreated';
@@ -82,23 +82,26 @@ function measure(role: iam.Role, quotas: IamQuotas | undefined, waysOut: WaysOut
     // A precreated role (iam.Role.customizeRoles): only the trust policy is ours to measure.
     return [{ ...trust, size: policySize(stack, role.assumeRolePolicy) }];
   }
-  const roleRef = stack.resolve(cfnRole.ref);
-  // Stryker disable next-line ArrayDeclaration: a list without the role's reference is as good as none
-  const attachedTo = (roles: unknown) => JSON.stringify(stack.resolve(roles) ?? []).includes(JSON.stringify(roleRef));
-
-  const constructs = stack.node.findAll();
-  const stackPolicies = constructs.filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy);
+  // Policies attach to the role from any stack of the app: by reference, by an import of its name, or by its name.
+  const constructs = stack.node.root.node.findAll();
+  const names = (roles: unknown, policy: CfnResource) => {
+    const policyStack = Stack.of(policy);
+    // Stryker disable next-line ArrayDeclaration: a list without the role's name is as good as none
+    return [policyStack.resolve(roles) ?? []].flat().some((r: unknown) => namesRole(policyStack, r, cfnRole));
+  };
   const inlineDocuments = [
     // Stryker disable next-line ArrayDeclaration: an entry without a document measures 0, as no entry does
     ...(stack.resolve(cfnRole.policies) ?? []).map((p: { policyDocument: unknown }) => p.policyDocument),
-    ...stackPolicies.filter(p => attachedTo(p.roles)).map(p => p.policyDocument),
+    ...constructs.filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy).filter(p => names(p.roles, p)).map(p => p.policyDocument),
+    ...constructs.filter((c): c is iam.CfnRolePolicy => c instanceof iam.CfnRolePolicy).filter(p => names(p.roleName, p)).map(p => p.policyDocument),
   ];
   // Stryker disable next-line ArrayDeclaration: one policy more than none is still far below the warning (90% of at least 10)
   const managedArns: unknown[] = stack.resolve(cfnRole.managedPolicyArns) ?? [];
-  const managedInStack = constructs
-    .filter((c): c is iam.CfnManagedPolicy => c instanceof iam.CfnManagedPolicy)
-    .filter(p => attachedTo(p.roles)
-      || managedArns.some(arn => JSON.stringify(arn) === JSON.stringify(stack.resolve(p.ref))));
+  const managedPolicies = constructs.filter((c): c is iam.CfnManagedPolicy => c instanceof iam.CfnManagedPolicy);
+  const givenByArn = managedPolicies.filter(p => managedArns.some(arn => refersTo(stack, arn, p)));
+  // A managed policy that names the role in its Roles is attached as one of those given by ARN; once, if it is both.
+  const attachedByRoles = managedPolicies.filter(p => !givenByArn.includes(p) && names(p.roles, p));
+  const managedInStack = [...givenByArn, ...attachedByRoles];
 
   return [
     { ...trust, size: policySize(stack, cfnRole.assumeRolePolicyDocument) },
@@ -111,7 +114,7 @@ function measure(role: iam.Role, quotas: IamQuotas | undefined, waysOut: WaysOut
     },
     {
       what: 'the number of managed policies',
-      size: managedArns.length,
+      size: managedArns.length + attachedByRoles.length,
       quota: quotas?.managedPoliciesPerRole ?? MANAGED_POLICIES_PER_ROLE.default,
       unit: 'policies',
       wayOut: 'Merge managed policies, or raise the quota (up to 20) in Service Quotas and declare it with iamQuotas.managedPoliciesPerRole.',
@@ -124,4 +127,37 @@ function measure(role: iam.Role, quotas: IamQuotas | undefined, waysOut: WaysOut
       wayOut: 'This quota cannot be raised: split the policy in two.',
     })),
   ];
+}
+
+/**
+ * Whether a value, as `consumer` writes it, is the reference to `target`: a `Ref`
+ * in the same stack, or in another stack an import of the output of `target`'s
+ * stack that holds that `Ref`.
+ */
+function refersTo(consumer: Stack, value: unknown, target: CfnResource): boolean {
+  const targetStack = Stack.of(target);
+  const reference = JSON.stringify(targetStack.resolve(target.ref));
+  const resolved = consumer.resolve(value);
+  if (consumer === targetStack) {
+    return JSON.stringify(resolved) === reference;
+  }
+  const exportName = Object(resolved)['Fn::ImportValue'];
+  return typeof exportName === 'string' && targetStack.node.findAll().some(c => c instanceof CfnOutput
+    && targetStack.resolve(c.exportName) === exportName && JSON.stringify(targetStack.resolve(c.value)) === reference);
+}
+
+/**
+ * Whether a role name, as the policy's stack writes it, names the role: by
+ * reference, or by its literal name (compared without case, as IAM compares
+ * names) in a stack of the same account.
+ */
+function namesRole(policyStack: Stack, name: unknown, cfnRole: iam.CfnRole): boolean {
+  const roleStack = Stack.of(cfnRole);
+  if (refersTo(policyStack, name, cfnRole)) {
+    return true;
+  }
+  const literal = policyStack.resolve(name);
+  const roleName = roleStack.resolve(cfnRole.roleName);
+  const sameAccount = policyStack === roleStack || (!Token.isUnresolved(roleStack.account) && policyStack.account === roleStack.account);
+  return sameAccount && typeof literal === 'string' && typeof roleName === 'string' && literal.toLowerCase() === roleName.toLowerCase();
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
 import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { CrossAccountRoleOptions } from '../role-options';
 import { RoleReference } from '../role-reference';
 import { precreatedRoleName } from './precreated';
 import { validateIamQuotas } from './quotas';
-import { MAX_ROLE_NAME_LENGTH, validateMaxSessionDuration, validateRoleName, validateRolePath } from './validation';
+import { MAX_ROLE_NAME_LENGTH, validateMaxSessionDuration, validatePathOfCreatedRole, validateRoleName, validateRolePath } from './validation';
 
 /**
  * The parts of `iam.RoleProps` that every role of this library sets the same way,
@@ -19,6 +19,7 @@ export function commonRoleProps(scope: Construct, id: string, options: CrossAcco
   }
   if (options.path !== undefined) {
     validateRolePath(where, 'path', options.path);
+    validatePathOfCreatedRole(where, 'path', options.path);
   }
   validateMaxSessionDuration(where, 'maxSessionDuration', options.maxSessionDuration);
   validateIamQuotas(where, options.iamQuotas);
@@ -146,4 +147,34 @@ export function refuseAssumeRoleGrant(role: Construct, grantee: iam.IPrincipal):
   return new Error(`${role.node.path}: grantAssumeRole(${grantee}) would not let it assume this role: its trust policy admits only `
     + 'ecs-tasks.amazonaws.com (for the tasks that use it), and a grant cannot change that. Let ECS hand the role to a task, '
     + 'or create a role of its own for the other principal.');
+}
+
+/** The constructs whose validations ran: their app is being, or has been, synthesized. */
+const synthesized = new WeakSet<IConstruct>();
+
+/**
+ * Remembers when the construct's app synthesizes it (its validations run then),
+ * so that a change made afterwards, which the written templates would not hold,
+ * is refused rather than lost (see `refuseAfterSynthesis`).
+ */
+export function markSynthesis(construct: IConstruct): void {
+  construct.node.addValidation({
+    validate: () => {
+      synthesized.add(construct);
+      return [];
+    },
+  });
+}
+
+/**
+ * Refuses a change to a construct whose app was synthesized: the cloud assembly is
+ * written and `app.synth()` returns it again, so the change would be lost without a
+ * word (aws-cdk-lib refuses new constructs then, for the same reason).
+ */
+export function refuseAfterSynthesis(construct: IConstruct, call: string): void {
+  if (synthesized.has(construct)) {
+    throw new Error(`${construct.node.path}: ${call} was called after the app was synthesized: the templates are written and would not `
+      + 'change, and the checks of the two halves already ran, so the change would be lost without a word. Make it before app.synth() '
+      + '(or before the app\'s code ends, under cdk synth), as aws-cdk-lib requires of new constructs.');
+  }
 }

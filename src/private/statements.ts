@@ -93,6 +93,20 @@ export function assumeOrganizationRolesStatement(roles: OrganizationRoles, actio
 }
 
 /**
+ * A statement of a trust policy the library keeps adding to (principals, ARNs,
+ * conditions) until synthesis. `iam.PolicyDocument` freezes its statements each
+ * time it is resolved, and anything can resolve it early (an Aspect, a check): a
+ * frozen statement refuses additions with aws-cdk-lib's own error, so a role added
+ * later would break the chain. This one stays open; additions after synthesis are
+ * refused by the constructs themselves, with the reason.
+ */
+export class OpenPolicyStatement extends iam.PolicyStatement {
+  public freeze(): iam.PolicyStatement {
+    return this;
+  }
+}
+
+/**
  * The trust statement of a destination for roles of an organization: any
  * principal, but only one of the organization (and its units) whose ARN matches
  * the pattern.
@@ -104,7 +118,7 @@ export function assumeOrganizationRolesStatement(roles: OrganizationRoles, actio
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  */
 export function organizationTrustStatement(roles: OrganizationRoles): iam.PolicyStatement {
-  const statement = new iam.PolicyStatement({
+  const statement = new OpenPolicyStatement({
     actions: [ASSUME_ROLE],
     principals: [new iam.AnyPrincipal()],
     conditions: {

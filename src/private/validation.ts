@@ -194,8 +194,12 @@ export function validateRoleSessionNamePattern(where: string, value: string, pro
     throw invalid(where, property, value,
       `a role session name pattern is 1 to 64 characters of letters, digits, + = , . @ _ - and the wildcards * ? ${fault(value, /[\w+=,.@*?-]/, 1, 64)}`);
   }
-  if (/^\*+$/.test(value)) {
-    throw invalid(where, property, value, 'it matches every session name, so it limits nothing: leave it out or name a prefix such as reports-*');
+  if (/^[*?]+$/.test(value)) {
+    // A session name has 2 to 64 characters: with a * and at most two ?, the pattern admits every one of them.
+    const admitsEveryName = value.includes('*') && value.replace(/\*/g, '').length <= 2;
+    throw invalid(where, property, value, admitsEveryName
+      ? 'it matches every session name, so it limits nothing: leave it out or name a prefix such as reports-*'
+      : 'a pattern of only wildcards names no session, only a length: leave it out or name a prefix such as reports-*');
   }
 }
 
@@ -319,6 +323,7 @@ export function validateOrganizationRolePattern(where: string, path: string, rol
       + 'under /aws-reserved/sso.amazonaws.com/, service-linked roles under /aws-service-role/), and * also matches /: '
       + 'start the path or the name with characters such roles do not have, for example path "/teams/" or roleName "reports-*"');
   }
+  refuseAdministratorRoles(where, property, pattern);
 }
 
 /**
@@ -343,4 +348,195 @@ function canMatchStartOf(pattern: string, prefix: string): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Refuses, for a role the library creates, a path under one AWS keeps for the
+ * roles it creates itself: IAM refuses `CreateRole` there, so the deployment
+ * would fail.
+ */
+export function validatePathOfCreatedRole(where: string, property: string, value: string): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  const reserved = AWS_RESERVED_PATHS.find(prefix => value.startsWith(prefix));
+  if (reserved !== undefined) {
+    throw invalid(where, property, value,
+      `IAM keeps the paths under ${reserved} for the roles AWS creates itself (service-linked roles under /aws-service-role/, `
+      + 'IAM Identity Center roles under /aws-reserved/) and refuses to create a role there, so the deployment would fail: '
+      + 'choose another path, such as /teams/');
+  }
+}
+
+/**
+ * A name or ARN of a resource that a policy names exactly (an ECR repository, a
+ * secret, a parameter, a log group, a KMS key). None of these services allows `*`,
+ * `?`, `$`, `{` or `}` in a name, and IAM would read them as wildcards or a policy
+ * variable: the policy would cover every resource that matches.
+ */
+export function validateExactResourceName(where: string, property: string, value: string, noun: string): void {
+  if (Token.isUnresolved(value) || !/[*?${}]/.test(value)) {
+    return;
+  }
+  throw invalid(where, property, value,
+    `no ${noun} name or ARN holds * or ?, which IAM would read as wildcards (the policy would allow every ${noun} that matches), `
+    + `nor $ { } (a policy variable): name exactly one ${noun}`);
+}
+
+/**
+ * A boolean prop. Plain JavaScript and the other jsii languages can send any value,
+ * which the construct would take for true or false by JavaScript's rules (`0` as
+ * false, `'false'` as true) rather than as written: only `true` and `false` are accepted.
+ */
+export function validateBoolean(where: string, property: string, value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') {
+    return;
+  }
+  throw invalid(where, property, shown(value),
+    'it is true or false: any other value (0, "false", a token) would be taken for one of them by JavaScript\'s rules, not as written');
+}
+
+/**
+ * An enum prop: one of the enum's values. Another string (a member's name in
+ * another case, a token) would fall through the construct's choices to one that
+ * was not asked for.
+ */
+export function validateEnum(where: string, property: string, value: unknown, values: { [member: string]: string }, enumName: string): void {
+  if (value === undefined || (typeof value === 'string' && !Token.isUnresolved(value) && Object.values(values).includes(value))) {
+    return;
+  }
+  throw invalid(where, property, shown(value),
+    `it is one of ${Object.keys(values).map(member => `${enumName}.${member}`).join(', ')}, known at synth`);
+}
+
+/** A value for a message: itself when it is a primitive, its text (a token's, for one) otherwise. */
+function shown(value: unknown): unknown {
+  return value === null || typeof value !== 'object' ? value : String(value);
+}
+
+/**
+ * One part of a pattern of role paths and names: one character of a set, none or
+ * one (`optional`), or any number of them (`repeats`). A set is a string of its
+ * characters, or every character (`*` and `?` of IAM's `ArnLike`).
+ */
+interface PatternPart {
+  readonly characters: string | 'every';
+  readonly repeats: boolean;
+  readonly optional?: boolean;
+}
+
+const DIGITS = '0123456789';
+const LOWERCASE = 'abcdefghijklmnopqrstuvwxyz';
+const HEXADECIMAL = `${DIGITS}abcdef`;
+const QUALIFIER = `${DIGITS}${LOWERCASE}${LOWERCASE.toUpperCase()}_-`;
+
+const literal = (text: string): PatternPart[] => [...text].map(c => ({ characters: c, repeats: false }));
+const oneOrMore = (characters: string): PatternPart[] => [{ characters, repeats: false }, { characters, repeats: true }];
+const times = (count: number, characters: string, optional = false): PatternPart[] =>
+  Array.from({ length: count }, () => ({ characters, repeats: false, optional }));
+// A Region, such as us-east-1: lowercase letters and hyphens, ending with a digit.
+const REGION_PARTS: PatternPart[] = [...oneOrMore(LOWERCASE), { characters: `${LOWERCASE}${DIGITS}-`, repeats: true }, { characters: DIGITS, repeats: false }];
+
+/**
+ * Administrator roles that AWS services and tools create in the accounts of an
+ * organization, at path `/`. An organization pattern that can match one would let
+ * it assume the destination (or the source assume it, with whatever it may do).
+ *
+ * @see https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access-cross-account-role.html
+ * @see https://docs.aws.amazon.com/controltower/latest/userguide/awscontroltowerexecution.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html
+ */
+const AWS_ADMINISTRATOR_ROLES: ReadonlyArray<{ readonly name: string; readonly what: string; readonly parts: PatternPart[] }> = [
+  {
+    name: '/OrganizationAccountAccessRole',
+    what: 'the role AWS Organizations creates in each account it creates, with AdministratorAccess, for the management account',
+    parts: literal('/OrganizationAccountAccessRole'),
+  },
+  {
+    name: '/AWSControlTowerExecution',
+    what: 'AWS Control Tower\'s administrator role in each enrolled account',
+    parts: literal('/AWSControlTowerExecution'),
+  },
+  {
+    name: '/aws-controltower-AdministratorExecutionRole',
+    what: 'one of the aws-controltower-* roles AWS Control Tower creates in each account',
+    parts: [...literal('/aws-controltower-'), { characters: QUALIFIER, repeats: true }],
+  },
+  {
+    name: '/stacksets-exec-<32 hexadecimal digits>',
+    what: 'the execution role of service-managed StackSets in each target account, with AdministratorAccess',
+    parts: [...literal('/stacksets-exec-'), ...oneOrMore(HEXADECIMAL)],
+  },
+  {
+    name: '/AWSCloudFormationStackSetExecutionRole',
+    what: 'the execution role of self-managed StackSets, with AdministratorAccess in AWS\'s template',
+    parts: literal('/AWSCloudFormationStackSetExecutionRole'),
+  },
+  {
+    name: '/AWSAFTExecution',
+    what: 'the administrator role of Account Factory for Terraform in each account it creates',
+    parts: literal('/AWSAFTExecution'),
+  },
+  ...(['cfn-exec-role', 'deploy-role'] as const).map(role => ({
+    name: `/cdk-<qualifier>-${role}-<account>-<region>`,
+    what: role === 'cfn-exec-role'
+      ? 'the AWS CDK bootstrap\'s CloudFormation execution role, with AdministratorAccess unless bootstrapped otherwise'
+      : 'the AWS CDK bootstrap\'s deploy role, which deploys any stack with the CloudFormation execution role',
+    // A qualifier has 1 to 10 characters.
+    parts: [...literal('/cdk-'), ...times(1, QUALIFIER), ...times(9, QUALIFIER, true), ...literal(`-${role}-`), ...times(12, DIGITS), ...literal('-'), ...REGION_PARTS],
+  })),
+];
+
+/**
+ * Refuses an organization pattern (path and name, as `ArnLike` reads them) that
+ * can match an administrator role that AWS services and tools create in the
+ * accounts of an organization (see `AWS_ADMINISTRATOR_ROLES`).
+ */
+function refuseAdministratorRoles(where: string, property: string, pattern: string): void {
+  const parts: PatternPart[] = [...pattern].map(c => (c === '*' || c === '?'
+    ? { characters: 'every', repeats: c === '*' }
+    : { characters: c, repeats: false }));
+  const role = AWS_ADMINISTRATOR_ROLES.find(r => canMatchTheSame(parts, r.parts));
+  if (role !== undefined) {
+    throw invalid(where, property, pattern,
+      `the pattern can match ${role.name}, ${role.what}: whoever holds such a role would be trusted, or could be assumed, `
+      + 'in every account of the pattern. Start the path or the name with characters such roles do not have, '
+      + 'for example path "/teams/" or roleName "reports-*", or name the role exactly');
+  }
+}
+
+/** Whether some text is matched by both patterns: a walk of the states the two patterns can be in together. */
+function canMatchTheSame(a: readonly PatternPart[], b: readonly PatternPart[]): boolean {
+  const seen = new Set<number>([0]);
+  const pending: Array<[number, number]> = [[0, 0]];
+  const visit = (i: number, j: number) => {
+    const key = i * (b.length + 1) + j;
+    if (!seen.has(key)) {
+      seen.add(key);
+      pending.push([i, j]);
+    }
+  };
+  while (pending.length > 0) {
+    const [i, j] = pending.pop()!;
+    if (i === a.length && j === b.length) {
+      return true;
+    }
+    // A repeated or optional part may match nothing.
+    if (a[i]?.repeats || a[i]?.optional) {
+      visit(i + 1, j);
+    }
+    if (b[j]?.repeats || b[j]?.optional) {
+      visit(i, j + 1);
+    }
+    if (i < a.length && j < b.length && shareACharacter(a[i].characters, b[j].characters)) {
+      visit(a[i].repeats ? i : i + 1, b[j].repeats ? j : j + 1);
+    }
+  }
+  return false;
+}
+
+function shareACharacter(x: string, y: string): boolean {
+  return x === 'every' || y === 'every' || [...x].some(c => y.includes(c));
 }

@@ -1,6 +1,7 @@
-import { Annotations, Duration, Stack, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Stack, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { renderLikeIam } from './policy-size';
+import { cfnRoleOf } from './precreated';
 
 /**
  * The warnings for legal but risky choices. Each has an ID that a user can
@@ -14,6 +15,7 @@ export const WARNINGS = {
   trustedRoleOutsideApp: 'cdk-cross-account-task-roles:trustedRoleOutsideApp',
   taskRoleWithoutDestination: 'cdk-cross-account-task-roles:taskRoleWithoutDestination',
   directGrantInDestinationAccount: 'cdk-cross-account-task-roles:directGrantInDestinationAccount',
+  unknownTrustPrincipal: 'cdk-cross-account-task-roles:unknownTrustPrincipal',
 };
 
 export function warnIfConfusedDeputyGuardOff(role: IConstruct, confusedDeputyGuard: boolean | undefined): void {
@@ -78,9 +80,9 @@ export function addImagePullLimitCheck(role: iam.IRole): void {
 export function addWholeAccountTrustCheck(role: iam.Role): void {
   role.node.addValidation({
     validate: () => {
-      const document = renderLikeIam(Stack.of(role), role.assumeRolePolicy);
+      const stack = Stack.of(role);
       // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
-      for (const statement of document?.Statement ?? []) {
+      for (const statement of deployedTrustPolicy(role)?.Statement ?? []) {
         const admitted = wideningPrincipals(statement);
         if (statement.Effect === 'Allow' && admitted.length > 0 && !namesRoles(statement.Condition ?? {})) {
           Annotations.of(role).addWarningV2(WARNINGS.wholeAccountTrust,
@@ -88,17 +90,75 @@ export function addWholeAccountTrustCheck(role: iam.Role): void {
             + 'not only the intended roles: trust the roles (RoleReference) or add an aws:PrincipalArn condition '
             + 'that names them (with an account, or a wildcard account limited by aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalAccount).');
         }
-        const providers = unconditionedProviders(statement);
-        if (statement.Effect === 'Allow' && providers.length > 0) {
+        for (const provider of statement.Effect === 'Allow' ? unconditionedProviders(stack, statement) : []) {
           Annotations.of(role).addWarningV2(WARNINGS.wholeAccountTrust,
-            `the trust policy admits every identity of ${providers.join(', ')}, with no condition on the provider's keys: `
-            + 'add conditions on its audience and subject (for example token.actions.githubusercontent.com:sub) '
-            + 'that name the intended identities.');
+            `the trust policy admits every identity of ${provider.shown}, with no condition on the provider's keys that names `
+            + `the intended identities: ${provider.fix}.`);
+        }
+        const unknown = unknownPrincipals(stack, statement);
+        if (statement.Effect === 'Allow' && unknown.length > 0 && !namesRoles(statement.Condition ?? {})) {
+          Annotations.of(role).addWarningV2(WARNINGS.unknownTrustPrincipal,
+            `the trust policy admits ${unknown.join(', ')}, known only at deploy time (a parameter, an import, or another value `
+            + 'CloudFormation resolves): it cannot be checked at synth that it names a role rather than a whole account or everyone. '
+            + 'Name the principal with a value known at synth (a RoleReference, a literal ARN), or add an aws:PrincipalArn condition '
+            + 'that names the roles.');
         }
       }
       return [];
     },
   });
+}
+
+/**
+ * The trust policy as the role's template will hold it: with the overrides of its
+ * `CfnRole` (`addPropertyOverride('AssumeRolePolicyDocument...')`), which replace
+ * what `assumeRolePolicy` says. A role that stands for a precreated role has none;
+ * a role whose resource cannot be rendered (an empty trust, which its own validation
+ * reports) is read from `assumeRolePolicy`.
+ */
+function deployedTrustPolicy(role: iam.Role): any {
+  const stack = Stack.of(role);
+  const cfnRole = cfnRoleOf(role);
+  try {
+    const resource = stack.resolve(cfnRole!._toCloudFormation()).Resources[stack.resolve(cfnRole!.logicalId)];
+    return renderLikeIam(stack, resource.Properties.AssumeRolePolicyDocument);
+  } catch {
+    return renderLikeIam(stack, role.assumeRolePolicy);
+  }
+}
+
+/**
+ * Warns, once the app is complete, about a statement of the trust policy that lets
+ * `ecs-tasks.amazonaws.com` assume the role without `aws:SourceAccount` and
+ * `aws:SourceArn` conditions that name an account: the statements of a policy are
+ * OR-ed, so one such statement (added with `assumeRolePolicy.addStatements()` or an
+ * override) undoes the confused-deputy guard of the role's own statement.
+ */
+export function addEcsTrustGuardCheck(role: iam.Role): void {
+  role.node.addValidation({
+    validate: () => {
+      // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
+      for (const statement of deployedTrustPolicy(role)?.Statement ?? []) {
+        const services = [statement.Principal?.Service ?? []].flat();
+        if (statement.Effect === 'Allow' && services.some((s: unknown) => typeof s === 'string' && /^ecs-tasks\./.test(s))
+          && !hasConfusedDeputyConditions(statement.Condition ?? {})) {
+          Annotations.of(role).addWarningV2(WARNINGS.confusedDeputyGuardOff,
+            'a statement of the trust policy lets ecs-tasks.amazonaws.com assume this role without aws:SourceAccount and aws:SourceArn '
+            + 'conditions that name an account: the statements of a policy are OR-ed, so it undoes the confused-deputy guard of the '
+            + 'role\'s own statement, and ECS may assume the role for a task of any account or Region '
+            + '(https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Put both conditions on that statement, or remove it.');
+        }
+      }
+      return [];
+    },
+  });
+}
+
+/** Whether the conditions hold `aws:SourceAccount` and `aws:SourceArn`, each naming an account, with an operator that needs the key. */
+function hasConfusedDeputyConditions(condition: Record<string, Record<string, unknown>>): boolean {
+  const entries = limitingEntries(condition);
+  const all = (key: RegExp, value: RegExp) => entries.some(([k, v]) => key.test(k) && [v].flat().every(x => typeof x === 'string' && value.test(x)));
+  return all(/^aws:SourceAccount$/i, /^\d{12}$/) && all(/^aws:SourceArn$/i, /^arn:[^:*?]+:ecs:[^:]*:\d{12}:/);
 }
 
 /** The principals of a statement that stand for more than named roles, as the message shows them. */
@@ -119,26 +179,150 @@ function isWholeAccount(principal: string): boolean {
   return principal === '*' || /^\d{12}$/.test(principal) || /^arn:[^:]+:iam::.*:root$/.test(principal);
 }
 
-const POSITIVE = /^(ForAnyValue:|ForAllValues:)?(ArnEquals|ArnLike|StringEquals|StringLike)$/;
+/**
+ * The operators that limit a request to the values given: each needs the key in the
+ * request. Not `ForAllValues:`, nor `...IfExists`, which are true when the key is
+ * absent (as `aws:PrincipalOrgID` is for every account outside an organization,
+ * which anyone can create), nor the negated ones.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+ */
+const LIMITING = /^(ForAnyValue:)?(ArnEquals|ArnLike|StringEquals|StringLike)$/;
+
+/** The keys and values of the conditions whose operator limits the request. */
+function limitingEntries(condition: Record<string, Record<string, unknown>>): Array<[string, unknown]> {
+  return Object.entries(condition)
+    .filter(([operator]) => LIMITING.test(operator))
+    .flatMap(([, keys]) => Object.entries(Object(keys)));
+}
+
+/** Whether every value of a condition names something: a string with a character that is not a wildcard. */
+function namesSomething(value: unknown, meaningless: RegExp = /[*?]/g): boolean {
+  return [value].flat().every(v => typeof v === 'string' && v.replace(meaningless, '').length > 0);
+}
+
+const GITHUB_ACTIONS = 'token.actions.githubusercontent.com';
+
+/**
+ * Whether a subject of GitHub Actions names an owner: `repo:<owner>/...` with an
+ * owner of literal characters (anyone can create an owner that a wildcard matches).
+ * Other forms (customized subject claims) need a character that is not a wildcard.
+ *
+ * @see https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims
+ */
+function namesGitHubSubject(value: unknown): boolean {
+  return [value].flat().every(v => typeof v === 'string' && (v.startsWith('repo:') ? /^repo:[^*?/:]+\//.test(v) : namesSomething(v)));
+}
 
 /**
  * The identity providers (web identity, OpenID Connect, SAML) a statement trusts
- * without a positive condition on one of the provider's keys, such as
- * `cognito-identity.amazonaws.com:aud` or `SAML:aud`: every identity they issue
- * would be admitted.
+ * without a limiting condition that names the intended identities: every identity
+ * they issue would be admitted. An OpenID Connect provider of IAM needs its subject
+ * (`<issuer>:sub`): its audience is its client ID, the same for every identity it
+ * issues (`sts.amazonaws.com` for GitHub Actions and EKS). A SAML provider needs
+ * one of its keys (`SAML:aud`, ...), another web identity provider (Amazon Cognito,
+ * Google, ...) one of its keys, such as `cognito-identity.amazonaws.com:aud`, the
+ * identity pool. A provider of the app (`iam.OpenIdConnectProvider`,
+ * `iam.OidcProviderNative`, `iam.SamlProvider`) is found by its reference.
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif
  */
-function unconditionedProviders(statement: any): string[] {
-  const federated = [statement.Principal?.Federated ?? []].flat().filter((p: unknown): p is string => typeof p === 'string');
-  const keys = Object.entries(statement.Condition ?? {})
-    .filter(([operator]) => POSITIVE.test(operator))
-    .flatMap(([, conditionKeys]) => Object.keys(conditionKeys as object))
-    .map(key => key.toLowerCase());
-  return federated.filter(provider => {
-    const prefix = `${/:saml-provider\//.test(provider) ? 'saml' : provider.replace(/arn:[^:]*:iam::[^:]*:oidc-provider\//, '')}:`.toLowerCase();
-    return !keys.some(key => key.startsWith(prefix));
+function unconditionedProviders(stack: Stack, statement: any): Array<{ shown: string; fix: string }> {
+  const entries = limitingEntries(statement.Condition ?? {}).map(([key, value]): [string, unknown] => [key.toLowerCase(), value]);
+  const limitedBy = (accepts: (key: string) => boolean, names: (value: unknown) => boolean = namesSomething) =>
+    entries.some(([key, value]) => accepts(key) && names(value));
+  return [statement.Principal?.Federated ?? []].flat().flatMap((federated: unknown) => {
+    const provider = providerOf(stack, federated);
+    if (provider === undefined) {
+      // Neither a provider named at synth nor one of the app: reported as a principal known only at deploy time.
+      return [];
+    }
+    const shown = typeof federated === 'string' ? federated : `${provider.kind === 'saml' ? 'SAML' : 'OpenID Connect'} provider ${provider.path}`;
+    if (provider.kind === 'saml') {
+      return limitedBy(key => key.startsWith('saml:')) ? []
+        : [{ shown, fix: 'add a condition on one of its keys, such as SAML:aud (SamlConsolePrincipal adds it)' }];
+    }
+    if (provider.kind === 'web') {
+      return limitedBy(key => key.startsWith(`${provider.issuer.toLowerCase()}:`)) ? []
+        : [{ shown, fix: `add a condition on one of its keys that names your application, such as ${provider.issuer}:aud` }];
+    }
+    const issuer = provider.issuer ?? '<issuer>';
+    const subject = provider.issuer === undefined ? (key: string) => key.endsWith(':sub') : (key: string) => key === `${issuer.toLowerCase()}:sub`;
+    return limitedBy(subject, provider.issuer === GITHUB_ACTIONS ? namesGitHubSubject : namesSomething) ? [] : [{
+      shown,
+      fix: `add a subject condition, ${issuer}:sub, that names more than wildcards`
+        + (provider.issuer === GITHUB_ACTIONS ? ' (repo:<owner>/<repository>:..., with the owner written out)' : '')
+        + `: its audience, ${issuer}:aud, is the provider's client ID, the same for every identity it issues`,
+    }];
   });
+}
+
+/** What a `Federated` principal is: SAML, an OpenID Connect provider of IAM (its issuer, when known), or another web identity provider. */
+type Provider = { kind: 'saml'; path: string } | { kind: 'oidc'; issuer?: string; path: string } | { kind: 'web'; issuer: string; path: string };
+
+function providerOf(stack: Stack, federated: unknown): Provider | undefined {
+  if (typeof federated === 'string') {
+    if (/:saml-provider\//.test(federated)) {
+      return { kind: 'saml', path: federated };
+    }
+    const oidc = /^arn:[^:]*:iam::[^:]*:oidc-provider\/(.*)$/.exec(federated);
+    return oidc ? { kind: 'oidc', issuer: oidc[1], path: federated } : { kind: 'web', issuer: federated, path: federated };
+  }
+  const resource = resourceReferencedBy(stack, federated);
+  if (resource?.cfnResourceType === 'AWS::IAM::SAMLProvider') {
+    return { kind: 'saml', path: resource.node.path };
+  }
+  if (resource?.cfnResourceType === 'AWS::IAM::OIDCProvider' || resource?.cfnResourceType === 'Custom::AWSCDKOpenIdConnectProvider') {
+    const url = stack.resolve(resource._toCloudFormation()).Resources[stack.resolve(resource.logicalId)].Properties?.Url;
+    return { kind: 'oidc', issuer: typeof url === 'string' ? url.replace(/^https:\/\//, '') : undefined, path: resource.node.path };
+  }
+  return undefined;
+}
+
+/** The resource of the stack that a `Ref` or an `Fn::GetAtt` of a rendered policy names, if any. */
+function resourceReferencedBy(stack: Stack, value: unknown): CfnResource | undefined {
+  const reference = Object(value);
+  const logicalId = typeof reference.Ref === 'string' ? reference.Ref : [reference['Fn::GetAtt'] ?? []].flat()[0];
+  return typeof logicalId === 'string'
+    ? stack.node.findAll().find((c): c is CfnResource => CfnResource.isCfnResource(c) && stack.resolve(c.logicalId) === logicalId)
+    : undefined;
+}
+
+/**
+ * The principals of a statement that are known only at deploy time, as the message
+ * shows them: a value that is not text (a parameter, an import) and is not a role,
+ * user or identity provider of the stack; or an ARN whose kind is such a value.
+ */
+function unknownPrincipals(stack: Stack, statement: any): string[] {
+  const principal = statement.Principal;
+  if (principal === null || typeof principal !== 'object') {
+    return [];
+  }
+  return Object.entries(principal).flatMap(([kind, values]) => [values].flat()
+    .filter(value => (typeof value === 'string' ? !knownShape(value) : !knownResource(stack, value)))
+    .map(value => `${kind} ${typeof value === 'string' ? value : JSON.stringify(value)}`));
+}
+
+/**
+ * Whether text that may hold CloudFormation functions (as JSON, inside a joined
+ * ARN) has a kind known at synth: no function at all, or an IAM ARN whose resource
+ * type is literal (a role in an account that is a parameter is still a role).
+ */
+function knownShape(value: string): boolean {
+  let shape = value;
+  // Innermost functions first, so that nested ones go too.
+  while (/\{[^{}]*\}/.test(shape)) {
+    shape = shape.replace(/\{[^{}]*\}/g, '_');
+  }
+  return shape === value
+    || /^arn:[^:]+:iam::[^:]*:((role|user|assumed-role|federated-user|oidc-provider|saml-provider)\/|root$)/.test(shape);
+}
+
+/** Whether a value names a role, a user or an identity provider of the stack, which is a principal known at synth. */
+function knownResource(stack: Stack, value: unknown): boolean {
+  const type = resourceReferencedBy(stack, value)?.cfnResourceType;
+  return type !== undefined && ['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::SAMLProvider', 'AWS::IAM::OIDCProvider', 'Custom::AWSCDKOpenIdConnectProvider'].includes(type);
 }
 
 /**
@@ -147,15 +331,25 @@ function unconditionedProviders(statement: any): string[] {
  * any account only when an organization condition limits which.
  */
 function namesRoles(condition: Record<string, Record<string, unknown>>): boolean {
-  const entries = Object.entries(condition)
-    .filter(([operator]) => POSITIVE.test(operator))
-    .flatMap(([, keys]) => Object.entries(keys));
-  const limitedByOrganization = entries.some(([key, value]) =>
-    /^aws:(PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount)$/i.test(key)
-    && [value].flat().every(v => typeof v === 'string' && /[^*?/]/.test(v)));
+  const entries = limitingEntries(condition);
+  const limitedByOrganization = entries.some(([key, value]) => {
+    const exact = ACCOUNT_LIMITS.find(([name]) => name.test(key))?.[1];
+    return exact !== undefined && [value].flat().every(v => typeof v === 'string' && exact.test(v));
+  });
   return entries.some(([key, value]) => /^aws:PrincipalArn$/i.test(key)
     && [value].flat().every(v => namesRole(v, limitedByOrganization)));
 }
+
+/**
+ * The keys that limit the accounts of a principal, and the values that name them:
+ * an organization's whole ID (`o-*` matches every organization, which anyone can
+ * create), a path that starts with one, an account ID.
+ */
+const ACCOUNT_LIMITS: ReadonlyArray<[RegExp, RegExp]> = [
+  [/^aws:PrincipalOrgID$/i, /^o-[a-z0-9]{10,32}$/],
+  [/^aws:PrincipalOrgPaths$/i, /^o-[a-z0-9]{10,32}\//],
+  [/^aws:PrincipalAccount$/i, /^\d{12}$/],
+];
 
 function namesRole(value: unknown, limitedByOrganization: boolean): boolean {
   // A value that is not a string (a CloudFormation function) is no role ARN.

@@ -1,0 +1,308 @@
+import { CfnParameter, Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../src';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from './support/app';
+
+const ORG_ID = 'o-a1b2c3d4e5';
+const GITHUB = 'token.actions.githubusercontent.com';
+const taskRole = RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' });
+const assume = (props: Omit<iam.PolicyStatementProps, 'actions'>) => new iam.PolicyStatement({ actions: ['sts:AssumeRole'], ...props });
+const webIdentity = (principal: iam.IPrincipal, conditions?: { [operator: string]: any }) =>
+  new iam.PolicyStatement({ actions: ['sts:AssumeRoleWithWebIdentity'], principals: [principal], conditions });
+
+function destinationTrusting(statement: (stack: Stack) => iam.PolicyStatement): Stack {
+  const stack = destinationStack();
+  const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+  role.assumeRolePolicy!.addStatements(statement(stack));
+  return stack;
+}
+
+const WHOLE_ACCOUNT = Match.stringLikeRegexp('^the trust policy admits every principal of .*\\[ack: cdk-cross-account-task-roles:wholeAccountTrust\\]$');
+const EVERY_IDENTITY = (provider: string) => Match.stringLikeRegexp(`^the trust policy admits every identity of ${provider}, with no condition on the provider's keys that names the intended identities`);
+
+describe('a role name in any account is limited only by conditions that need their key', () => {
+  const anyAccount = (conditions: { [operator: string]: any }) => () =>
+    assume({ principals: [new iam.AnyPrincipal()], conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, ...conditions } });
+
+  test.each<[string, { [operator: string]: any }]>([
+    ['ForAllValues:StringEquals aws:PrincipalOrgID, true when the key is absent', { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': ORG_ID } }],
+    ['StringEqualsIfExists aws:PrincipalOrgID, true outside any organization', { StringEqualsIfExists: { 'aws:PrincipalOrgID': ORG_ID } }],
+    ['ForAnyValue:StringLikeIfExists aws:PrincipalOrgPaths', { 'ForAnyValue:StringLikeIfExists': { 'aws:PrincipalOrgPaths': `${ORG_ID}/r-ab12/*` } }],
+    ['a bare o-* organization, which matches every organization', { StringLike: { 'aws:PrincipalOrgID': 'o-*' } }],
+    ['an organization of only wildcards', { StringLike: { 'aws:PrincipalOrgID': '*' } }],
+    ['an organization ID with a wildcard', { StringLike: { 'aws:PrincipalOrgID': 'o-a1b2*' } }],
+    ['organizational unit paths of any organization', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-*/*'] } }],
+    ['organizational unit paths of only wildcards', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': '*' } }],
+    ['accounts matching 1111*', { StringLike: { 'aws:PrincipalAccount': '1111*' } }],
+    ['ForAllValues:StringEquals aws:PrincipalAccount', { 'ForAllValues:StringEquals': { 'aws:PrincipalAccount': SOURCE_ACCOUNT } }],
+  ])('warns about %s', (_case, conditions) => {
+    Annotations.fromStack(destinationTrusting(anyAccount(conditions))).hasWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+  });
+
+  test('warns about a ForAllValues: aws:PrincipalArn condition on an account principal', () => {
+    const stack = destinationTrusting(() => assume({
+      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)],
+      conditions: { 'ForAllValues:StringEquals': { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } },
+    }));
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+  });
+
+  test.each<[string, { [operator: string]: any }]>([
+    ['an organization ID', { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } }],
+    ['organizational unit paths of the organization', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': [`${ORG_ID}/r-ab12/ou-ab12-11111111/*`] } }],
+    ['a list of accounts', { StringEquals: { 'aws:PrincipalAccount': [SOURCE_ACCOUNT, DESTINATION_ACCOUNT] } }],
+  ])('does not warn about %s', (_case, conditions) => {
+    Annotations.fromStack(destinationTrusting(anyAccount(conditions))).hasNoWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+  });
+});
+
+describe('identity providers: made in the app, and limited by a subject that names something', () => {
+  const githubProvider = (stack: Stack) => new iam.OpenIdConnectProvider(stack, 'GitHub', { url: `https://${GITHUB}`, clientIds: ['sts.amazonaws.com'] });
+  const githubArn = `arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/${GITHUB}`;
+
+  test.each<[string, (stack: Stack) => iam.PolicyStatement, string]>([
+    ['an iam.OpenIdConnectProvider of the app, without conditions',
+      stack => webIdentity(new iam.OpenIdConnectPrincipal(githubProvider(stack))), 'OpenID Connect provider DestinationStack/GitHub/Resource/Default'],
+    ['an iam.OidcProviderNative of the app, without conditions',
+      stack => webIdentity(new iam.OpenIdConnectPrincipal(new iam.OidcProviderNative(stack, 'Native', { url: `https://${GITHUB}`, clientIds: ['sts.amazonaws.com'] }))),
+      'OpenID Connect provider DestinationStack/Native/Resource'],
+    ['an iam.SamlProvider of the app, without conditions',
+      stack => new iam.PolicyStatement({
+        actions: ['sts:AssumeRoleWithSAML'],
+        principals: [new iam.SamlPrincipal(new iam.SamlProvider(stack, 'Saml', { metadataDocument: iam.SamlMetadataDocument.fromXml('<x/>') }), {})],
+      }), 'SAML provider DestinationStack/Saml/Resource'],
+    ['GitHub limited only by its audience, which every repository has',
+      () => webIdentity(new iam.WebIdentityPrincipal(githubArn), { StringEquals: { [`${GITHUB}:aud`]: 'sts.amazonaws.com' } }), githubArn],
+    ['an iam.OpenIdConnectProvider of GitHub limited only by its audience',
+      stack => webIdentity(new iam.OpenIdConnectPrincipal(githubProvider(stack)), { StringEquals: { [`${GITHUB}:aud`]: 'sts.amazonaws.com' } }),
+      'OpenID Connect provider DestinationStack/GitHub/Resource/Default'],
+    ['GitHub with a subject of only wildcards',
+      () => webIdentity(new iam.WebIdentityPrincipal(githubArn), { StringLike: { [`${GITHUB}:sub`]: '*' } }), githubArn],
+    ['GitHub with a subject of any repository (repo:*)',
+      () => webIdentity(new iam.WebIdentityPrincipal(githubArn), { StringLike: { [`${GITHUB}:sub`]: 'repo:*' } }), githubArn],
+    ['GitHub with a subject of any owner (repo:*/app:*)',
+      () => webIdentity(new iam.WebIdentityPrincipal(githubArn), { StringLike: { [`${GITHUB}:sub`]: 'repo:*/app:*' } }), githubArn],
+    ['GitHub with an owner that only starts with a name (repo:example*/app:*), which anyone can extend',
+      () => webIdentity(new iam.WebIdentityPrincipal(githubArn), { StringLike: { [`${GITHUB}:sub`]: 'repo:example*/app:*' } }), githubArn],
+    ['GitHub with a subject given only under StringLikeIfExists',
+      () => webIdentity(new iam.WebIdentityPrincipal(githubArn), { StringLikeIfExists: { [`${GITHUB}:sub`]: 'repo:example/app:*' } }), githubArn],
+    ['a web identity provider limited by an audience of only wildcards',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), { StringLike: { 'cognito-identity.amazonaws.com:aud': '*' } }),
+      'cognito-identity.amazonaws.com'],
+  ])('warns about %s', (_case, statement, provider) => {
+    Annotations.fromStack(destinationTrusting(statement)).hasWarning('/DestinationStack/R', EVERY_IDENTITY(provider));
+  });
+
+  test.each<[string, (stack: Stack) => iam.PolicyStatement]>([
+    ['an iam.OpenIdConnectProvider of GitHub limited to a repository of an owner',
+      stack => webIdentity(new iam.OpenIdConnectPrincipal(githubProvider(stack)), {
+        StringEquals: { [`${GITHUB}:aud`]: 'sts.amazonaws.com' },
+        StringLike: { [`${GITHUB}:sub`]: 'repo:example/app:*' },
+      })],
+    ['GitHub limited to any repository of one owner',
+      () => webIdentity(new iam.WebIdentityPrincipal(githubArn), { StringLike: { [`${GITHUB}:sub`]: 'repo:example/*' } })],
+    ['an EKS cluster\'s provider limited to a service account',
+      () => webIdentity(new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF`), {
+        StringEquals: { 'oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF:sub': 'system:serviceaccount:reports:reader' },
+      })],
+    ['an iam.SamlProvider of the app limited by audience (SamlConsolePrincipal)',
+      stack => new iam.PolicyStatement({
+        actions: ['sts:AssumeRoleWithSAML'],
+        principals: [new iam.SamlConsolePrincipal(new iam.SamlProvider(stack, 'Saml', { metadataDocument: iam.SamlMetadataDocument.fromXml('<x/>') }))],
+      })],
+    ['Amazon Cognito limited to an identity pool',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
+        StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:12345678-1234-1234-1234-123456789012' },
+      })],
+  ])('does not warn about %s', (_case, statement) => {
+    Annotations.fromStack(destinationTrusting(statement)).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every identity'));
+  });
+
+  describe('a provider of the app whose URL is a parameter, so that its issuer is not known at synth', () => {
+    const provider = (stack: Stack) => new iam.OidcProviderNative(stack, 'Provider', {
+      url: new CfnParameter(stack, 'Url').valueAsString, clientIds: ['sts.amazonaws.com'],
+    });
+
+    test('needs a subject condition of some issuer', () => {
+      const stack = destinationTrusting(s => webIdentity(new iam.OpenIdConnectPrincipal(provider(s)), { StringEquals: { 'issuer.example.com:aud': 'sts.amazonaws.com' } }));
+      Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(
+        'every identity of OpenID Connect provider DestinationStack/Provider/Resource, .*: add a subject condition, <issuer>:sub, that names more than wildcards'));
+    });
+
+    test('takes one that names something', () => {
+      const stack = destinationTrusting(s => webIdentity(new iam.OpenIdConnectPrincipal(provider(s)), { StringEquals: { 'issuer.example.com:sub': 'reports' } }));
+      Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every identity'));
+    });
+  });
+});
+
+describe('a trusted principal known only at deploy time', () => {
+  const UNKNOWN = (shown: string) => Match.stringLikeRegexp(
+    `^the trust policy admits ${shown}, known only at deploy time \\(a parameter, an import, or another value CloudFormation resolves\\): `
+    + 'it cannot be checked at synth that it names a role rather than a whole account or everyone\\. .*'
+    + '\\[ack: cdk-cross-account-task-roles:unknownTrustPrincipal\\]$');
+
+  test.each<[string, (stack: Stack) => iam.PolicyStatement, string]>([
+    ['an ArnPrincipal of a parameter', stack => assume({ principals: [new iam.ArnPrincipal(new CfnParameter(stack, 'Principal').valueAsString)] }),
+      'AWS \\{"Ref":"Principal"\\}'],
+    ['an ArnPrincipal of an import', () => assume({ principals: [new iam.ArnPrincipal(Fn.importValue('trusted-principal'))] }),
+      'AWS \\{"Fn::ImportValue":"trusted-principal"\\}'],
+    ['an ARN whose resource part is a parameter', stack => assume({
+      principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:${new CfnParameter(stack, 'Kind').valueAsString}`)],
+    }), 'AWS arn:aws:iam::111122223333:\\{"Ref":"Kind"\\}'],
+    ['a federated principal of a parameter', stack => webIdentity(new iam.FederatedPrincipal(new CfnParameter(stack, 'Provider').valueAsString)),
+      'Federated \\{"Ref":"Provider"\\}'],
+  ])('warns about %s, which cannot be checked', (_case, statement, shown) => {
+    Annotations.fromStack(destinationTrusting(statement)).hasWarning('/DestinationStack/R', UNKNOWN(shown));
+  });
+
+  test.each<[string, (stack: Stack) => iam.PolicyStatement]>([
+    ['a role of the stack', stack => assume({ principals: [new iam.Role(stack, 'Other', { assumedBy: new iam.AccountRootPrincipal() })] })],
+    ['a role ARN whose account is a parameter', stack => assume({
+      principals: [new iam.ArnPrincipal(`arn:aws:iam::${new CfnParameter(stack, 'Account').valueAsString}:role/deployer`)],
+    })],
+    ['a parameter limited by an aws:PrincipalArn condition that names a role', stack => assume({
+      principals: [new iam.ArnPrincipal(new CfnParameter(stack, 'Principal').valueAsString)],
+      conditions: { StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } },
+    })],
+  ])('does not warn about %s', (_case, statement) => {
+    Annotations.fromStack(destinationTrusting(statement)).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('known only at deploy time'));
+  });
+
+  test('does not warn about the trust the library writes for a reference with a parameter account, in either mode', () => {
+    for (const trustMode of [TrustMode.ROLE_ARN, TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN]) {
+      const stack = destinationStack();
+      const account = new CfnParameter(stack, 'Account').valueAsString;
+      new TrustedDestinationRole(stack, 'R', { trustedRoles: [RoleReference.of({ account, roleName: 'my-ECS-task-role' })], trustMode });
+      Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('known only at deploy time'));
+    }
+  });
+});
+
+describe('a statement added to an ECS role\'s trust that undoes the confused-deputy guard', () => {
+  const UNDONE = Match.stringLikeRegexp('^a statement of the trust policy lets ecs-tasks\\.amazonaws\\.com assume this role without aws:SourceAccount and aws:SourceArn '
+    + 'conditions that name an account: the statements of a policy are OR-ed, so it undoes the confused-deputy guard of the role\'s own statement, '
+    + '.*Put both conditions on that statement, or remove it\\. \\[ack: cdk-cross-account-task-roles:confusedDeputyGuardOff\\]$');
+  const ecs = (conditions?: { [operator: string]: any }) => assume({ principals: [new iam.ServicePrincipal('ecs-tasks.amazonaws.com')], conditions });
+
+  function taskRoleWith(statement: iam.PolicyStatement): Stack {
+    const stack = sourceStack();
+    const role = new CrossAccountTaskRole(stack, 'TaskRole', {
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+    });
+    role.assumeRolePolicy!.addStatements(statement);
+    return stack;
+  }
+
+  test.each<[string, iam.PolicyStatement]>([
+    ['an ecs-tasks.amazonaws.com Allow without conditions', ecs()],
+    ['one with aws:SourceAccount only', ecs({ StringEquals: { 'aws:SourceAccount': SOURCE_ACCOUNT } })],
+    ['one with aws:SourceArn only', ecs({ ArnLike: { 'aws:SourceArn': `arn:aws:ecs:us-east-1:${SOURCE_ACCOUNT}:*` } })],
+    ['one whose conditions hold when the keys are absent (IfExists)', ecs({
+      StringEqualsIfExists: { 'aws:SourceAccount': SOURCE_ACCOUNT },
+      ArnLikeIfExists: { 'aws:SourceArn': `arn:aws:ecs:us-east-1:${SOURCE_ACCOUNT}:*` },
+    })],
+    ['one whose conditions name no account', ecs({ StringLike: { 'aws:SourceAccount': '*' }, ArnLike: { 'aws:SourceArn': 'arn:aws:ecs:*:*:*' } })],
+  ])('CrossAccountTaskRole warns about %s', (_case, statement) => {
+    Annotations.fromStack(taskRoleWith(statement)).hasWarning('/SourceStack/TaskRole', UNDONE);
+  });
+
+  test('CrossAccountTaskRole does not warn about a statement that carries both conditions', () => {
+    const stack = taskRoleWith(ecs({
+      StringEquals: { 'aws:SourceAccount': SOURCE_ACCOUNT },
+      ArnLike: { 'aws:SourceArn': `arn:aws:ecs:us-west-2:${SOURCE_ACCOUNT}:*` },
+    }));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('CrossAccountTaskRole does not warn about its own guarded statement, in an environment-agnostic stack too', () => {
+    const stack = new Stack();
+    new CrossAccountTaskRole(stack, 'TaskRole');
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('undoes the confused-deputy guard'));
+  });
+
+  test('TaskExecutionRole with confusedDeputyGuard: true warns too', () => {
+    const stack = sourceStack();
+    const role = new TaskExecutionRole(stack, 'ExecutionRole', { confusedDeputyGuard: true });
+    role.assumeRolePolicy!.addStatements(ecs());
+    Annotations.fromStack(stack).hasWarning('/SourceStack/ExecutionRole', UNDONE);
+  });
+
+  test('does not take a statement of another principal for an ECS one', () => {
+    const stack = taskRoleWith(assume({ principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`)] }));
+    Annotations.fromStack(stack).hasNoWarning('/SourceStack/TaskRole', UNDONE);
+  });
+
+  test('TaskExecutionRole without the guard (the default) does not', () => {
+    const stack = sourceStack();
+    const role = new TaskExecutionRole(stack, 'ExecutionRole');
+    role.assumeRolePolicy!.addStatements(ecs());
+    Annotations.fromStack(stack).hasNoWarning('/SourceStack/ExecutionRole', UNDONE);
+  });
+});
+
+describe('statements put into the trust with an override of the role\'s resource', () => {
+  test('an ECS statement without conditions is warned about', () => {
+    const stack = sourceStack();
+    const role = new CrossAccountTaskRole(stack, 'TaskRole');
+    (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1',
+      { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' });
+    Annotations.fromStack(stack).hasWarning('/SourceStack/TaskRole', Match.stringLikeRegexp('undoes the confused-deputy guard'));
+  });
+
+  test('a whole account is warned about', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1',
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${SOURCE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' });
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+  });
+});
+
+describe('the whole text of the new warnings', () => {
+  const textOf = (stack: Stack, id: string) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(`\\[ack: ${id}\\]$`))
+    .map(m => String(m.entry.data).replace(/ \[ack: [^\]]+\]$/, ''));
+
+  test('an OpenID Connect provider of GitHub limited only by its audience', () => {
+    const stack = destinationTrusting(() => webIdentity(new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/${GITHUB}`),
+      { StringEquals: { [`${GITHUB}:aud`]: 'sts.amazonaws.com' } }));
+    expect(textOf(stack, 'cdk-cross-account-task-roles:wholeAccountTrust')).toEqual([
+      `the trust policy admits every identity of arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/${GITHUB}, with no condition on the provider's keys `
+      + `that names the intended identities: add a subject condition, ${GITHUB}:sub, that names more than wildcards `
+      + `(repo:<owner>/<repository>:..., with the owner written out): its audience, ${GITHUB}:aud, is the provider's client ID, `
+      + 'the same for every identity it issues.',
+    ]);
+  });
+
+  test('a SAML provider of the app without conditions', () => {
+    const stack = destinationTrusting(s => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithSAML'],
+      principals: [new iam.SamlPrincipal(new iam.SamlProvider(s, 'Saml', { metadataDocument: iam.SamlMetadataDocument.fromXml('<x/>') }), {})],
+    }));
+    expect(textOf(stack, 'cdk-cross-account-task-roles:wholeAccountTrust')).toEqual([
+      'the trust policy admits every identity of SAML provider DestinationStack/Saml/Resource, with no condition on the provider\'s keys '
+      + 'that names the intended identities: add a condition on one of its keys, such as SAML:aud (SamlConsolePrincipal adds it).',
+    ]);
+  });
+
+  test('a principal known only at deploy time', () => {
+    const stack = destinationTrusting(s => assume({ principals: [new iam.ArnPrincipal(new CfnParameter(s, 'Principal').valueAsString)] }));
+    expect(textOf(stack, 'cdk-cross-account-task-roles:unknownTrustPrincipal')).toEqual([
+      'the trust policy admits AWS {"Ref":"Principal"}, known only at deploy time (a parameter, an import, or another value CloudFormation resolves): '
+      + 'it cannot be checked at synth that it names a role rather than a whole account or everyone. Name the principal with a value known at synth '
+      + '(a RoleReference, a literal ARN), or add an aws:PrincipalArn condition that names the roles.',
+    ]);
+  });
+
+  test('an ECS statement that undoes the guard', () => {
+    const stack = sourceStack();
+    new CrossAccountTaskRole(stack, 'TaskRole').assumeRolePolicy!.addStatements(
+      assume({ principals: [new iam.ServicePrincipal('ecs-tasks.amazonaws.com')] }));
+    expect(textOf(stack, 'cdk-cross-account-task-roles:confusedDeputyGuardOff')).toEqual([
+      'a statement of the trust policy lets ecs-tasks.amazonaws.com assume this role without aws:SourceAccount and aws:SourceArn '
+      + 'conditions that name an account: the statements of a policy are OR-ed, so it undoes the confused-deputy guard of the '
+      + 'role\'s own statement, and ECS may assume the role for a task of any account or Region '
+      + '(https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Put both conditions on that statement, or remove it.',
+    ]);
+  });
+});
