@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from 'fs';
+import { createRequire } from 'module';
 import { join } from 'path';
 import {
   CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient,
@@ -10,7 +11,8 @@ import type * as Library from '../../src';
 import { SessionCredentials, serveRoleSession } from '../support/credential-endpoint';
 import { deployedRole } from '../support/deployed-roles';
 import {
-  DESTINATION_ACCOUNT, ROOT, SOURCE_ACCOUNT, Workspace, appDirectory, createWorkspace, installCdk, installPackedLibrary, mustRun, readmeCommands, runCommand,
+  DESTINATION_ACCOUNT, ROOT, SOURCE_ACCOUNT, Workspace, appDirectory, createWorkspace, installCdk, installLibrary, mustRun, packLibrary,
+  readmeCommands, runCommand,
 } from '../support/e2e-workspace';
 import type { FakeEndpoint } from '../support/fake-aws-endpoints';
 import { MotoServer, iamClient, startMotoServer, storeInlinePoliciesAsJson } from '../support/moto-server';
@@ -94,12 +96,14 @@ async function roleExists(client: IAMClient, roleName: string): Promise<boolean>
 
 beforeAll(async () => {
   const started = Date.now();
-  let last = started;
-  const lap = (what: string) => {
-    deployment.laps.push(`${what} ${Math.round((Date.now() - last) / 1000)} s`);
-    last = Date.now();
+  /** Runs one step and notes how long it took. */
+  const timed = async <T>(what: string, step: () => Promise<T>): Promise<T> => {
+    const stepStarted = Date.now();
+    const result = await step();
+    deployment.laps.push(`${what} ${Math.round((Date.now() - stepStarted) / 1000)} s`);
+    return result;
   };
-  moto = await startMotoServer();
+  moto = await timed('moto', startMotoServer);
   workspace = createWorkspace(moto.endpoint);
   iam = { source: iamClient(moto.endpoint, profileCredentials('source')), destination: iamClient(moto.endpoint, profileCredentials('destination')) };
   const bootstrap = readmeCommands('Deploying to two accounts', 'npx cdk bootstrap');
@@ -113,12 +117,13 @@ beforeAll(async () => {
 
   // The jsii build of the package and the bootstrap of both accounts, side by side.
   const env = workspace.env;
-  await installCdk(workspace);
-  lap('moto and the cdk CLI');
-  await Promise.all([
-    installPackedLibrary(workspace).then(() => lap('pack and install')),
-    Promise.all(bootstrap.map(command => mustRun(command, workspace.directory, env))).then(() => lap('bootstrap')),
+  await timed('cdk CLI', () => installCdk(workspace));
+  const [tarball] = await Promise.all([
+    timed('pack', () => packLibrary(workspace)),
+    timed('bootstrap', () => Promise.all(bootstrap.map(command => mustRun(command, workspace.directory, env)))),
   ]);
+  // Not while the bootstrap runs: npm rewrites the node_modules its cdk CLI runs from.
+  await timed('install', () => installLibrary(workspace, tarball));
 
   // moto finds a change set by its name in the account (the CLI names each one cdk-deploy-change-set),
   // so two deployments into one account at a time would execute each other's: one deployment per
@@ -136,15 +141,14 @@ beforeAll(async () => {
     [[withStacks(sourceFirst, { SourceStack: 'ReportsTaskStack' }), 'platform-team'], [withStacks(destinationSecond, ec2Stacks), 'ec2-s3-walkthrough']],
   ];
   for (const [index, slot] of slots.entries()) {
-    await Promise.all(slot.map(([command, app]) => mustRun(command, appDirectory(workspace, app), env)));
+    await timed(`deploy ${index + 1}`, () => Promise.all(slot.map(([command, app]) => mustRun(command, appDirectory(workspace, app), env))));
     if (index === 0) {
       deployment.reportsTaskRoleExistedAtReaderDeploy = await roleExists(iam.source, 'reports-task-role');
     }
-    lap(`deploy slot ${index + 1}`);
   }
 
-  deployment.rewrittenPolicies = [...await storeInlinePoliciesAsJson(iam.source), ...await storeInlinePoliciesAsJson(iam.destination)];
-  lap('inline policies');
+  deployment.rewrittenPolicies = await timed('inline policies', async () =>
+    (await Promise.all([storeInlinePoliciesAsJson(iam.source), storeInlinePoliciesAsJson(iam.destination)])).flat());
   deployment.seconds = Math.round((Date.now() - started) / 1000);
 }, SETUP_TIMEOUT);
 
@@ -239,6 +243,11 @@ async function deployedChain(): Promise<Map<string, TemplateRole>> {
   return roles;
 }
 
+/** The library as the apps load it: the packed package installed in the workspace. */
+function installedLibrary(): typeof Library {
+  return createRequire(join(workspace.directory, 'package.json'))('cdk-cross-account-task-roles');
+}
+
 /** An AWS CLI that honours AWS_ENDPOINT_URL (v2 from 2.13, v1 from botocore 1.31), or undefined. */
 async function awsCli(): Promise<string | undefined> {
   const { exitCode, output } = await runCommand('aws --version', ROOT, { PATH: process.env.PATH });
@@ -276,7 +285,7 @@ describe('the seed walkthrough, TrustMode.ROLE_ARN, deployed with the README\'s 
     const task = withEnforcementAndSessionOf(TASK_ROLE);
     const assumedDestination = `arn:aws:sts::${DESTINATION_ACCOUNT}:assumed-role/destination-account-role/cross-account`;
 
-    test.each(['js', 'python'] as const)('the README\'s %s snippet acts as the destination role, its other client as the task role', async language => {
+    test.each([['JavaScript (SDK v3)', 'js'], ['Python (boto3)', 'python']] as const)('the README\'s %s snippet acts as the destination role, its other client as the task role', async (_name, language) => {
       // WHEN
       const output = await runSnippet(language, containerEnvironment(task.endpoint(), { CROSS_ACCOUNT_ROLE_ARN: DESTINATION_ROLE }));
       // THEN
@@ -286,7 +295,7 @@ describe('the seed walkthrough, TrustMode.ROLE_ARN, deployed with the README\'s 
 
     test('the AwsConfigProfile profile, through botocore: the destination role may list clusters and is denied the rest', async () => {
       // GIVEN the profile the README's walkthrough puts in the container, rendered by the packed library
-      const installed: typeof Library = require(join(workspace.directory, 'node_modules', 'cdk-cross-account-task-roles'));
+      const installed = installedLibrary();
       const text = installed.AwsConfigProfile.render(installed.RoleReference.fromArn(DESTINATION_ROLE));
       expect(text).toContain('credential_source = EcsContainer');
       const configFile = join(workspace.directory, 'container-config');
@@ -350,7 +359,7 @@ describe('the seed walkthrough, TrustMode.ROLE_ARN, deployed with the README\'s 
         return;
       }
       // GIVEN
-      const installed: typeof Library = require(join(workspace.directory, 'node_modules', 'cdk-cross-account-task-roles'));
+      const installed = installedLibrary();
       const configFile = join(workspace.directory, 'cli-config');
       writeFileSync(configFile, installed.AwsConfigProfile.render(installed.RoleReference.fromArn(DESTINATION_ROLE)));
       const env = containerEnvironment(task.endpoint(), {}, configFile);
@@ -448,8 +457,13 @@ describe('seed 004: an EC2 instance role assumes the role of a bucket in the oth
       expect(profile).toContain('credential_source = Ec2InstanceMetadata');
       const configFile = join(workspace.directory, 'instance-config');
       writeFileSync(configFile, profile);
-      const env = { ...workspace.env, AWS_CONFIG_FILE: configFile, AWS_EC2_METADATA_DISABLED: 'false',
-        AWS_EC2_METADATA_SERVICE_ENDPOINT: instance.endpoint().url, AWS_MAX_ATTEMPTS: '1' };
+      const env = {
+        ...workspace.env,
+        AWS_CONFIG_FILE: configFile,
+        AWS_EC2_METADATA_DISABLED: 'false',
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: instance.endpoint().url,
+        AWS_MAX_ATTEMPTS: '1',
+      };
       // WHEN
       const outcomes = await callsThroughProfile('test', [
         ['s3', 'put_object', { Bucket: BUCKET, Key: 'reports/today.txt', Body: 'written through the chain' }],
@@ -567,7 +581,8 @@ describe('the doctor on the deployed chains', () => {
     } finally {
       // As it was, so that `cdk destroy` finds what CloudFormation created.
       await iam.destination.send(new CreateRoleCommand({
-        RoleName: 'destination-account-role', AssumeRolePolicyDocument: decodeURIComponent(role!.AssumeRolePolicyDocument!),
+        RoleName: 'destination-account-role',
+        AssumeRolePolicyDocument: decodeURIComponent(role!.AssumeRolePolicyDocument!),
         MaxSessionDuration: role!.MaxSessionDuration,
       }));
       for (const [name, document] of policies) {

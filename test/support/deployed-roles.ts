@@ -20,7 +20,9 @@ export async function deployedRole(iam: IAMClient, roleName: string): Promise<Te
   const attached: NamedPolicy[] = [];
   for (const policy of (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? []) {
     const { Policy: managed } = await iam.send(new GetPolicyCommand({ PolicyArn: policy.PolicyArn }));
-    const { PolicyVersion: version } = await iam.send(new GetPolicyVersionCommand({ PolicyArn: policy.PolicyArn, VersionId: managed!.DefaultVersionId }));
+    const { PolicyVersion: version } = await iam.send(new GetPolicyVersionCommand({
+      PolicyArn: policy.PolicyArn, VersionId: managed!.DefaultVersionId,
+    }));
     attached.push({ name: policy.PolicyName!, policy: document(version!.Document) });
   }
   const [, partition, , , account] = role!.Arn!.split(':');

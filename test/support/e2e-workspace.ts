@@ -119,14 +119,14 @@ export async function installCdk(workspace: Workspace): Promise<void> {
   cpSync(APPS, workspace.directory, { recursive: true });
 }
 
-/**
- * Packs the library from the sources (scripts/pack-package.sh) and installs the tarball with npm
- * into the workspace, as users install it. Returns the tarball.
- */
-export async function installPackedLibrary(workspace: Workspace): Promise<string> {
-  const tarball = (await mustRun(`bash scripts/pack-package.sh ${workspace.directory}`, ROOT, process.env, 300_000)).trim();
+/** Packs the library from the sources (scripts/pack-package.sh) into the workspace; returns the tarball. */
+export async function packLibrary(workspace: Workspace): Promise<string> {
+  return (await mustRun(`bash scripts/pack-package.sh ${workspace.directory}`, ROOT, process.env, 300_000)).trim();
+}
+
+/** Installs the packed library with npm into the workspace, as users install it. */
+export async function installLibrary(workspace: Workspace, tarball: string): Promise<void> {
   await npmInstall(workspace, [tarball]);
-  return tarball;
 }
 
 // --legacy-peer-deps: npm 11 fails to place a peer dependency that a file: link satisfies; the

@@ -126,21 +126,22 @@ export function iamClient(endpoint: string, credentials: IAMClientConfig['creden
  * unchanged, through `iam:PutRolePolicy` stores it as JSON. Returns the policies written back.
  */
 export async function storeInlinePoliciesAsJson(iam: IAMClient): Promise<string[]> {
-  const written: string[] = [];
+  const stored: { roleName: string; policyName: string; text: string }[] = [];
   const roles = (await iam.send(new ListRolesCommand({ MaxItems: 1000 }))).Roles ?? [];
   for (const role of roles) {
     const names = (await iam.send(new ListRolePoliciesCommand({ RoleName: role.RoleName! }))).PolicyNames ?? [];
     for (const name of names) {
       const text = decodeURIComponent((await iam.send(new GetRolePolicyCommand({ RoleName: role.RoleName!, PolicyName: name }))).PolicyDocument!);
-      if (isJson(text)) {
-        continue;
+      if (!isJson(text)) {
+        stored.push({ roleName: role.RoleName!, policyName: name, text });
       }
-      const document = await pythonLiteralAsJson(text);
-      await iam.send(new PutRolePolicyCommand({ RoleName: role.RoleName!, PolicyName: name, PolicyDocument: document }));
-      written.push(`${role.RoleName}/${name}`);
     }
   }
-  return written;
+  const documents = await pythonLiteralsAsJson(stored.map(policy => policy.text));
+  for (const [index, { roleName, policyName }] of stored.entries()) {
+    await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: documents[index] }));
+  }
+  return stored.map(({ roleName, policyName }) => `${roleName}/${policyName}`);
 }
 
 function isJson(text: string): boolean {
@@ -152,17 +153,20 @@ function isJson(text: string): boolean {
   }
 }
 
-/** A Python literal (moto's text of a policy) as JSON, read by Python itself. */
-async function pythonLiteralAsJson(text: string): Promise<string> {
-  const script = 'import ast, json, sys; print(json.dumps(ast.literal_eval(sys.stdin.read())))';
+/** Python literals (moto's text of policies) as JSON documents, read by Python itself. */
+async function pythonLiteralsAsJson(texts: string[]): Promise<string[]> {
+  if (texts.length === 0) {
+    return [];
+  }
+  const script = 'import ast, json, sys; print(json.dumps([json.dumps(ast.literal_eval(t)) for t in json.load(sys.stdin)]))';
   return new Promise((resolve, reject) => {
     const child = execFile('python3', ['-c', script], { timeout: 30_000 }, (error, stdout, stderr) => {
       if (error) {
-        reject(new Error(`python3 could not read moto's policy text ${text}: ${stderr || error.message}`));
+        reject(new Error(`python3 could not read moto's policy texts ${texts.join(', ')}: ${stderr || error.message}`));
       } else {
-        resolve(stdout.trim());
+        resolve(JSON.parse(stdout));
       }
     });
-    child.stdin!.end(text);
+    child.stdin!.end(JSON.stringify(texts));
   });
 }
