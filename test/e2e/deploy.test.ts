@@ -226,7 +226,8 @@ interface Outcome {
 
 /** Calls AWS through a profile of the config file, with boto3 (test/e2e/use_profile.py). */
 async function callsThroughProfile(profile: string, calls: Call[], env: NodeJS.ProcessEnv): Promise<Outcome[]> {
-  const output = await mustRun(`${python()} ${RUN_PYTHON} ${USE_PROFILE} ${profile} '${JSON.stringify(calls)}'`, workspace.directory, env, 60_000);
+  const quoted = `'${JSON.stringify(calls).replace(/'/g, "'\\''")}'`;
+  const output = await mustRun(`${python()} ${RUN_PYTHON} ${USE_PROFILE} ${profile} ${quoted}`, workspace.directory, env, 60_000);
   return JSON.parse(output.trim().split('\n').pop()!);
 }
 
