@@ -165,6 +165,15 @@ project.addTask('demo', {
   exec: 'ts-node --project tsconfig.dev.json scripts/demo.ts',
 });
 
+// The end-to-end test alone (it also runs in `test`): the packed library deployed with the README's
+// commands into two accounts of moto, an AWS emulator on a loopback port, then used as the README shows.
+project.addTask('e2e', {
+  description: 'Deploy the packed library into two accounts of a local AWS emulator (moto) and use each chain (part of test)',
+  env: { ...quietJsii, ...quietSdk },
+  exec: 'jest --ci --coverage=false --verbose test/e2e',
+  receiveArgs: true,
+});
+
 project.addTask('bench', {
   description: 'Compare synth time and policy sizes of the library with plain aws-cdk-lib roles (not part of the tests)',
   env: { ...quietJsii, TS_NODE_TRANSPILE_ONLY: 'true' },
@@ -182,7 +191,8 @@ new JsonFile(project, 'test/mutation/jest.config.json', {
     rootDir: '../..',
     ci: true,
     testMatch: mainJest.testMatch,
-    testPathIgnorePatterns: ['/node_modules/'],
+    // The end-to-end test runs the packed package, not src/: it covers no mutant, and would cost each run a deployment.
+    testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
     snapshotSerializers: mainJest.snapshotSerializers,
     clearMocks: true,
     transform: {

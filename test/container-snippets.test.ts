@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'child_process';
+import { execFile } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -6,6 +6,7 @@ import {
   CONTAINER_ACCESS_KEY_ID, CONTAINER_CALLER_ARN, DESTINATION_ACCESS_KEY_ID, FakeEndpoint, RecordedRequest,
   queryParameters, signingAccessKeyId, startCredentialSources, startSts,
 } from './support/fake-aws-endpoints';
+import { NO_BOTO3, RUN_PYTHON, pythonWithBoto3 } from './support/python';
 
 // The snippets the README shows for application code in the container: each gives one client the
 // destination role's credentials (from CROSS_ACCOUNT_ROLE_ARN / CROSS_ACCOUNT_EXTERNAL_ID) and
@@ -16,22 +17,8 @@ const run = promisify(execFile);
 const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 const JAVASCRIPT = join(__dirname, '..', 'examples', 'container', 'assume-destination.mjs');
 const PYTHON = join(__dirname, '..', 'examples', 'container', 'assume_destination.py');
-const RUN_PYTHON = join(__dirname, 'support', 'run-with-endpoint-urls.py');
 const DESTINATION_ARN = 'arn:aws:iam::555566667777:role/destination-account-role';
 const ASSUMED_ARN = 'arn:aws:sts::555566667777:assumed-role/destination-account-role/cross-account';
-
-/** A python3 with boto3: $PYTHON, the system's (Debian's python3-boto3), or the one on PATH. */
-function pythonWithBoto3(): string | undefined {
-  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c);
-  return candidates.find(candidate => {
-    try {
-      execFileSync(candidate, ['-c', 'import boto3'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 /** Only what a container in ECS would have: the credentials endpoint, the Region, the role's variables. */
 function containerEnvironment(sources: FakeEndpoint, sts: FakeEndpoint, externalId?: string): NodeJS.ProcessEnv {
@@ -83,7 +70,7 @@ describe.each([
   async function runSnippet(externalId?: string): Promise<string> {
     const command = interpreter();
     if (command === undefined) {
-      throw new Error('no python3 with boto3: install python3-boto3 (apt-get install python3-boto3) or set PYTHON');
+      throw new Error(NO_BOTO3);
     }
     const { stdout } = await run(command, argumentsFor(file), { env: containerEnvironment(sources, sts, externalId), timeout: 30_000 });
     return stdout;
