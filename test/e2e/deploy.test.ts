@@ -607,12 +607,10 @@ describe('the doctor on the deployed chains', () => {
   });
 });
 
-// The doctor of this release cannot call iam:SimulatePrincipalPolicy on moto (HTTP 500) and then
-// reports the identity check as a warning: with the task role's policy deleted it still says "works"
-// and exits 0. The doctor that evaluates the role's policies itself (issue 21, item 2) exits 1:
-// these tests are marked failing until it lands, then `test.failing` becomes `test`.
+// moto has no iam:SimulatePrincipalPolicy (HTTP 500): the doctor evaluates the role's own policies
+// itself, so a deleted identity policy is a broken chain (exit 1), not an unproven one.
 describe('the doctor after drift it can only see by evaluating the source\'s policies itself', () => {
-  test.failing('the task role\'s identity policy deleted: exit 1, nothing allows sts:AssumeRole on the destination', async () => {
+  test('the task role\'s identity policy deleted: exit 1, nothing allows sts:AssumeRole on the destination', async () => {
     const policy = decodeURIComponent((await iam.source.send(new GetRolePolicyCommand({
       RoleName: 'my-ECS-task-role', PolicyName: 'AssumeDestinationRoles',
     }))).PolicyDocument!);
