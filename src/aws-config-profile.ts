@@ -1,22 +1,10 @@
 import { Aws, Stack, Token, Tokenization, aws_ecs as ecs } from 'aws-cdk-lib';
-import { CrossAccountTaskRole } from './cross-account-task-role';
-import { destinationsNamed, namesRole } from './private/counterparts';
-import {
-  invalid,
-  partitionOfRegion,
-  MAX_DURATION_SECONDS,
-  validateBoolean,
-  validateDurationSeconds,
-  validateEnum,
-  validateEnvironmentVariablePrefix,
-  validateExternalId,
-  validatePartition,
-  validateProfileName,
-  validateRegion,
-  validateRoleSessionName,
-} from './private/validation';
+import { chainEndOf, destinationsNamed, endNamesRole } from './private/chain/registry';
 import { RoleReference } from './role-reference';
-import { TrustedDestinationRole } from './trusted-destination-role';
+import { EXTERNAL_ID, PARTITION, REGION, partitionOfRegion } from './rules/identifiers';
+import { CHAINED_DURATION_SECONDS, DURATION_SECONDS, ENVIRONMENT_VARIABLE_PREFIX, PROFILE_NAME, ROLE_SESSION_NAME } from './rules/profile';
+import { check, invalid } from './rules/rule';
+import { BOOLEAN, enumOf } from './rules/values';
 
 /**
  * Where the AWS CLI and SDKs get the credentials they call `sts:AssumeRole` with
@@ -219,9 +207,9 @@ export class AwsConfigProfile {
    */
   public static addToContainer(container: ecs.ContainerDefinition, role: RoleReference, options: ContainerRoleOptions = {}): void {
     const where = container.node.path;
-    validateBoolean(where, 'includeProfile', options.includeProfile);
+    check(where, 'includeProfile', options.includeProfile, BOOLEAN);
     const prefix = options.environmentVariablePrefix ?? DEFAULT_PREFIX;
-    validateEnvironmentVariablePrefix(where, prefix);
+    check(where, 'environmentVariablePrefix', prefix, ENVIRONMENT_VARIABLE_PREFIX);
     const profileOnly = (['profileName', 'credentialSource', 'roleSessionName', 'region', 'durationSeconds'] as const)
       .filter(property => options[property] !== undefined);
     if (!options.includeProfile && profileOnly.length > 0) {
@@ -246,26 +234,14 @@ export class AwsConfigProfile {
 
 function renderProfile(where: string, role: RoleReference, options: AwsConfigProfileOptions, literal: boolean): string {
   const profileName = options.profileName ?? DEFAULT_PROFILE_NAME;
-  validateProfileName(where, profileName);
-  validateEnum(where, 'credentialSource', options.credentialSource, CredentialSource, 'CredentialSource');
-  // Stryker disable next-line ConditionalExpression: validateExternalId(undefined) tests the text "undefined", which is a valid external ID, so always calling it changes nothing
-  if (options.externalId !== undefined) {
-    validateExternalId(where, 'externalId', options.externalId);
-  }
-  // Stryker disable next-line ConditionalExpression: validateRoleSessionName(undefined) tests the text "undefined", which is a valid session name, so always calling it changes nothing
-  if (options.roleSessionName !== undefined) {
-    validateRoleSessionName(where, options.roleSessionName);
-  }
-  if (options.region !== undefined) {
-    validateRegion(where, options.region);
-  }
-  if (options.durationSeconds !== undefined) {
-    const chained = (options.credentialSource ?? CredentialSource.ECS_CONTAINER) !== CredentialSource.ENVIRONMENT;
-    validateDurationSeconds(where, options.durationSeconds, chained ? undefined : MAX_DURATION_SECONDS);
-  }
-  if (options.partition !== undefined) {
-    validatePartition(where, 'partition', options.partition);
-  }
+  check(where, 'profileName', profileName, PROFILE_NAME);
+  check(where, 'credentialSource', options.credentialSource, enumOf(CredentialSource, 'CredentialSource'));
+  check(where, 'externalId', options.externalId, EXTERNAL_ID);
+  check(where, 'roleSessionName', options.roleSessionName, ROLE_SESSION_NAME);
+  check(where, 'region', options.region, REGION);
+  const chained = (options.credentialSource ?? CredentialSource.ECS_CONTAINER) !== CredentialSource.ENVIRONMENT;
+  check(where, 'durationSeconds', options.durationSeconds, chained ? CHAINED_DURATION_SECONDS : DURATION_SECONDS);
+  check(where, 'partition', options.partition, PARTITION);
   if (literal) {
     // Every value the text holds: the role's, and each option's.
     requireLiterals(where, [
@@ -350,7 +326,8 @@ function claimPrefix(container: ecs.ContainerDefinition, prefix: string, role: R
 /** An error when the task role is one of ours and cannot assume the role handed to the container. */
 function unassumable(container: ecs.ContainerDefinition, role: RoleReference): string[] {
   const taskRole = container.taskDefinition.taskRole;
-  if (!CrossAccountTaskRole.isCrossAccountTaskRole(taskRole) || namesRole(taskRole, role)) {
+  const source = chainEndOf(taskRole);
+  if (source?.side !== 'source' || endNamesRole(source, role)) {
     return [];
   }
   return [`is given ${role} to assume, but its task role ${taskRole.node.path} may not assume it: `
@@ -363,20 +340,20 @@ function unassumable(container: ecs.ContainerDefinition, role: RoleReference): s
  * are compared once the app resolved them; those only CloudFormation resolves are not.
  */
 function externalIdRefused(role: RoleReference, externalId: string | undefined, container: ecs.ContainerDefinition): string[] {
-  return destinationsNamed(container, role).filter(TrustedDestinationRole.isTrustedDestinationRole).flatMap(destination => {
-    const required = destination._externalIds().map(id => Stack.of(destination).resolve(id));
+  return destinationsNamed(container, role).flatMap(destination => {
+    const required = destination.externalIds.map(id => Stack.of(destination.construct).resolve(id));
     if (required.length === 0) {
       return [];
     }
     const shown = required.map(id => (typeof id === 'string' ? JSON.stringify(id) : 'a value known at deploy time')).join(', ');
     if (externalId === undefined) {
-      return [`is given ${role} to assume without an external ID, but ${destination.node.path} requires one `
+      return [`is given ${role} to assume without an external ID, but ${destination.path} requires one `
         + `(sts:ExternalId ${required.length > 1 ? 'one of ' : ''}${shown}), so STS would deny every call (AccessDenied): `
         + 'pass that externalId to AwsConfigProfile.addToContainer()'];
     }
     const given = Stack.of(container).resolve(externalId);
     if (typeof given === 'string' && required.every(id => typeof id === 'string') && !required.includes(given)) {
-      return [`is given ${role} to assume with the external ID ${JSON.stringify(given)}, but ${destination.node.path} accepts `
+      return [`is given ${role} to assume with the external ID ${JSON.stringify(given)}, but ${destination.path} accepts `
         + `${required.length > 1 ? 'one of ' : 'only '}${shown} (sts:ExternalId), so STS would deny every call (AccessDenied): `
         + 'pass the externalId the destination role requires to AwsConfigProfile.addToContainer()'];
     }

@@ -1,11 +1,13 @@
 import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
-import { DestinationList, checkAsSource } from './private/destination-list';
-import { markSynthesis, refuseAfterSynthesis, tryReferenceOfRole } from './private/role-setup';
-import { assumeOrganizationRolesStatement } from './private/statements';
-import { invalid, validateBoolean, validateNotEmpty } from './private/validation';
+import { ChainEnd, addChainChecks } from './private/chain/chain-end';
+import { tryReferenceOfRole } from './private/chain/references';
+import { markSynthesis, refuseAfterSynthesis } from './private/checks/after-synthesis';
+import { AssumeGrants, assumeRoleActions } from './private/policy/identity';
 import { RoleReference } from './role-reference';
+import { check, invalid } from './rules/rule';
+import { BOOLEAN, NOT_EMPTY } from './rules/values';
 
 /**
  * Properties of a `CrossAccountAccess`.
@@ -92,20 +94,18 @@ export class CrossAccountAccess extends Construct {
   /** The role that assumes the destination roles. */
   public readonly role: iam.IRole;
 
-  private readonly destinations: DestinationList;
-  private readonly grants: iam.Grant[] = [];
-  /** The statement that lists the exact destination ARNs, once the role took it. */
-  private exactStatement?: iam.PolicyStatement;
+  /** The destination roles, by name and by organization pattern. */
+  private readonly chain: ChainEnd;
+  private readonly grants: AssumeGrants;
 
   constructor(scope: Construct, id: string, props: CrossAccountAccessProps) {
     super(scope, id);
-    validateNotEmpty(this.node.path, 'destinationRoles', props.destinationRoles);
-    validateNotEmpty(this.node.path, 'destinationOrganizationRoles', props.destinationOrganizationRoles);
-    for (const property of ['allowSessionTags', 'allowSourceIdentity'] as const) {
-      validateBoolean(this.node.path, property, props[property]);
-    }
+    check(this.node.path, 'destinationRoles', props.destinationRoles, NOT_EMPTY);
+    check(this.node.path, 'destinationOrganizationRoles', props.destinationOrganizationRoles, NOT_EMPTY);
+    check(this.node.path, 'allowSessionTags', props.allowSessionTags, BOOLEAN);
+    check(this.node.path, 'allowSourceIdentity', props.allowSourceIdentity, BOOLEAN);
     this.role = props.role;
-    this.destinations = new DestinationList(props);
+    this.grants = new AssumeGrants(props.role, assumeRoleActions(props));
     const roleAccount = props.role.env.account;
     const stackAccount = Stack.of(this).account;
     if (!Token.isUnresolved(roleAccount) && !Token.isUnresolved(stackAccount) && roleAccount !== stackAccount) {
@@ -113,6 +113,7 @@ export class CrossAccountAccess extends Construct {
         `the role is in account ${roleAccount}, but this construct's stack deploys to ${stackAccount}: `
         + 'put CrossAccountAccess in a stack of the role\'s account');
     }
+    this.chain = new ChainEnd({ construct: this, side: 'source', reference: () => tryReferenceOfRole(this.role, this), role: this.role });
     markSynthesis(this);
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);
@@ -120,9 +121,10 @@ export class CrossAccountAccess extends Construct {
     for (const roles of props.destinationOrganizationRoles ?? []) {
       this.addDestinationOrganizationRoles(roles);
     }
-    checkAsSource(this);
+    addChainChecks(this.chain,
+      counterpart => `add ${this.node.path}.reference to the trustedRoles of ${counterpart.path}, or remove the destination`);
     this.node.addValidation({
-      validate: () => !this.destinations.isEmpty ? [] : [
+      validate: () => !this.chain.isEmpty ? [] : [
         'has no destination role: pass destinationRoles or call addDestination() (an empty policy fails to deploy)',
       ],
     });
@@ -133,7 +135,7 @@ export class CrossAccountAccess extends Construct {
    * `TrustedDestinationRole` in another account's stack.
    */
   public get reference(): RoleReference {
-    const reference = this._tryReference();
+    const reference = this.chain.tryReference();
     if (!reference) {
       throw new Error(`${this.node.path}: reference needs the ARN of role ${this.role.node.path} at synth time: `
         + 'give the role a roleName and its stack an explicit env: { account }, or import it with Role.fromRoleArn()');
@@ -147,15 +149,16 @@ export class CrossAccountAccess extends Construct {
    * immutable role, like in aws-cdk-lib, reports success and keeps its policies).
    */
   public get grant(): iam.Grant {
-    if (this.grants.length === 0) {
+    const grant = this.grants.grant;
+    if (!grant) {
       throw new Error(`${this.node.path}: grant is only there once a destination is added: pass destinationRoles or call addDestination()`);
     }
-    return this.grants.reduce((all, grant) => all.combine(grant));
+    return grant;
   }
 
   /** The destination roles the role may assume, in the order they were added. */
   public get destinationRoles(): RoleReference[] {
-    return [...this.destinations.all];
+    return [...this.chain.namedRoles];
   }
 
   /**
@@ -164,22 +167,9 @@ export class CrossAccountAccess extends Construct {
    */
   public addDestination(destination: RoleReference): void {
     refuseAfterSynthesis(this, 'addDestination()');
-    // Stryker disable next-line BlockStatement: a statement lists a resource once however often it is added
-    if (!this.destinations.add(destination)) {
-      return;
+    if (this.chain.add(destination)) {
+      this.grants.addDestination(destination);
     }
-    // A statement resolved early (by an Aspect) is frozen: the destination then gets a statement of its own.
-    if (this.exactStatement && !this.exactStatement.frozen) {
-      this.exactStatement.addResources(destination.roleArn);
-      return;
-    }
-    const grant = iam.Grant.addToPrincipal({
-      grantee: this.role,
-      actions: this.destinations.assumeActions,
-      resourceArns: [destination.roleArn],
-    });
-    this.exactStatement = grant.principalStatements[0];
-    this.grants.push(grant);
   }
 
   /**
@@ -188,35 +178,8 @@ export class CrossAccountAccess extends Construct {
    */
   public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
     refuseAfterSynthesis(this, 'addDestinationOrganizationRoles()');
-    if (!this.destinations.addOrganizationRoles(roles)) {
-      return;
+    if (this.chain.addOrganizationRoles(roles)) {
+      this.grants.addOrganizationRoles(roles);
     }
-    const statement = assumeOrganizationRolesStatement(roles, this.destinations.assumeActions);
-    this.grants.push(iam.Grant.addToPrincipal({
-      grantee: this.role,
-      actions: statement.actions,
-      resourceArns: statement.resources,
-      conditions: statement.conditions,
-    }));
-  }
-
-  /** @internal */
-  public _tryReference(): RoleReference | undefined {
-    return tryReferenceOfRole(this.role, this);
-  }
-
-  /** @internal */
-  public _assumingRole(): IConstruct {
-    return this.role;
-  }
-
-  /** @internal */
-  public _namedRoles(): readonly RoleReference[] {
-    return this.destinations.all;
-  }
-
-  /** @internal */
-  public _namedOrganizationRoles(): readonly OrganizationRoles[] {
-    return this.destinations.allOrganizationRoles;
   }
 }

@@ -1,18 +1,23 @@
 import { Annotations, Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
-import { DestinationList, checkAsSource } from './private/destination-list';
-import { warnAboutDirectGrants } from './private/direct-grants';
-import { refusePolicyNameClash } from './private/policy-names';
-import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
-import { addQuotaChecks } from './private/quotas';
-import { commonRoleProps, effectiveNameAndPath, markSynthesis, pathOf, referenceOf, refuseAfterSynthesis, refuseAssumeRoleGrant, tryReferenceOf } from './private/role-setup';
-import { ecsTasksPrincipal } from './private/statements';
-import { addTaskDefinitionChecks } from './private/task-definitions';
-import { validateBoolean, validateNotEmpty } from './private/validation';
-import { WARNINGS, addEcsTrustGuardCheck, addWholeAccountTrustCheck, warnIfConfusedDeputyGuardOff } from './private/warnings';
+import { ChainEnd, addChainChecks } from './private/chain/chain-end';
+import { effectiveNameAndPath, referenceOf, tryReferenceOf } from './private/chain/references';
+import { markSynthesis, refuseAfterSynthesis } from './private/checks/after-synthesis';
+import { warnAboutDirectGrants } from './private/checks/direct-grants';
+import { refusePolicyNameClash } from './private/checks/policy-names';
+import { cfnRoleOf, reportIdentityStatements } from './private/checks/precreated';
+import { addQuotaChecks } from './private/checks/quotas';
+import { addTaskDefinitionChecks } from './private/checks/task-definitions';
+import { addEcsTrustGuardCheck, addWholeAccountTrustCheck } from './private/checks/trust-principals';
+import { WARNINGS, warnIfConfusedDeputyGuardOff } from './private/checks/warnings';
+import { assumeRoleActions, assumeStatements } from './private/policy/identity';
+import { ecsTasksPrincipal } from './private/policy/trust';
+import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
+import { check } from './rules/rule';
+import { BOOLEAN, NOT_EMPTY } from './rules/values';
 
 const CROSS_ACCOUNT_TASK_ROLE = Symbol.for('cdk-cross-account-task-roles.CrossAccountTaskRole');
 const ASSUME_DESTINATION_ROLES = 'AssumeDestinationRoles';
@@ -113,20 +118,24 @@ export class CrossAccountTaskRole extends iam.Role {
     return x !== null && typeof x === 'object' && CROSS_ACCOUNT_TASK_ROLE in x;
   }
 
-  private readonly destinations: DestinationList;
+  /** The destination roles, by name and by organization pattern. */
+  private readonly chain: ChainEnd;
+  /** `sts:AssumeRole` and the session actions the role may use on its destinations. */
+  private readonly assumeActions: string[];
   /** What was granted to the role through its principal policy (every aws-cdk-lib grant), to find grants in destination accounts. */
   private readonly grantedStatements: iam.PolicyStatement[] = [];
-  private readonly givenRoleName: string;
-  private readonly givenPath: string;
+  /** The role's name and path in IAM: the precreated role's under customizeRoles, else the given ones. */
+  private readonly nameInIam: string;
+  private readonly pathInIam: string;
 
   constructor(scope: Construct, id: string, props: CrossAccountTaskRoleProps = {}) {
     const common = commonRoleProps(scope, id, props);
     const where = pathOf(scope, id);
-    validateNotEmpty(where, 'destinationRoles', props.destinationRoles);
-    validateNotEmpty(where, 'destinationOrganizationRoles', props.destinationOrganizationRoles);
-    for (const property of ['confusedDeputyGuard', 'allowSessionTags', 'allowSourceIdentity'] as const) {
-      validateBoolean(where, property, props[property]);
-    }
+    check(where, 'destinationRoles', props.destinationRoles, NOT_EMPTY);
+    check(where, 'destinationOrganizationRoles', props.destinationOrganizationRoles, NOT_EMPTY);
+    check(where, 'confusedDeputyGuard', props.confusedDeputyGuard, BOOLEAN);
+    check(where, 'allowSessionTags', props.allowSessionTags, BOOLEAN);
+    check(where, 'allowSourceIdentity', props.allowSourceIdentity, BOOLEAN);
     super(scope, id, {
       ...common,
       assumedBy: ecsTasksPrincipal(Stack.of(scope), props.confusedDeputyGuard ?? true),
@@ -142,9 +151,10 @@ export class CrossAccountTaskRole extends iam.Role {
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value
     Object.defineProperty(this, CROSS_ACCOUNT_TASK_ROLE, { value: true });
     const actual = effectiveNameAndPath(scope, id, common.roleName as string, props.path);
-    this.givenRoleName = actual.roleName;
-    this.givenPath = actual.path;
-    this.destinations = new DestinationList(props);
+    this.nameInIam = actual.roleName;
+    this.pathInIam = actual.path;
+    this.assumeActions = assumeRoleActions(props);
+    this.chain = new ChainEnd({ construct: this, side: 'source', reference: () => tryReferenceOf(this, this.nameInIam, this.pathInIam) });
     markSynthesis(this);
 
     const cfnRole = cfnRoleOf(this);
@@ -153,14 +163,14 @@ export class CrossAccountTaskRole extends iam.Role {
       // Not cached: a destination added after an early resolution (an Aspect) is in it.
       cfnRole.policies = Lazy.uncachedAny({
         produce: () => {
-          const policyDocument = this.destinations.policyDocument();
-          const ours = policyDocument ? [{ policyName: ASSUME_DESTINATION_ROLES, policyDocument }] : [];
+          const ours = this.chain.isEmpty ? []
+            : [{ policyName: ASSUME_DESTINATION_ROLES, policyDocument: new iam.PolicyDocument({ statements: this.identityStatements() }) }];
           return [...(Array.isArray(inlinePolicies) ? inlinePolicies : []), ...ours];
         },
       }, { omitEmptyArray: true });
       refusePolicyNameClash(this, cfnRole, ASSUME_DESTINATION_ROLES);
     }
-    reportIdentityStatements(this, () => this.destinations.statements());
+    reportIdentityStatements(this, () => this.identityStatements());
 
     for (const destination of props.destinationRoles ?? []) {
       this.addDestination(destination);
@@ -173,11 +183,12 @@ export class CrossAccountTaskRole extends iam.Role {
       inline: 'name the destinations by organization instead (destinationOrganizationRoles with OrganizationRoles.of()), '
         + 'whose size does not grow with the number of accounts; or assume fewer destination roles from one task role',
     });
-    checkAsSource(this);
+    addChainChecks(this.chain,
+      counterpart => `add ${this.node.path}.reference to the trustedRoles of ${counterpart.path}, or remove the destination`);
     this.node.addValidation({ validate: () => this.warnWithoutDestination() });
     this.node.addValidation({
       validate: () => {
-        warnAboutDirectGrants(this, this.grantedStatements, this.destinations.all);
+        warnAboutDirectGrants(this, this.grantedStatements, this.chain.namedRoles);
         return [];
       },
     });
@@ -191,21 +202,21 @@ export class CrossAccountTaskRole extends iam.Role {
    * account's template holds this role's ARN as a literal.
    */
   public get reference(): RoleReference {
-    return referenceOf(this, this.givenRoleName, this.givenPath);
+    return referenceOf(this, this.nameInIam, this.pathInIam);
   }
 
   /**
    * The destination roles this role may assume, in the order they were added.
    */
   public get destinationRoles(): RoleReference[] {
-    return [...this.destinations.all];
+    return [...this.chain.namedRoles];
   }
 
   /**
    * The organization roles this role may assume, in the order they were added.
    */
   public get destinationOrganizationRoles(): OrganizationRoles[] {
-    return [...this.destinations.allOrganizationRoles];
+    return [...this.chain.namedOrganizationRoles];
   }
 
   /**
@@ -216,7 +227,7 @@ export class CrossAccountTaskRole extends iam.Role {
    */
   public addDestination(destination: RoleReference): void {
     refuseAfterSynthesis(this, 'addDestination()');
-    this.destinations.add(destination);
+    this.chain.add(destination);
   }
 
   /**
@@ -226,7 +237,7 @@ export class CrossAccountTaskRole extends iam.Role {
    */
   public addDestinationOrganizationRoles(roles: OrganizationRoles): void {
     refuseAfterSynthesis(this, 'addDestinationOrganizationRoles()');
-    this.destinations.addOrganizationRoles(roles);
+    this.chain.addOrganizationRoles(roles);
   }
 
   /**
@@ -254,7 +265,7 @@ export class CrossAccountTaskRole extends iam.Role {
 
   /** Warns, once the app is complete, when the role may assume no role at all. */
   private warnWithoutDestination(): string[] {
-    if (this.destinations.isEmpty) {
+    if (this.chain.isEmpty) {
       Annotations.of(this).addWarningV2(WARNINGS.taskRoleWithoutDestination,
         'has no destination role, so its tasks may assume no role of another account: give destinationRoles '
         + '(or destinationOrganizationRoles), or call addDestination() with the RoleReference of the role to assume. '
@@ -263,18 +274,8 @@ export class CrossAccountTaskRole extends iam.Role {
     return [];
   }
 
-  /** @internal */
-  public _tryReference(): RoleReference | undefined {
-    return tryReferenceOf(this, this.givenRoleName, this.givenPath);
-  }
-
-  /** @internal */
-  public _namedRoles(): readonly RoleReference[] {
-    return this.destinations.all;
-  }
-
-  /** @internal */
-  public _namedOrganizationRoles(): readonly OrganizationRoles[] {
-    return this.destinations.allOrganizationRoles;
+  /** The statements of the role's `AssumeDestinationRoles` policy. */
+  private identityStatements(): iam.PolicyStatement[] {
+    return assumeStatements(this.chain.namedRoles, this.chain.namedOrganizationRoles, this.assumeActions);
   }
 }

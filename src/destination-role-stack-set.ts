@@ -3,10 +3,14 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Annotations, App, Aspects, Lazy, LegacyStackSynthesizer, Names, Stack, Stage, Token, aws_cloudformation as cloudformation } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { partitionErrors } from './private/partitions';
-import { customizeRolesPreventsSynthesis, withoutCustomizeRoles } from './private/precreated';
-import { invalid, invalidValue, validateBoolean, validateEnum, validateRegion } from './private/validation';
+import { partitionErrors } from './private/chain/partitions';
+import { chainEndOf } from './private/chain/registry';
+import { customizeRolesPreventsSynthesis, withoutCustomizeRoles } from './private/checks/precreated';
 import { RoleReference } from './role-reference';
+import { REGION } from './rules/identifiers';
+import { check, invalidValue } from './rules/rule';
+import { ORGANIZATIONAL_UNIT_ID, ORGANIZATIONAL_UNIT_IDS, STACK_SET_NAME, percentage } from './rules/stack-sets';
+import { BOOLEAN, enumOf } from './rules/values';
 import { TrustedDestinationRole, TrustedDestinationRoleProps } from './trusted-destination-role';
 
 /**
@@ -88,8 +92,6 @@ export interface DestinationRoleStackSetProps {
 /** CloudFormation's limit for a template given inline. */
 const MAX_TEMPLATE_BODY_BYTES = 51200;
 /** @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html */
-const STACK_SET_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,127}$/;
-const ORGANIZATIONAL_UNIT_ID = /^(?:ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 
 /**
  * A `TrustedDestinationRole` in every account of some organizational units,
@@ -149,28 +151,15 @@ export class DestinationRoleStackSet extends Construct {
       throw new Error(`${this.node.path}: destinationRole.roleName is ${roleName === undefined ? 'missing' : `the token ${roleName}`}: `
         + 'a StackSet creates the role in many accounts, and sources name it there by a literal name: give one');
     }
-    if (props.organizationalUnitIds.length === 0) {
-      throw invalid(this.node.path, 'organizationalUnitIds', props.organizationalUnitIds, 'name at least one organizational unit or root');
-    }
+    check(this.node.path, 'organizationalUnitIds', props.organizationalUnitIds, ORGANIZATIONAL_UNIT_IDS);
     for (const ou of props.organizationalUnitIds) {
-      if (!Token.isUnresolved(ou) && !ORGANIZATIONAL_UNIT_ID.test(ou)) {
-        throw invalid(this.node.path, 'organizationalUnitIds', ou,
-          'an organizational unit ID is ou-<root>-<unit> such as ou-ab12-11111111, or a root ID such as r-ab12');
-      }
+      check(this.node.path, 'organizationalUnitIds', ou, ORGANIZATIONAL_UNIT_ID);
     }
-    for (const [property, value, min] of [
-      ['maxConcurrentPercentage', props.maxConcurrentPercentage, 1],
-      ['failureTolerancePercentage', props.failureTolerancePercentage, 0],
-    ] as const) {
-      if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > 100)) {
-        throw invalid(this.node.path, property, value, `a percentage here is a whole number from ${min} to 100`);
-      }
-    }
-    if (props.region !== undefined) {
-      validateRegion(this.node.path, props.region);
-    }
-    validateBoolean(this.node.path, 'autoDeployment', props.autoDeployment);
-    validateEnum(this.node.path, 'callAs', props.callAs, StackSetCallAs, 'StackSetCallAs');
+    check(this.node.path, 'maxConcurrentPercentage', props.maxConcurrentPercentage, percentage(1));
+    check(this.node.path, 'failureTolerancePercentage', props.failureTolerancePercentage, percentage(0));
+    check(this.node.path, 'region', props.region, REGION);
+    check(this.node.path, 'autoDeployment', props.autoDeployment, BOOLEAN);
+    check(this.node.path, 'callAs', props.callAs, enumOf(StackSetCallAs, 'StackSetCallAs'));
     this.roleName = roleName;
     this.rolePath = props.destinationRole.path ?? '/';
     if (customizeRolesPreventsSynthesis(this)) {
@@ -208,10 +197,7 @@ export class DestinationRoleStackSet extends Construct {
     const autoDeployment = props.autoDeployment ?? true;
     const region = props.region ?? Stack.of(this).region;
     // A name made from the path is one: it starts with the stack's name, which starts with a letter.
-    if (props.stackSetName !== undefined && !Token.isUnresolved(props.stackSetName) && !STACK_SET_NAME.test(props.stackSetName)) {
-      throw invalid(this.node.path, 'stackSetName', props.stackSetName,
-        'a StackSet name is 1 to 128 letters, digits and hyphens, starting with a letter, or CloudFormation refuses it at deploy');
-    }
+    check(this.node.path, 'stackSetName', props.stackSetName, STACK_SET_NAME);
     this.stackSet = new cloudformation.CfnStackSet(this, 'Resource', {
       stackSetName: props.stackSetName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
       description: `Role ${this.rolePath}${roleName}, trusted by roles of other accounts`,
@@ -238,8 +224,8 @@ export class DestinationRoleStackSet extends Construct {
     // the stack instances are created in this Region, in its partition.
     this.node.addValidation({
       validate: () => partitionErrors(this.node.path, region, {
-        roles: this.destinationRole._namedRoles(),
-        organizationRoles: this.destinationRole._namedOrganizationRoles(),
+        roles: chainEndOf(this.destinationRole)!.namedRoles,
+        organizationRoles: chainEndOf(this.destinationRole)!.namedOrganizationRoles,
       }, { roles: 'destinationRole.trustedRoles', organizationRoles: 'destinationRole.trustedOrganizationRoles' }),
     });
   }

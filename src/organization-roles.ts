@@ -1,14 +1,15 @@
 import { Aws, Token } from 'aws-cdk-lib';
-import {
-  invalid,
-  validateOrganizationId,
-  validateOrganizationRolePattern,
-  validateOrganizationalUnitPath,
-  validatePartition,
-  validateRoleNamePattern,
-  validateRolePathPattern,
-} from './private/validation';
 import { RoleReference } from './role-reference';
+import { PARTITION } from './rules/identifiers';
+import {
+  ORGANIZATIONAL_UNIT_PATHS,
+  ORGANIZATION_ID,
+  ORGANIZATION_ROLE_PATTERN,
+  ROLE_NAME_PATTERN,
+  ROLE_PATH_PATTERN,
+  organizationalUnitPath,
+} from './rules/organizations';
+import { check } from './rules/rule';
 
 /**
  * Roles of an AWS Organization chosen by name pattern.
@@ -122,24 +123,15 @@ export class OrganizationRoles {
 
   private constructor(props: OrganizationRolesProps) {
     const where = 'OrganizationRoles.of';
-    validateOrganizationId(where, 'organizationId', props.organizationId);
-    validateRoleNamePattern(where, 'roleName', props.roleName);
-    if (props.path !== undefined) {
-      validateRolePathPattern(where, 'path', props.path);
-    }
-    validateOrganizationRolePattern(where, props.path ?? '/', props.roleName);
-    if (props.organizationalUnitPaths !== undefined && props.organizationalUnitPaths.length === 0) {
-      // A list computed from a configuration that matched nothing must not become the whole organization.
-      throw invalid(where, 'organizationalUnitPaths', props.organizationalUnitPaths,
-        'an empty list would leave out the aws:PrincipalOrgPaths / aws:ResourceOrgPaths condition, and so admit every account '
-        + 'of the organization: give at least one path, or leave the property out to mean the whole organization');
-    }
+    check(where, 'organizationId', props.organizationId, ORGANIZATION_ID);
+    check(where, 'roleName', props.roleName, ROLE_NAME_PATTERN);
+    check(where, 'path', props.path, ROLE_PATH_PATTERN);
+    check(where, 'path + roleName', `${props.path ?? '/'}${props.roleName}`, ORGANIZATION_ROLE_PATTERN);
+    check(where, 'organizationalUnitPaths', props.organizationalUnitPaths, ORGANIZATIONAL_UNIT_PATHS);
     for (const ouPath of props.organizationalUnitPaths ?? []) {
-      validateOrganizationalUnitPath(where, 'organizationalUnitPaths', ouPath, props.organizationId);
+      check(where, 'organizationalUnitPaths', ouPath, organizationalUnitPath(props.organizationId));
     }
-    if (props.partition !== undefined) {
-      validatePartition(where, 'partition', props.partition);
-    }
+    check(where, 'partition', props.partition, PARTITION);
     this.organizationId = props.organizationId;
     this.roleName = props.roleName;
     this.path = props.path ?? '/';

@@ -1,12 +1,7 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import {
-  invalid,
-  validateAccount,
-  validatePartition,
-  validateRoleName,
-  validateRolePath,
-} from './private/validation';
+import { ACCOUNT, PARTITION, ROLE_NAME, ROLE_PATH } from './rules/identifiers';
+import { check, invalid } from './rules/rule';
 
 /**
  * The parts of an IAM role's ARN.
@@ -120,14 +115,10 @@ export class RoleReference {
   public readonly _owner?: IConstruct;
 
   private constructor(where: string, props: RoleReferenceProps, owner?: IConstruct) {
-    validateAccount(where, 'account', props.account);
-    validateRoleName(where, 'roleName', props.roleName);
-    if (props.path !== undefined) {
-      validateRolePath(where, 'path', props.path);
-    }
-    if (props.partition !== undefined) {
-      validatePartition(where, 'partition', props.partition);
-    }
+    check(where, 'account', props.account, ACCOUNT);
+    check(where, 'roleName', props.roleName, ROLE_NAME);
+    check(where, 'path', props.path, ROLE_PATH);
+    check(where, 'partition', props.partition, PARTITION);
     this.account = props.account;
     this.roleName = props.roleName;
     this.path = props.path ?? '/';

@@ -9,22 +9,26 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { markSynthesis, refuseAfterSynthesis } from './private/checks/after-synthesis';
+import { addResolvedValueChecks, deferred } from './private/checks/cfn-literals';
+import { refusePolicyNameClash } from './private/checks/policy-names';
+import { cfnRoleOf, reportIdentityStatements } from './private/checks/precreated';
+import { addQuotaChecks } from './private/checks/quotas';
+import { addEcsTrustGuardCheck } from './private/checks/trust-principals';
+import { addImagePullLimitCheck } from './private/checks/warnings';
 import {
   Conditions,
   allowsOnlyImagePull,
   executionRoleStatements,
   imagePullConditions,
   namedParts,
-} from './private/execution-statements';
-import { refusePolicyNameClash } from './private/policy-names';
-import { cfnRoleOf, reportIdentityStatements } from './private/precreated';
-import { addQuotaChecks } from './private/quotas';
-import { addResolvedValueChecks } from './private/resolved-values';
-import { commonRoleProps, markSynthesis, pathOf, refuseAfterSynthesis, refuseAssumeRoleGrant } from './private/role-setup';
-import { ecsTasksPrincipal } from './private/statements';
-import { invalid, validateBoolean, validateEnum, validateExactResourceName } from './private/validation';
-import { addEcsTrustGuardCheck, addImagePullLimitCheck } from './private/warnings';
+} from './private/policy/execution';
+import { ecsTasksPrincipal } from './private/policy/trust';
+import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
 import { CrossAccountRoleOptions } from './role-options';
+import { exactResourceName } from './rules/resources';
+import { check, invalid } from './rules/rule';
+import { BOOLEAN, enumOf } from './rules/values';
 
 const TASK_EXECUTION_ROLE = Symbol.for('cdk-cross-account-task-roles.TaskExecutionRole');
 const INLINE_POLICY_NAME = 'TaskExecution';
@@ -273,8 +277,8 @@ export class TaskExecutionRole extends iam.Role {
   constructor(scope: Construct, id: string, props: TaskExecutionRoleProps = {}) {
     const where = pathOf(scope, id);
     const common = commonRoleProps(scope, id, props);
-    validateBoolean(where, 'confusedDeputyGuard', props.confusedDeputyGuard);
-    validateEnum(where, 'executionRolePolicy', props.executionRolePolicy, ExecutionRolePolicy, 'ExecutionRolePolicy');
+    check(where, 'confusedDeputyGuard', props.confusedDeputyGuard, BOOLEAN);
+    check(where, 'executionRolePolicy', props.executionRolePolicy, enumOf(ExecutionRolePolicy, 'ExecutionRolePolicy'));
     const executionRolePolicy = props.executionRolePolicy ?? ExecutionRolePolicy.LEAST_PRIVILEGE;
     const pullConditions = imagePullConditions(where, props.imagePullSourceVpcs, props.imagePullSourceVpcEndpoints);
     if (pullConditions && executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED) {
@@ -315,12 +319,7 @@ export class TaskExecutionRole extends iam.Role {
     }
     reportIdentityStatements(this, () => this.renderStatements());
     // Names given as tokens are checked once resolved, as literals are when given (see refuseWildcardNames()).
-    addResolvedValueChecks(this, () => this.namedParts().map(part => ({
-      property: part.property,
-      value: part.value,
-      validate: (at: string, property: string, value: string) => validateExactResourceName(at, property, value, part.noun),
-      forbidden: /[*?${}]/,
-    })));
+    addResolvedValueChecks(this, () => this.namedParts().flatMap(part => deferred(part.property, part.value, exactResourceName(part.noun))));
 
     props.repositories?.forEach(repository => this.addRepository(repository));
     props.logGroups?.forEach(logGroup => this.addLogGroup(logGroup));
@@ -437,7 +436,7 @@ export class TaskExecutionRole extends iam.Role {
    */
   private refuseWildcardNames(): void {
     for (const part of this.namedParts()) {
-      validateExactResourceName(this.node.path, part.property, part.value, part.noun);
+      check(this.node.path, part.property, part.value, exactResourceName(part.noun));
     }
   }
 

@@ -1,20 +1,25 @@
-import { Lazy, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
-import { registerDestination, sourcesNamed, unreciprocated } from './private/counterparts';
-import { deployAfterTrustedRoles } from './private/deploy-order';
-import { addPartitionCheck } from './private/partitions';
-import { reportTrust } from './private/precreated';
-import { addQuotaChecks } from './private/quotas';
-import { addResolvedValueChecks, externalIdValue, organizationRolesValues, referenceValues, roleSessionNamePatternValue } from './private/resolved-values';
-import { commonRoleProps, effectiveNameAndPath, markSynthesis, pathOf, referenceOf, refuseAfterSynthesis, tryReferenceOf, tryReferenceOfRole } from './private/role-setup';
-import { StatementPrincipal } from './private/statement-principal';
-import { OpenPolicyStatement, assumeRoleActions, oneOrMany, organizationTrustStatement, sameOrganizationRoles } from './private/statements';
-import { checkedTrustConditions } from './private/trust-conditions';
-import { validateBoolean, validateEnum, validateExternalId, validateNotEmpty, validateRoleSessionNamePattern } from './private/validation';
-import { addWholeAccountTrustCheck, warnAboutChainedSessionDuration } from './private/warnings';
+import { ChainEnd, addChainChecks } from './private/chain/chain-end';
+import { deployAfterTrustedRoles } from './private/chain/deploy-order';
+import { referenceOf, tryReferenceOf, tryReferenceOfRole, effectiveNameAndPath } from './private/chain/references';
+import { sourcesNamed } from './private/chain/registry';
+import { markSynthesis, refuseAfterSynthesis } from './private/checks/after-synthesis';
+import { addResolvedValueChecks, deferred } from './private/checks/cfn-literals';
+import { reportTrust } from './private/checks/precreated';
+import { addQuotaChecks } from './private/checks/quotas';
+import { addWholeAccountTrustCheck } from './private/checks/trust-principals';
+import { warnAboutChainedSessionDuration } from './private/checks/warnings';
+import { assumeRoleActions } from './private/policy/identity';
+import { DestinationTrust } from './private/policy/trust';
+import { commonRoleProps, pathOf } from './private/role-setup';
 import { CrossAccountRoleOptions } from './role-options';
 import { RoleReference } from './role-reference';
+import { EXTERNAL_ID } from './rules/identifiers';
+import { check, checkEach } from './rules/rule';
+import { ROLE_SESSION_NAME_PATTERN, checkedTrustConditions } from './rules/trust';
+import { BOOLEAN, NOT_EMPTY, enumOf } from './rules/values';
 import { TrustMode } from './trust-mode';
 
 const TRUSTED_DESTINATION_ROLE = Symbol.for('cdk-cross-account-task-roles.TrustedDestinationRole');
@@ -129,58 +134,43 @@ export class TrustedDestinationRole extends iam.Role {
   /** How the trust policy names the trusted roles. */
   public readonly trustMode: TrustMode;
 
-  private readonly trusted: RoleReference[] = [];
-  private readonly trustedArns = new Set<string>();
-  private readonly trustedOrganizations: OrganizationRoles[] = [];
-  private readonly trustStatement: iam.PolicyStatement;
-  private readonly trustDocument: StatementPrincipal;
-  private readonly externalIds?: string | string[];
+  /** The roles this role trusts, by name and by organization pattern. */
+  private readonly chain: ChainEnd;
+  private readonly trust: DestinationTrust;
   private readonly trustActions: string[];
-  private readonly roleSessionNamePattern?: string;
-  /** Conditions added with `addTrustConditions()`, put on every trust statement this role writes. */
-  private readonly extraConditions: { [operator: string]: { [key: string]: unknown } } = {};
-  /** Every trust statement this role wrote, so that added conditions reach them all. */
-  private readonly trustStatements: iam.PolicyStatement[] = [];
-  /** Roles of this app trusted by grantAssumeRole() that are not sources of this library. */
-  private readonly trustedConstructs: iam.IRole[] = [];
-  private readonly trustedAccountRoots = new Set<string>();
-  private readonly givenRoleName: string;
-  private readonly givenPath: string;
+  /** The role's name and path in IAM: the precreated role's under customizeRoles, else the given ones. */
+  private readonly nameInIam: string;
+  private readonly pathInIam: string;
 
   constructor(scope: Construct, id: string, props: TrustedDestinationRoleProps = {}) {
     const common = commonRoleProps(scope, id, props);
     const where = pathOf(scope, id);
-    validateEnum(where, 'trustMode', props.trustMode, TrustMode, 'TrustMode');
-    for (const property of ['allowSessionTags', 'allowSourceIdentity'] as const) {
-      validateBoolean(where, property, props[property]);
-    }
-    // Stryker disable next-line ConditionalExpression: the string "undefined" is a valid external ID, so the check cannot fail without the guard
-    if (props.externalId !== undefined) {
-      validateExternalId(where, 'externalId', props.externalId);
-    }
-    validateNotEmpty(where, 'externalIds', props.externalIds);
-    props.externalIds?.forEach((externalId, i) => validateExternalId(where, `externalIds[${i}]`, externalId));
-    // Stryker disable next-line ConditionalExpression: the string "undefined" is a valid pattern, so the check cannot fail without the guard
-    if (props.roleSessionNamePattern !== undefined) {
-      validateRoleSessionNamePattern(where, props.roleSessionNamePattern);
-    }
+    check(where, 'trustMode', props.trustMode, enumOf(TrustMode, 'TrustMode'));
+    check(where, 'allowSessionTags', props.allowSessionTags, BOOLEAN);
+    check(where, 'allowSourceIdentity', props.allowSourceIdentity, BOOLEAN);
+    check(where, 'externalId', props.externalId, EXTERNAL_ID);
+    check(where, 'externalIds', props.externalIds, NOT_EMPTY);
+    checkEach(where, 'externalIds', props.externalIds, EXTERNAL_ID);
+    check(where, 'roleSessionNamePattern', props.roleSessionNamePattern, ROLE_SESSION_NAME_PATTERN);
     const externalIds = [...new Set([...(props.externalId === undefined ? [] : [props.externalId]), ...(props.externalIds ?? [])])];
+    const trustMode = props.trustMode ?? TrustMode.ROLE_ARN;
     const trustActions = assumeRoleActions(props);
-    const trustStatement = new OpenPolicyStatement({ actions: trustActions });
-    const trustDocument = new StatementPrincipal();
-    super(scope, id, { ...common, assumedBy: trustDocument });
+    const trust = new DestinationTrust({ trustMode, actions: trustActions, externalIds, roleSessionNamePattern: props.roleSessionNamePattern });
+    super(scope, id, { ...common, assumedBy: trust.principal });
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: the brand is recognised by its presence, whatever its value
     Object.defineProperty(this, TRUSTED_DESTINATION_ROLE, { value: true });
-    this.trustStatement = trustStatement;
-    this.trustDocument = trustDocument;
-    this.externalIds = externalIds.length === 0 ? undefined : oneOrMany(externalIds);
+    this.trust = trust;
     this.trustActions = trustActions;
-    this.roleSessionNamePattern = props.roleSessionNamePattern;
-    this.withCallerConditions(trustStatement);
-    this.trustMode = props.trustMode ?? TrustMode.ROLE_ARN;
+    this.trustMode = trustMode;
     const actual = effectiveNameAndPath(scope, id, common.roleName as string, props.path);
-    this.givenRoleName = actual.roleName;
-    this.givenPath = actual.path;
+    this.nameInIam = actual.roleName;
+    this.pathInIam = actual.path;
+    this.chain = new ChainEnd({
+      construct: this,
+      side: 'destination',
+      reference: () => tryReferenceOf(this, this.nameInIam, this.pathInIam),
+      externalIds,
+    });
     markSynthesis(this);
 
     for (const role of props.trustedRoles ?? []) {
@@ -192,32 +182,25 @@ export class TrustedDestinationRole extends iam.Role {
     warnAboutChainedSessionDuration(this, props.maxSessionDuration);
     addWholeAccountTrustCheck(this);
     addResolvedValueChecks(this, () => [
-      ...this.trusted.flatMap((role, i) => referenceValues(`trustedRoles[${i}]`, role)),
-      ...this.trustedOrganizations.flatMap((roles, i) => organizationRolesValues(`trustedOrganizationRoles[${i}]`, roles)),
-      ...externalIdValue('externalId', props.externalId),
-      // Stryker disable next-line ArrayDeclaration: only tokens are checked at synth, so a literal added here changes nothing
-      ...(props.externalIds ?? []).flatMap((externalId, i) => externalIdValue(`externalIds[${i}]`, externalId)),
-      ...roleSessionNamePatternValue('roleSessionNamePattern', props.roleSessionNamePattern),
+      ...deferred('externalId', props.externalId, EXTERNAL_ID),
+      ...(props.externalIds ?? []).flatMap((externalId, i) => deferred(`externalIds[${i}]`, externalId, EXTERNAL_ID)),
+      ...deferred('roleSessionNamePattern', props.roleSessionNamePattern, ROLE_SESSION_NAME_PATTERN),
     ]);
     addQuotaChecks(this, props.iamQuotas, {
       trust: 'Trust the source roles by organization instead (trustedOrganizationRoles with OrganizationRoles.of()), '
         + 'whose size does not grow with the number of accounts; or trust fewer roles in one destination role; '
         + 'or raise the quota (up to 4,096) in Service Quotas and declare it with iamQuotas.trustPolicySize.',
     });
-    registerDestination(this);
-    addPartitionCheck(this);
     this.node.addValidation({
-      validate: () => [
-        ...(this.trusted.length === 0 && this.trustedOrganizations.length === 0
-          ? ['trusts no role: pass trustedRoles or call addTrustedRole() with the source role\'s reference '
-            + '(or trust roles of an organization with trustedOrganizationRoles)']
-          : []),
-        ...unreciprocated(this, sourcesNamed,
-          counterpart => `call ${counterpart.node.path}.addDestination(${this.node.path}.reference), or remove the trusted role`),
-      ],
+      validate: () => (this.chain.isEmpty
+        ? ['trusts no role: pass trustedRoles or call addTrustedRole() with the source role\'s reference '
+          + '(or trust roles of an organization with trustedOrganizationRoles)']
+        : []),
     });
+    addChainChecks(this.chain,
+      counterpart => `call ${counterpart.path}.addDestination(${this.node.path}.reference), or remove the trusted role`);
     if (this.trustMode === TrustMode.ROLE_ARN) {
-      deployAfterTrustedRoles(this);
+      deployAfterTrustedRoles(this.chain);
     }
     reportTrust(this);
   }
@@ -229,14 +212,14 @@ export class TrustedDestinationRole extends iam.Role {
    * The stack must have an explicit account (`env: { account }`).
    */
   public get reference(): RoleReference {
-    return referenceOf(this, this.givenRoleName, this.givenPath);
+    return referenceOf(this, this.nameInIam, this.pathInIam);
   }
 
   /**
    * The roles this role trusts, in the order they were added.
    */
   public get trustedRoles(): RoleReference[] {
-    return [...this.trusted];
+    return [...this.chain.namedRoles];
   }
 
   /**
@@ -247,29 +230,8 @@ export class TrustedDestinationRole extends iam.Role {
    */
   public addTrustedRole(role: RoleReference): void {
     refuseAfterSynthesis(this, 'addTrustedRole()');
-    const arn = role.roleArn;
-    if (this.trustedArns.has(arn)) {
-      return;
-    }
-    // Stryker disable next-line ConditionalExpression: the document drops a statement added twice, and the condition is the same Lazy
-    if (this.trusted.length === 0) {
-      this.trustDocument.add(this.trustStatement);
-      if (this.trustMode === TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN) {
-        // One condition whose values are read each time the trust is resolved, rather than rewritten on every add:
-        // not cached, so that a role added after an early resolution (an Aspect) is in it. StringEquals,
-        // not ArnEquals: IAM reads * and ? as wildcards in ArnEquals too, and these ARNs are exact.
-        this.trustStatement.addCondition('StringEquals', {
-          'aws:PrincipalArn': Lazy.uncachedAny({ produce: () => oneOrMany([...this.trustedArns]) }),
-        });
-      }
-    }
-    this.trusted.push(role);
-    this.trustedArns.add(arn);
-    if (this.trustMode === TrustMode.ROLE_ARN) {
-      this.trustStatement.addPrincipals(new iam.ArnPrincipal(arn));
-    } else if (!this.trustedAccountRoots.has(role.accountRootArn)) {
-      this.trustedAccountRoots.add(role.accountRootArn);
-      this.trustStatement.addPrincipals(new iam.ArnPrincipal(role.accountRootArn));
+    if (this.chain.add(role)) {
+      this.trust.addTrustedRole(role);
     }
   }
 
@@ -277,7 +239,7 @@ export class TrustedDestinationRole extends iam.Role {
    * The organization roles this role trusts, in the order they were added.
    */
   public get trustedOrganizationRoles(): OrganizationRoles[] {
-    return [...this.trustedOrganizations];
+    return [...this.chain.namedOrganizationRoles];
   }
 
   /**
@@ -287,13 +249,9 @@ export class TrustedDestinationRole extends iam.Role {
    */
   public addTrustedOrganizationRoles(roles: OrganizationRoles): void {
     refuseAfterSynthesis(this, 'addTrustedOrganizationRoles()');
-    if (this.trustedOrganizations.some(r => sameOrganizationRoles(r, roles))) {
-      return;
+    if (this.chain.addOrganizationRoles(roles)) {
+      this.trust.addOrganizationRoles(roles);
     }
-    this.trustedOrganizations.push(roles);
-    const statement = organizationTrustStatement(roles);
-    statement.addActions(...this.trustActions);
-    this.trustDocument.add(this.withCallerConditions(statement));
   }
 
   /**
@@ -315,10 +273,7 @@ export class TrustedDestinationRole extends iam.Role {
    */
   public addTrustConditions(conditions: { [operator: string]: any }): void {
     refuseAfterSynthesis(this, 'addTrustConditions()');
-    for (const { operator, key, value } of checkedTrustConditions(this.node.path, conditions, this.extraConditions)) {
-      this.extraConditions[operator] = { ...this.extraConditions[operator], [key]: value };
-      this.trustStatements.forEach(statement => statement.addCondition(operator, { [key]: value }));
-    }
+    this.trust.addConditions(checkedTrustConditions(this.node.path, conditions, this.trust.addedConditions));
   }
 
   /**
@@ -359,12 +314,12 @@ export class TrustedDestinationRole extends iam.Role {
         + 'or give the grantee a roleName and its stack an explicit env: { account }.');
     }
     this.addTrustedRole(reference);
-    if (iam.Role.isRole(role) && !this.trustedConstructs.includes(role)) {
+    if (iam.Role.isRole(role)) {
       // A role created in this app: order the stacks as for a source of this library.
-      this.trustedConstructs.push(role);
+      this.chain.addGrantee(role);
     }
     // The ARN with this role's path and the partition of the stack it is used in (the grantee's).
-    const ownArn = this._tryReference()?.roleArn ?? this.roleArn;
+    const ownArn = this.chain.tryReference()?.roleArn ?? this.roleArn;
     const trust = iam.Grant.addStatementToResourcePolicy({
       grantee,
       actions: this.trustActions,
@@ -374,7 +329,7 @@ export class TrustedDestinationRole extends iam.Role {
       // The trust was given above; this only tells the grant where it went.
       resource: { env: this.env, addToResourcePolicy: () => ({ statementAdded: true, policyDependable: this }) },
     });
-    if (isLibrarySource(this, reference)) {
+    if (sourcesNamed(this, reference).length > 0) {
       // Its destinations come from its own addDestination(), which the same-app checks hold it to.
       return trust;
     }
@@ -386,55 +341,4 @@ export class TrustedDestinationRole extends iam.Role {
     const identity = iam.Grant.addToPrincipal({ grantee, actions: this.trustActions, resourceArns: [ownArn] });
     return trust.combine(identity);
   }
-
-  /** @internal */
-  public _tryReference(): RoleReference | undefined {
-    return tryReferenceOf(this, this.givenRoleName, this.givenPath);
-  }
-
-  /** @internal The external IDs a caller must send, one of them; none when none is required. */
-  public _externalIds(): readonly string[] {
-    return this.externalIds === undefined ? [] : [this.externalIds].flat();
-  }
-
-  /** @internal */
-  public _trustedConstructs(): readonly iam.IRole[] {
-    return this.trustedConstructs;
-  }
-
-  /**
-   * Puts on a trust statement what every caller must match: the external IDs,
-   * the session name pattern and the conditions added with `addTrustConditions()`.
-   */
-  private withCallerConditions(statement: iam.PolicyStatement): iam.PolicyStatement {
-    if (this.externalIds !== undefined) {
-      statement.addCondition('StringEquals', { 'sts:ExternalId': this.externalIds });
-    }
-    if (this.roleSessionNamePattern !== undefined) {
-      statement.addCondition('StringLike', { 'sts:RoleSessionName': this.roleSessionNamePattern });
-    }
-    for (const [operator, keys] of Object.entries(this.extraConditions)) {
-      statement.addCondition(operator, keys);
-    }
-    this.trustStatements.push(statement);
-    return statement;
-  }
-
-  /** @internal */
-  public _namedRoles(): readonly RoleReference[] {
-    return this.trusted;
-  }
-
-  /** @internal */
-  public _namedOrganizationRoles(): readonly OrganizationRoles[] {
-    return this.trustedOrganizations;
-  }
-}
-
-/**
- * Whether the role is a source of this library (a `CrossAccountTaskRole`, or the
- * role of a `CrossAccountAccess` of the app), which lists its destinations itself.
- */
-function isLibrarySource(scope: IConstruct, reference: RoleReference): boolean {
-  return sourcesNamed(scope, reference).length > 0;
 }

@@ -1,72 +1,14 @@
-import { Annotations, CfnResource, Duration, Stack, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Annotations, CfnResource, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { renderLikeIam } from './policy-size';
 import { cfnRoleOf } from './precreated';
+import { WARNINGS } from './warnings';
 
 /**
- * The warnings for legal but risky choices. Each has an ID that a user can
- * acknowledge with `Annotations.of(construct).acknowledgeWarning(id, reason)`.
+ * The checks of a role's trust policy as the template will hold it: principals
+ * that admit more than named roles, identity providers without a condition that
+ * names the intended identities, principals known only at deploy time, and ECS
+ * statements without the confused-deputy conditions.
  */
-export const WARNINGS = {
-  chainedSessionDuration: 'cdk-cross-account-task-roles:chainedSessionDuration',
-  confusedDeputyGuardOff: 'cdk-cross-account-task-roles:confusedDeputyGuardOff',
-  imagePullLimitNotFargate: 'cdk-cross-account-task-roles:imagePullLimitNotFargate',
-  wholeAccountTrust: 'cdk-cross-account-task-roles:wholeAccountTrust',
-  trustedRoleOutsideApp: 'cdk-cross-account-task-roles:trustedRoleOutsideApp',
-  taskRoleWithoutDestination: 'cdk-cross-account-task-roles:taskRoleWithoutDestination',
-  directGrantInDestinationAccount: 'cdk-cross-account-task-roles:directGrantInDestinationAccount',
-  unknownTrustPrincipal: 'cdk-cross-account-task-roles:unknownTrustPrincipal',
-};
-
-export function warnIfConfusedDeputyGuardOff(role: IConstruct, confusedDeputyGuard: boolean | undefined): void {
-  if (confusedDeputyGuard === false) {
-    Annotations.of(role).addWarningV2(WARNINGS.confusedDeputyGuardOff,
-      'confusedDeputyGuard is off: the trust lets ecs-tasks.amazonaws.com assume this role for a task of any account or Region. '
-      + 'Passing the role to a task still needs iam:PassRole in this account, so this removes the service-side check only '
-      + '(cross-service confused deputy, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). '
-      + 'Turn it on unless an ECS feature you use does not send aws:SourceAccount and aws:SourceArn.');
-  }
-}
-
-export function warnAboutChainedSessionDuration(role: IConstruct, maxSessionDuration: Duration | undefined): void {
-  // aws-cdk-lib refuses a maxSessionDuration that is a token, so the number is known here.
-  const seconds = maxSessionDuration?.toSeconds() ?? 0;
-  if (seconds > 3600) {
-    Annotations.of(role).addWarningV2(WARNINGS.chainedSessionDuration,
-      `maxSessionDuration is ${maxSessionDuration!.toHumanString()}, but a role assumed with another role's credentials `
-      + '(role chaining, as an ECS task role does) gets at most 1 hour: a request for a longer DurationSeconds fails. '
-      + 'Leave maxSessionDuration at 1 hour unless people or services also assume this role with long-term credentials.');
-  }
-}
-
-/**
- * Warns, once the app is complete, on each task definition of the app that uses
- * the given execution role, whose image pulls are limited to VPCs or VPC endpoints,
- * and that may run elsewhere than on Fargate: AWS documents `aws:SourceVpc` and
- * `aws:SourceVpce` on the execution role for Fargate tasks only.
- *
- * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
- */
-export function addImagePullLimitCheck(role: iam.IRole): void {
-  role.node.addValidation({
-    validate: () => {
-      for (const construct of role.node.root.node.findAll()) {
-        if (construct instanceof ecs.TaskDefinition && construct.executionRole === role
-          && construct.compatibility !== ecs.Compatibility.FARGATE) {
-          // On the resource, below the task definition: an acknowledgement made on the task
-          // definition (or above) before synthesis applies to messages of its children only.
-          Annotations.of(construct.node.defaultChild ?? construct).addWarningV2(WARNINGS.imagePullLimitNotFargate,
-            `the task definition may run on ${ecs.Compatibility[construct.compatibility]} (not Fargate only) with the execution role `
-            + `${role.node.path}, which denies image pulls outside imagePullSourceVpcs / imagePullSourceVpcEndpoints. AWS documents `
-            + 'these conditions for Fargate tasks only: elsewhere the container agent pulls over the instance\'s network, and every '
-            + 'pull that does not come through the named VPCs or endpoints is denied (from external instances, every pull). '
-            + 'Use an execution role without these limits for tasks that are not on Fargate.');
-        }
-      }
-      return [];
-    },
-  });
-}
 
 /**
  * Warns, once the app is complete, about trust statements that admit more than
@@ -84,7 +26,7 @@ export function addWholeAccountTrustCheck(role: iam.Role): void {
       // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
       for (const statement of deployedTrustPolicy(role)?.Statement ?? []) {
         const admitted = wideningPrincipals(statement);
-        if (statement.Effect === 'Allow' && admitted.length > 0 && !namesRoles(statement.Condition ?? {})) {
+        if (statement.Effect === 'Allow' && admitted.length > 0 && !conditionsNameRoles(statement.Condition ?? {})) {
           Annotations.of(role).addWarningV2(WARNINGS.wholeAccountTrust,
             `the trust policy admits every principal of ${admitted.join(', ')} that is allowed sts:AssumeRole there, `
             + 'not only the intended roles: trust the roles (RoleReference) or add an aws:PrincipalArn condition '
@@ -96,7 +38,7 @@ export function addWholeAccountTrustCheck(role: iam.Role): void {
             + `the intended identities: ${provider.fix}.`);
         }
         const unknown = unknownPrincipals(stack, statement);
-        if (statement.Effect === 'Allow' && unknown.length > 0 && !namesRoles(statement.Condition ?? {})) {
+        if (statement.Effect === 'Allow' && unknown.length > 0 && !conditionsNameRoles(statement.Condition ?? {})) {
           Annotations.of(role).addWarningV2(WARNINGS.unknownTrustPrincipal,
             `the trust policy admits ${unknown.join(', ')}, known only at deploy time (a parameter, an import, or another value `
             + 'CloudFormation resolves): it cannot be checked at synth that it names a role rather than a whole account or everyone. '
@@ -330,14 +272,14 @@ function knownResource(stack: Stack, value: unknown): boolean {
  * value names a role by more than wildcards, in an account that is named, or in
  * any account only when an organization condition limits which.
  */
-function namesRoles(condition: Record<string, Record<string, unknown>>): boolean {
+function conditionsNameRoles(condition: Record<string, Record<string, unknown>>): boolean {
   const entries = limitingEntries(condition);
   const limitedByOrganization = entries.some(([key, value]) => {
     const exact = ACCOUNT_LIMITS.find(([name]) => name.test(key))?.[1];
     return exact !== undefined && [value].flat().every(v => typeof v === 'string' && exact.test(v));
   });
   return entries.some(([key, value]) => /^aws:PrincipalArn$/i.test(key)
-    && [value].flat().every(v => namesRole(v, limitedByOrganization)));
+    && [value].flat().every(v => namesARole(v, limitedByOrganization)));
 }
 
 /**
@@ -351,7 +293,7 @@ const ACCOUNT_LIMITS: ReadonlyArray<[RegExp, RegExp]> = [
   [/^aws:PrincipalAccount$/i, /^\d{12}$/],
 ];
 
-function namesRole(value: unknown, limitedByOrganization: boolean): boolean {
+function namesARole(value: unknown, limitedByOrganization: boolean): boolean {
   // A value that is not a string (a CloudFormation function) is no role ARN.
   const match = /^arn:[^:]*:iam::(.*?):role\/(.*)$/.exec(String(value));
   if (!match || !/[^*?/]/.test(match[2])) {

@@ -1,5 +1,26 @@
 import { Token } from 'aws-cdk-lib';
-import { invalid } from './validation';
+import { PATTERN, Rule, invalid, lengthAndCharacters } from './rule';
+
+/**
+ * What a destination role's trust takes from its callers beyond their names: a
+ * pattern of session names, and conditions added by hand.
+ */
+
+/** A pattern of session names: wildcards allowed, policy variables not, and not only wildcards. */
+export const ROLE_SESSION_NAME_PATTERN: Rule<string> = {
+  fault: value => {
+    const shape = lengthAndCharacters('a role session name pattern is 1 to 64 characters of letters, digits, + = , . @ _ - and the wildcards * ?',
+      /[\w+=,.@*?-]/, 1, 64)(value);
+    if (shape !== undefined || !/^[*?]+$/.test(value)) {
+      return shape;
+    }
+    // A session name has 2 to 64 characters: with a * and at most two ?, the pattern admits every one of them.
+    return value.includes('*') && value.replace(/\*/g, '').length <= 2
+      ? 'it matches every session name, so it limits nothing: leave it out or name a prefix such as reports-*'
+      : 'a pattern of only wildcards names no session, only a length: leave it out or name a prefix such as reports-*';
+  },
+  deployTime: { forbidden: PATTERN },
+};
 
 /** Condition keys a destination role writes itself, lowercased (IAM compares keys without case). */
 const MANAGED_TRUST_KEYS = ['aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths', 'sts:externalid', 'sts:rolesessionname'];

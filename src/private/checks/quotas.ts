@@ -1,35 +1,9 @@
-import { Annotations, CfnOutput, CfnResource, Stack, Token, Tokenization, aws_iam as iam } from 'aws-cdk-lib';
-import { IamQuotas } from '../role-options';
+import { Annotations, CfnOutput, CfnResource, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { policySize } from './policy-size';
 import { cfnRoleOf } from './precreated';
-import { invalid } from './validation';
-
-export const TRUST_POLICY_SIZE = { default: 2048, max: 4096 };
-export const MANAGED_POLICIES_PER_ROLE = { default: 10, max: 20 };
-export const INLINE_POLICIES_PER_ROLE_SIZE = 10240;
-export const MANAGED_POLICY_SIZE = 6144;
-/** From this share of a quota on, a role gets a warning. */
-export const WARNING_SHARE = 0.9;
-
-/** Checks the quotas a user declared, at construction, where the mistake was made. */
-export function validateIamQuotas(where: string, quotas: IamQuotas | undefined): void {
-  const check = (property: keyof IamQuotas, range: { default: number; max: number }) => {
-    const value = quotas?.[property];
-    if (value === undefined) {
-      return;
-    }
-    if (Token.isUnresolved(value)) {
-      throw invalid(where, `iamQuotas.${property}`, Tokenization.stringifyNumber(value),
-        `the quota is compared with the policies at synth, so it must be a number known then, from ${range.default} up to ${range.max}`);
-    }
-    if (!Number.isInteger(value) || value < range.default || value > range.max) {
-      throw invalid(where, `iamQuotas.${property}`, value,
-        `IAM allows this quota to be raised from ${range.default} up to ${range.max}, no further`);
-    }
-  };
-  check('trustPolicySize', TRUST_POLICY_SIZE);
-  check('managedPoliciesPerRole', MANAGED_POLICIES_PER_ROLE);
-}
+import { WARNINGS } from './warnings';
+import { IamQuotas } from '../../role-options';
+import { INLINE_POLICIES_PER_ROLE_SIZE, MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_SIZE, TRUST_POLICY_SIZE, WARNING_SHARE } from '../../rules/quotas';
 
 interface Measure {
   readonly what: string;
@@ -60,7 +34,7 @@ export function addQuotaChecks(role: iam.Role, quotas: IamQuotas | undefined, wa
         if (m.size > m.quota) {
           errors.push(`${figures}: deploying would fail. ${m.wayOut}`);
         } else if (m.size >= m.quota * WARNING_SHARE) {
-          Annotations.of(role).addWarningV2('cdk-cross-account-task-roles:nearIamQuota',
+          Annotations.of(role).addWarningV2(WARNINGS.nearIamQuota,
             `${figures} (${Math.round((m.size / m.quota) * 100)}%). ${m.wayOut}`);
         }
       }

@@ -1,17 +1,9 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { ChainEnd, isSource } from './counterparts';
-import { invalid, partitionOfRegion } from './validation';
-import { OrganizationRoles } from '../organization-roles';
-import { RoleReference } from '../role-reference';
-
-/** The properties a chain end names roles in, for messages. */
-export interface NamingProperties {
-  readonly roles: string;
-  readonly organizationRoles: string;
-}
-
-const SOURCE_PROPERTIES: NamingProperties = { roles: 'destinationRoles', organizationRoles: 'destinationOrganizationRoles' };
-const DESTINATION_PROPERTIES: NamingProperties = { roles: 'trustedRoles', organizationRoles: 'trustedOrganizationRoles' };
+import type { ChainEnd, NamingProperties } from './chain-end';
+import { OrganizationRoles } from '../../organization-roles';
+import { RoleReference } from '../../role-reference';
+import { partitionOfRegion } from '../../rules/identifiers';
+import { invalid } from '../../rules/rule';
 
 /**
  * Fails synthesis when a chain end names a role of another partition than its own
@@ -22,11 +14,11 @@ const DESTINATION_PROPERTIES: NamingProperties = { roles: 'trustedRoles', organi
  * @see https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
  */
 export function addPartitionCheck(end: ChainEnd): void {
-  end.node.addValidation({
-    validate: () => partitionErrors(end.node.path, Stack.of(end).region, {
-      roles: end._namedRoles(),
-      organizationRoles: end._namedOrganizationRoles(),
-    }, isSource(end) ? SOURCE_PROPERTIES : DESTINATION_PROPERTIES),
+  end.construct.node.addValidation({
+    validate: () => partitionErrors(end.path, Stack.of(end.construct).region, {
+      roles: end.namedRoles,
+      organizationRoles: end.namedOrganizationRoles,
+    }, end.properties),
   });
 }
 

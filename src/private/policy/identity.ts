@@ -1,9 +1,11 @@
-import { Stack, aws_iam as iam } from 'aws-cdk-lib';
-import { OrganizationRoles } from '../organization-roles';
-import { RoleReference } from '../role-reference';
+import { aws_iam as iam } from 'aws-cdk-lib';
+import { OrganizationRoles } from '../../organization-roles';
+import { RoleReference } from '../../role-reference';
 
 /**
- * The one place that writes the policy statements of a cross-account chain.
+ * The identity side of a chain: what a source may do to its destinations. With
+ * `trust.ts` and `execution.ts`, the one place that writes the library's policy
+ * statements.
  */
 
 export const ASSUME_ROLE = 'sts:AssumeRole';
@@ -51,28 +53,6 @@ export function assumeDestinationsStatement(destinations: readonly RoleReference
 }
 
 /**
- * `ecs-tasks.amazonaws.com`, limited to tasks of the given stack's account and
- * region when the confused-deputy guard is on.
- *
- * ECS sends `aws:SourceAccount` and `aws:SourceArn` (the task's ARN) when it
- * assumes a task role; the task IAM role page gives this trust policy.
- *
- * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#create_task_iam_policy_and_role
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn
- */
-export function ecsTasksPrincipal(stack: Stack, confusedDeputyGuard: boolean): iam.IPrincipal {
-  const principal = new iam.ServicePrincipal('ecs-tasks.amazonaws.com');
-  if (!confusedDeputyGuard) {
-    return principal;
-  }
-  return principal.withConditions({
-    ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:*` },
-    StringEquals: { 'aws:SourceAccount': stack.account },
-  });
-}
-
-/**
  * The identity statement of a source for roles of an organization: the assume
  * actions on the name pattern in any account, only where the role's account is in the
  * organization (and its units).
@@ -92,44 +72,16 @@ export function assumeOrganizationRolesStatement(roles: OrganizationRoles, actio
   return statement;
 }
 
-/**
- * A statement of a trust policy the library keeps adding to (principals, ARNs,
- * conditions) until synthesis. `iam.PolicyDocument` freezes its statements each
- * time it is resolved, and anything can resolve it early (an Aspect, a check): a
- * frozen statement refuses additions with aws-cdk-lib's own error, so a role added
- * later would break the chain. This one stays open; additions after synthesis are
- * refused by the constructs themselves, with the reason.
- */
-export class OpenPolicyStatement extends iam.PolicyStatement {
-  public freeze(): iam.PolicyStatement {
-    return this;
-  }
-}
-
-/**
- * The trust statement of a destination for roles of an organization: any
- * principal, but only one of the organization (and its units) whose ARN matches
- * the pattern.
- * What every caller must match besides (external ID, session name) is added by
- * the destination role, as on its other trust statements.
- *
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
- */
-export function organizationTrustStatement(roles: OrganizationRoles): iam.PolicyStatement {
-  const statement = new OpenPolicyStatement({
-    actions: [ASSUME_ROLE],
-    principals: [new iam.AnyPrincipal()],
-    conditions: {
-      StringEquals: { 'aws:PrincipalOrgID': roles.organizationId },
-      ArnLike: { 'aws:PrincipalArn': roles.roleArnPattern },
-    },
-  });
-  if (roles.organizationalUnitPaths.length > 0) {
-    statement.addCondition('ForAnyValue:StringLike', { 'aws:PrincipalOrgPaths': roles.organizationalUnitPaths });
-  }
-  return statement;
+/** The statements of a source's identity policy: its exact destinations, then each organization pattern. */
+export function assumeStatements(
+  destinations: readonly RoleReference[],
+  organizationRoles: readonly OrganizationRoles[],
+  actions: string[],
+): iam.PolicyStatement[] {
+  return [
+    ...(destinations.length > 0 ? [assumeDestinationsStatement(destinations, actions)] : []),
+    ...organizationRoles.map(roles => assumeOrganizationRolesStatement(roles, actions)),
+  ];
 }
 
 /** Two patterns that render the same statements. */
@@ -137,4 +89,46 @@ export function sameOrganizationRoles(a: OrganizationRoles, b: OrganizationRoles
   return a.roleArnPattern === b.roleArnPattern && a.organizationId === b.organizationId
     // Stryker disable next-line StringLiteral: every unit path starts with the organization ID and ends with / or *, so joined without a separator the lists still differ
     && a.organizationalUnitPaths.join('\n') === b.organizationalUnitPaths.join('\n');
+}
+
+/**
+ * The grants that let a role of the user's (`CrossAccountAccess`) assume its
+ * destinations, made through the role's own `addToPrincipalPolicy()` as any
+ * aws-cdk-lib grant is: one statement that lists the exact destinations, and one
+ * per organization pattern.
+ */
+export class AssumeGrants {
+  private readonly grants: iam.Grant[] = [];
+  /** The statement that lists the exact destination ARNs, once the role took it. */
+  private exactStatement?: iam.PolicyStatement;
+
+  constructor(private readonly grantee: iam.IRole, private readonly actions: string[]) {}
+
+  /** Every grant made, combined; undefined while there is none. */
+  public get grant(): iam.Grant | undefined {
+    return this.grants.length === 0 ? undefined : this.grants.reduce((all, grant) => all.combine(grant));
+  }
+
+  /** Allows one more destination (the caller names each once). */
+  public addDestination(destination: RoleReference): void {
+    // A statement resolved early (by an Aspect) is frozen: the destination then gets a statement of its own.
+    if (this.exactStatement && !this.exactStatement.frozen) {
+      this.exactStatement.addResources(destination.roleArn);
+      return;
+    }
+    const grant = iam.Grant.addToPrincipal({ grantee: this.grantee, actions: this.actions, resourceArns: [destination.roleArn] });
+    this.exactStatement = grant.principalStatements[0];
+    this.grants.push(grant);
+  }
+
+  /** Allows the roles of an organization pattern (the caller names each once). */
+  public addOrganizationRoles(roles: OrganizationRoles): void {
+    const statement = assumeOrganizationRolesStatement(roles, this.actions);
+    this.grants.push(iam.Grant.addToPrincipal({
+      grantee: this.grantee,
+      actions: statement.actions,
+      resourceArns: statement.resources,
+      conditions: statement.conditions,
+    }));
+  }
 }

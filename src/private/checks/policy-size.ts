@@ -1,6 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { partitionOfRegion } from './validation';
+import { partitionOfRegion } from '../../rules/identifiers';
 
 /**
  * The size of a policy as IAM counts it against its quotas: the JSON text without

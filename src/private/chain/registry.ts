@@ -1,19 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { OrganizationRoles } from '../organization-roles';
-import { RoleReference } from '../role-reference';
-
-/**
- * One end of a cross-account chain, as the other end sees it.
- */
-export interface ChainEnd extends IConstruct {
-  /** This role as a reference, or undefined while its account is not a literal. */
-  _tryReference(): RoleReference | undefined;
-  /** The roles this end names: destinations of a source, trusted roles of a destination. */
-  _namedRoles(): readonly RoleReference[];
-  /** The organization patterns this end names. */
-  _namedOrganizationRoles(): readonly OrganizationRoles[];
-}
+import type { ChainEnd } from './chain-end';
+import { RoleReference } from '../../role-reference';
 
 interface Ends {
   readonly sources: Set<ChainEnd>;
@@ -22,6 +10,8 @@ interface Ends {
 
 /** The chain ends of each app, so that checks need not walk the construct tree. */
 const endsByApp = new WeakMap<IConstruct, Ends>();
+/** The chain end of each construct of the library. */
+const endOfConstruct = new WeakMap<IConstruct, ChainEnd>();
 
 function endsOf(scope: IConstruct): Ends {
   const root = scope.node.root;
@@ -33,12 +23,16 @@ function endsOf(scope: IConstruct): Ends {
   return ends;
 }
 
-export function registerSource(source: ChainEnd): void {
-  endsOf(source).sources.add(source);
+/** Enters an end in the registry of its app; each end does so when it is made. */
+export function register(end: ChainEnd): void {
+  const ends = endsOf(end.construct);
+  (end.side === 'source' ? ends.sources : ends.destinations).add(end);
+  endOfConstruct.set(end.construct, end);
 }
 
-export function registerDestination(destination: ChainEnd): void {
-  endsOf(destination).destinations.add(destination);
+/** The chain end of a construct of this library (a source, a destination), if it is one. */
+export function chainEndOf(construct: IConstruct): ChainEnd | undefined {
+  return endOfConstruct.get(construct);
 }
 
 /**
@@ -53,60 +47,52 @@ function isSameIamRole(a: RoleReference | undefined, b: RoleReference): boolean 
     && (a.partition === undefined || b.partition === undefined || a.partition === b.partition);
 }
 
-/** Whether the end takes part in its app's checks as a source (as opposed to a destination). */
-export function isSource(end: ChainEnd): boolean {
-  return endsOf(end).sources.has(end);
-}
-
 /** The sources in the same app whose role is the given one. */
 export function sourcesNamed(scope: IConstruct, role: RoleReference): ChainEnd[] {
-  return [...endsOf(scope).sources].filter(s => isSameIamRole(s._tryReference(), role));
+  return [...endsOf(scope).sources].filter(s => isSameIamRole(s.tryReference(), role));
 }
 
 /** The destinations in the same app whose role is the given one. */
 export function destinationsNamed(scope: IConstruct, role: RoleReference): ChainEnd[] {
-  return [...endsOf(scope).destinations].filter(d => isSameIamRole(d._tryReference(), role));
+  return [...endsOf(scope).destinations].filter(d => isSameIamRole(d.tryReference(), role));
 }
 
 /**
  * Whether an end names the role, exactly or by an organization pattern that matches its name.
  * `asIam` also counts a name in another case or path, which IAM takes for the same role.
  */
-export function namesRole(end: ChainEnd, role: RoleReference, asIam = false): boolean {
-  return end._namedRoles().some(r => (asIam ? isSameIamRole(r, role) : r.sameRoleAs(role)))
-    || end._namedOrganizationRoles().some(o => o.matchesName(role));
+export function endNamesRole(end: ChainEnd, role: RoleReference, asIam = false): boolean {
+  return end.namedRoles.some(r => (asIam ? isSameIamRole(r, role) : r.sameRoleAs(role)))
+    || end.namedOrganizationRoles.some(o => o.matchesName(role));
 }
 
 /**
- * Errors for each role that `end` names, that is in the same app, and that does
- * not name `end` back. `counterpartsNamed` finds the other side's constructs;
- * `fix` says what to add to make them agree.
+ * Errors for each role that `end` names, that is in the same app (an end of the
+ * other side), and that does not name `end` back; `fix` says what to add to make
+ * them agree.
  */
-export function unreciprocated(
-  end: ChainEnd,
-  counterpartsNamed: (scope: IConstruct, role: RoleReference) => ChainEnd[],
-  fix: (counterpart: ChainEnd) => string,
-): string[] {
-  const self = end._tryReference();
+export function unreciprocated(end: ChainEnd, fix: (counterpart: ChainEnd) => string): string[] {
+  const self = end.tryReference();
   if (!self) {
     return [];
   }
+  const counterpartsNamed = end.side === 'source' ? destinationsNamed : sourcesNamed;
   const errors: string[] = [];
-  for (const named of end._namedRoles()) {
-    for (const counterpart of counterpartsNamed(end, named)) {
-      const actual = counterpart._tryReference();
+  for (const named of end.namedRoles) {
+    for (const counterpart of counterpartsNamed(end.construct, named)) {
+      const actual = counterpart.tryReference();
       if (actual && !actual.sameRoleAs(named)) {
         // The policies compare ARNs case-sensitively: a name in another case never matches the role's ARN.
-        errors.push(`names ${named}, but the role of ${counterpart.node.path} is ${actual}: IAM takes both for one role `
+        errors.push(`names ${named}, but the role of ${counterpart.path} is ${actual}: IAM takes both for one role `
           + '(a role name is unique in its account whatever its case and path), but trust principals, aws:PrincipalArn '
           + 'conditions and policy resources compare the ARN as written, case and path included, so the chain would be denied: '
-          + `write the path and name exactly as the role has them (${counterpart.node.path}.reference)`);
+          + `write the path and name exactly as the role has them (${counterpart.path}.reference)`);
       }
       // A name written in another case or path is reported by the end that wrote it, above.
-      if (!namesRole(counterpart, self, true)) {
-        const typo = nearestRole(self, counterpart._namedRoles().filter(role => !isRoleOfApp(end, role)));
-        errors.push(`names ${named} (${counterpart.node.path}), but ${counterpart.node.path} does not name ${self} back: ${fix(counterpart)}`
-          + (typo ? `; ${counterpart.node.path} names ${typo}, which is no role of this app: did you mean ${self} (${end.node.path})?` : ''));
+      if (!endNamesRole(counterpart, self, true)) {
+        const typo = nearestRole(self, counterpart.namedRoles.filter(role => !isRoleOfApp(end.construct, role)));
+        errors.push(`names ${named} (${counterpart.path}), but ${counterpart.path} does not name ${self} back: ${fix(counterpart)}`
+          + (typo ? `; ${counterpart.path} names ${typo}, which is no role of this app: did you mean ${self} (${end.path})?` : ''));
       }
     }
   }
@@ -121,7 +107,7 @@ export function isRoleOfApp(scope: IConstruct, role: RoleReference): boolean {
 /** The chain ends of the app that are sources, each with its reference, when its account is known. */
 export function sourceReferences(scope: IConstruct): Array<{ end: ChainEnd; reference: RoleReference }> {
   return [...endsOf(scope).sources].flatMap(end => {
-    const reference = end._tryReference();
+    const reference = end.tryReference();
     return reference ? [{ end, reference }] : [];
   });
 }

@@ -9,8 +9,8 @@ import {
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { oneOrMany } from './statements';
-import { validateVpcEndpointIds, validateVpcIds } from './validation';
+import { oneOrMany } from './identity';
+import { VPC_ENDPOINT_ID, VPC_ID, checkImagePullIds } from '../../rules/resources';
 
 /**
  * The one place that writes the policy statements of a task execution role, and
@@ -240,11 +240,11 @@ export function imagePullConditions(
 ): Conditions | undefined {
   const keys: { [key: string]: unknown } = {};
   if (sourceVpcs !== undefined) {
-    validateVpcIds(where, 'imagePullSourceVpcs', sourceVpcs);
+    checkImagePullIds(where, 'imagePullSourceVpcs', sourceVpcs, VPC_ID);
     keys['aws:SourceVpc'] = oneOrMany([...new Set(sourceVpcs)].sort());
   }
   if (sourceVpcEndpoints !== undefined) {
-    validateVpcEndpointIds(where, 'imagePullSourceVpcEndpoints', sourceVpcEndpoints);
+    checkImagePullIds(where, 'imagePullSourceVpcEndpoints', sourceVpcEndpoints, VPC_ENDPOINT_ID);
     keys['aws:SourceVpce'] = oneOrMany([...new Set(sourceVpcEndpoints)].sort());
   }
   return Object.keys(keys).length === 0 ? undefined : { StringEquals: keys };

@@ -1,8 +1,8 @@
 import { Annotations, Reference, Stack, Token, Tokenization, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { RoleReference } from '../role-reference';
 import { renderLikeIam } from './policy-size';
 import { WARNINGS } from './warnings';
+import { RoleReference } from '../../role-reference';
 
 /**
  * Warns about statements granted to a source role itself on resources of the

@@ -1,0 +1,68 @@
+import { Annotations, Duration, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * The warnings for legal but risky choices. Each has an ID that a user can
+ * acknowledge with `Annotations.of(construct).acknowledgeWarning(id, reason)`.
+ */
+export const WARNINGS = {
+  chainedSessionDuration: 'cdk-cross-account-task-roles:chainedSessionDuration',
+  confusedDeputyGuardOff: 'cdk-cross-account-task-roles:confusedDeputyGuardOff',
+  imagePullLimitNotFargate: 'cdk-cross-account-task-roles:imagePullLimitNotFargate',
+  wholeAccountTrust: 'cdk-cross-account-task-roles:wholeAccountTrust',
+  trustedRoleOutsideApp: 'cdk-cross-account-task-roles:trustedRoleOutsideApp',
+  taskRoleWithoutDestination: 'cdk-cross-account-task-roles:taskRoleWithoutDestination',
+  directGrantInDestinationAccount: 'cdk-cross-account-task-roles:directGrantInDestinationAccount',
+  unknownTrustPrincipal: 'cdk-cross-account-task-roles:unknownTrustPrincipal',
+  nearIamQuota: 'cdk-cross-account-task-roles:nearIamQuota',
+};
+
+export function warnIfConfusedDeputyGuardOff(role: IConstruct, confusedDeputyGuard: boolean | undefined): void {
+  if (confusedDeputyGuard === false) {
+    Annotations.of(role).addWarningV2(WARNINGS.confusedDeputyGuardOff,
+      'confusedDeputyGuard is off: the trust lets ecs-tasks.amazonaws.com assume this role for a task of any account or Region. '
+      + 'Passing the role to a task still needs iam:PassRole in this account, so this removes the service-side check only '
+      + '(cross-service confused deputy, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). '
+      + 'Turn it on unless an ECS feature you use does not send aws:SourceAccount and aws:SourceArn.');
+  }
+}
+
+export function warnAboutChainedSessionDuration(role: IConstruct, maxSessionDuration: Duration | undefined): void {
+  // aws-cdk-lib refuses a maxSessionDuration that is a token, so the number is known here.
+  const seconds = maxSessionDuration?.toSeconds() ?? 0;
+  if (seconds > 3600) {
+    Annotations.of(role).addWarningV2(WARNINGS.chainedSessionDuration,
+      `maxSessionDuration is ${maxSessionDuration!.toHumanString()}, but a role assumed with another role's credentials `
+      + '(role chaining, as an ECS task role does) gets at most 1 hour: a request for a longer DurationSeconds fails. '
+      + 'Leave maxSessionDuration at 1 hour unless people or services also assume this role with long-term credentials.');
+  }
+}
+
+/**
+ * Warns, once the app is complete, on each task definition of the app that uses
+ * the given execution role, whose image pulls are limited to VPCs or VPC endpoints,
+ * and that may run elsewhere than on Fargate: AWS documents `aws:SourceVpc` and
+ * `aws:SourceVpce` on the execution role for Fargate tasks only.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+ */
+export function addImagePullLimitCheck(role: iam.IRole): void {
+  role.node.addValidation({
+    validate: () => {
+      for (const construct of role.node.root.node.findAll()) {
+        if (construct instanceof ecs.TaskDefinition && construct.executionRole === role
+          && construct.compatibility !== ecs.Compatibility.FARGATE) {
+          // On the resource, below the task definition: an acknowledgement made on the task
+          // definition (or above) before synthesis applies to messages of its children only.
+          Annotations.of(construct.node.defaultChild ?? construct).addWarningV2(WARNINGS.imagePullLimitNotFargate,
+            `the task definition may run on ${ecs.Compatibility[construct.compatibility]} (not Fargate only) with the execution role `
+            + `${role.node.path}, which denies image pulls outside imagePullSourceVpcs / imagePullSourceVpcEndpoints. AWS documents `
+            + 'these conditions for Fargate tasks only: elsewhere the container agent pulls over the instance\'s network, and every '
+            + 'pull that does not come through the named VPCs or endpoints is denied (from external instances, every pull). '
+            + 'Use an execution role without these limits for tasks that are not on Fargate.');
+        }
+      }
+      return [];
+    },
+  });
+}
