@@ -39,7 +39,7 @@ export function pathOf(scope: Construct, id: string): string {
  * keeps it, and the same stack deployed to two Regions of one account (the ECS
  * trust is per Region) gets two roles. Readable part first, then a hash.
  */
-export function generateRoleName(scope: Construct, id: string): string {
+function generateRoleName(scope: Construct, id: string): string {
   const components = [...scope.node.scopes.map(s => s.node.id).filter(c => c !== ''), id];
   const region = Stack.of(scope).region;
   const hashed = Token.isUnresolved(region) ? components.join('/') : `${components.join('/')}@${region}`;

@@ -62,7 +62,7 @@ export const PATH_OF_CREATED_ROLE: Rule<string> = {
 let partitions: string[] | undefined;
 
 /** The partitions of the Regions aws-cdk-lib's region-info knows, such as aws, aws-cn, aws-us-gov, aws-eusc. */
-export function knownPartitions(): string[] {
+function knownPartitions(): string[] {
   // region-info is fixed for a given aws-cdk-lib: read it once, not for every reference.
   partitions ??= [...new Set(RegionInfo.regions.map(region => region.partition).filter((p): p is string => p !== undefined))].sort();
   return partitions;

@@ -25,7 +25,7 @@ export const WARNING_SHARE = 0.9;
  * A raised quota, as declared by a user: a number known at synth (it is compared
  * with the policies then), within the range IAM allows.
  */
-export function raisedQuota(range: RaisableQuota): Rule<number> {
+function raisedQuota(range: RaisableQuota): Rule<number> {
   return {
     fault: value => {
       if (Token.isUnresolved(value)) {

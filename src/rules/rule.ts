@@ -55,7 +55,7 @@ export function invalidValue(property: string, value: unknown, rule: string): st
 }
 
 /** Whether the value is only known later: a token, unless the rule judges tokens as they are. */
-export function isDeferred<T>(value: T, rule: Rule<T>): boolean {
+function isDeferred<T>(value: T, rule: Rule<T>): boolean {
   return !rule.literalOnly && Token.isUnresolved(value);
 }
 

@@ -18,8 +18,8 @@ export interface NamingProperties {
   readonly organizationRoles: string;
 }
 
-export const SOURCE_PROPERTIES: NamingProperties = { roles: 'destinationRoles', organizationRoles: 'destinationOrganizationRoles' };
-export const DESTINATION_PROPERTIES: NamingProperties = { roles: 'trustedRoles', organizationRoles: 'trustedOrganizationRoles' };
+const SOURCE_PROPERTIES: NamingProperties = { roles: 'destinationRoles', organizationRoles: 'destinationOrganizationRoles' };
+const DESTINATION_PROPERTIES: NamingProperties = { roles: 'trustedRoles', organizationRoles: 'trustedOrganizationRoles' };
 
 export interface ChainEndOptions {
   /** The construct of the library that is this end: its path names it in messages, its app holds the other ends. */

@@ -100,7 +100,7 @@ export function unreciprocated(end: ChainEnd, fix: (counterpart: ChainEnd) => st
 }
 
 /** Whether a construct of the app is that role: a chain end of this library, or the construct the reference was taken from. */
-export function isRoleOfApp(scope: IConstruct, role: RoleReference): boolean {
+function isRoleOfApp(scope: IConstruct, role: RoleReference): boolean {
   return sourcesNamed(scope, role).length > 0 || destinationsNamed(scope, role).length > 0 || role._owner?.node.root === scope.node.root;
 }
 

@@ -34,7 +34,7 @@ export function precreatedRoleName(scope: IConstruct, path: string): string | un
 }
 
 /** The stand-in of a role under `customizeRoles`, or undefined when the role is created as usual. */
-export function standInOf(role: iam.Role): iam.IRole | undefined {
+function standInOf(role: iam.Role): iam.IRole | undefined {
   // aws-cdk-lib adds the stand-in (an imported role) as this child of the role, and no other child of that id.
   return role.node.tryFindChild(`PrecreatedRole${role.node.id}`) as iam.IRole | undefined;
 }

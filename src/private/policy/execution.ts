@@ -20,12 +20,12 @@ import { VPC_ENDPOINT_ID, VPC_ID, checkImagePullIds } from '../../rules/resource
  */
 
 /** In the order of the AWS documentation; `ecr:GetAuthorizationToken` is kept apart. */
-export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
-export const ECR_AUTHORIZATION_ACTION = 'ecr:GetAuthorizationToken';
-export const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
-export const SECRET_READ_ACTION = 'secretsmanager:GetSecretValue';
-export const PARAMETER_READ_ACTION = 'ssm:GetParameters';
-export const KMS_DECRYPT_ACTION = 'kms:Decrypt';
+const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
+const ECR_AUTHORIZATION_ACTION = 'ecr:GetAuthorizationToken';
+const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const SECRET_READ_ACTION = 'secretsmanager:GetSecretValue';
+const PARAMETER_READ_ACTION = 'ssm:GetParameters';
+const KMS_DECRYPT_ACTION = 'kms:Decrypt';
 
 const PULL_ACTIONS = new Set(ECR_PULL_ACTIONS.map(a => a.toLowerCase()));
 

@@ -42,7 +42,7 @@ export function oneOrMany(values: readonly string[]): string | string[] {
  * the allowed session actions) on exactly the given destinations, deduplicated
  * and sorted so that templates diff cleanly.
  */
-export function assumeDestinationsStatement(destinations: readonly RoleReference[], actions: string[]): iam.PolicyStatement {
+function assumeDestinationsStatement(destinations: readonly RoleReference[], actions: string[]): iam.PolicyStatement {
   // Unresolved partitions render as one and the same token, so a plain sort is stable.
   const arns = [...new Set(destinations.map(d => d.roleArn))].sort();
   return new iam.PolicyStatement({
@@ -60,7 +60,7 @@ export function assumeDestinationsStatement(destinations: readonly RoleReference
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgpaths
  */
-export function assumeOrganizationRolesStatement(roles: OrganizationRoles, actions: string[]): iam.PolicyStatement {
+function assumeOrganizationRolesStatement(roles: OrganizationRoles, actions: string[]): iam.PolicyStatement {
   const statement = new iam.PolicyStatement({
     actions,
     resources: [roles.roleArnPattern],
