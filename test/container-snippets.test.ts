@@ -8,13 +8,12 @@ import {
 } from './support/fake-aws-endpoints';
 import { NO_BOTO3, RUN_PYTHON, pythonWithBoto3 } from './support/python';
 
-// The snippets the README shows for application code in the container: each gives one client the
-// destination role's credentials (from CROSS_ACCOUNT_ROLE_ARN / CROSS_ACCOUNT_EXTERNAL_ID) and
-// keeps the task role for the others. They run against loopback fakes of the container
-// credentials endpoint and STS.
+// The snippets docs/container.md shows for application code in the container (the README shows the
+// JavaScript one): each gives one client the destination role's credentials (from
+// CROSS_ACCOUNT_ROLE_ARN / CROSS_ACCOUNT_EXTERNAL_ID) and keeps the task role for the others. They
+// run against loopback fakes of the container credentials endpoint and STS.
 
 const run = promisify(execFile);
-const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 const JAVASCRIPT = join(__dirname, '..', 'examples', 'container', 'assume-destination.mjs');
 const PYTHON = join(__dirname, '..', 'examples', 'container', 'assume_destination.py');
 const DESTINATION_ARN = 'arn:aws:iam::555566667777:role/destination-account-role';
@@ -42,18 +41,18 @@ function action(request: RecordedRequest): string {
   return queryParameters(request).Action;
 }
 
-/** A code block of README.md that is exactly the file's text. */
-function readmeShows(language: string, file: string): boolean {
-  return README.includes('```' + language + '\n' + readFileSync(file, 'utf8') + '```\n');
+/** Whether a Markdown file of the repository has a code block that is exactly the file's text. */
+function shows(document: string, language: string, file: string): boolean {
+  return readFileSync(join(__dirname, '..', document), 'utf8').includes('```' + language + '\n' + readFileSync(file, 'utf8') + '```\n');
 }
 
 // Each test starts an interpreter (Python imports boto3), which takes seconds on a busy machine.
 jest.setTimeout(30_000);
 
 describe.each([
-  ['JavaScript (AWS SDK v3)', 'js', JAVASCRIPT, () => 'node', (file: string) => [file]],
-  ['Python (boto3)', 'python', PYTHON, pythonWithBoto3, (file: string) => [RUN_PYTHON, file]],
-])('%s snippet', (_name, language, file, interpreter, argumentsFor) => {
+  ['JavaScript (AWS SDK v3)', 'js', JAVASCRIPT, ['docs/container.md', 'README.md'], () => 'node', (file: string) => [file]],
+  ['Python (boto3)', 'python', PYTHON, ['docs/container.md'], pythonWithBoto3, (file: string) => [RUN_PYTHON, file]],
+])('%s snippet', (_name, language, file, documents, interpreter, argumentsFor) => {
   let sources: FakeEndpoint;
   let sts: FakeEndpoint;
 
@@ -76,8 +75,8 @@ describe.each([
     return stdout;
   }
 
-  test('the README shows the file as it is', () => {
-    expect(readmeShows(language, file)).toBe(true);
+  test.each(documents)('%s shows the file as it is', document => {
+    expect(shows(document, language, file)).toBe(true);
   });
 
   test('assumes the destination role with its external ID, signed with the task role', async () => {

@@ -286,7 +286,7 @@ describe('the seed walkthrough, TrustMode.ROLE_ARN, deployed with the README\'s 
     const task = withEnforcementAndSessionOf(TASK_ROLE);
     const assumedDestination = `arn:aws:sts::${DESTINATION_ACCOUNT}:assumed-role/destination-account-role/cross-account`;
 
-    test.each([['JavaScript (SDK v3)', 'js'], ['Python (boto3)', 'python']] as const)('the README\'s %s snippet acts as the destination role, its other client as the task role', async (_name, language) => {
+    test.each([['JavaScript (SDK v3)', 'js'], ['Python (boto3)', 'python']] as const)('the %s container snippet acts as the destination role, its other client as the task role', async (_name, language) => {
       // WHEN
       const output = await runSnippet(language, containerEnvironment(task.endpoint(), { CROSS_ACCOUNT_ROLE_ARN: DESTINATION_ROLE }));
       // THEN

@@ -1,16 +1,14 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import { App, Stack, aws_dynamodb as dynamodb, aws_ecs as ecs, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { AwsConfigProfile, CrossAccountTaskRole, RoleReference, TrustedDestinationRole } from '../src';
-import { destinationStack, newApp, sourceStack } from './support/app';
+import { AwsConfigProfile, CrossAccountTaskRole, RoleReference, TrustedDestinationRole } from '../../src';
+import { destinationStack, newApp, sourceStack } from '../support/app';
+import { section } from '../support/markdown';
 
 /**
- * The README's Troubleshooting section shows each message of a mistake as a user sees it:
- * each is made here with the README's names and looked up there word for word.
+ * The Troubleshooting section of docs/errors-and-troubleshooting.md shows each message of a mistake
+ * as a user sees it: each is made here with the walkthrough's names and looked up there word for word.
  */
-const TROUBLESHOOTING = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8')
-  .split(/^## /m).find(section => section.startsWith('Troubleshooting'))!;
+const TROUBLESHOOTING = section('docs/errors-and-troubleshooting.md', 'Troubleshooting');
 
 const DESTINATION = RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' });
 
@@ -33,7 +31,7 @@ function taskWith(stack: Stack, taskRole: CrossAccountTaskRole): ecs.ContainerDe
   return new ecs.FargateTaskDefinition(stack, 'Task', { taskRole }).addContainer('app', { image: ecs.ContainerImage.fromRegistry('app') });
 }
 
-describe('the README\'s Troubleshooting section shows, word for word', () => {
+describe('the Troubleshooting section of docs/errors-and-troubleshooting.md shows, word for word', () => {
   test('the error of a task definition in another account than its task role', () => {
     const app = newApp();
     const taskRole = new CrossAccountTaskRole(destinationStack(app), 'TaskRole', { roleName: 'my-ECS-task-role', destinationRoles: [DESTINATION] });
