@@ -1,7 +1,7 @@
-import { Annotations, CfnResource, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { CfnResource, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { renderLikeIam } from './policy-size';
 import { cfnRoleOf } from './precreated';
-import { WARNINGS } from './warnings';
+import { Finding, WARNINGS, report } from './warnings';
 
 /**
  * The checks of a role's trust policy as the template will hold it: principals
@@ -11,44 +11,65 @@ import { WARNINGS } from './warnings';
  */
 
 /**
- * Warns, once the app is complete, about trust statements that admit more than
- * named roles (everyone, or every principal of an account) without a positive
- * `aws:PrincipalArn` condition that names roles. Every form aws-cdk-lib renders is
- * read: `"*"` (`StarPrincipal`), `{"AWS": "*"}` (`AnyPrincipal`,
- * `OrganizationPrincipal`), an account ID or root ARN (`AccountPrincipal`,
- * `AccountRootPrincipal`, `ArnPrincipal`), each of a `CompositePrincipal`, and
- * `NotPrincipal`, which admits everyone but the principals it lists.
+ * Warns, once the app is complete, about the role's trust policy as its template
+ * will hold it (see `trustFindings()`).
  */
 export function addWholeAccountTrustCheck(role: iam.Role): void {
   role.node.addValidation({
     validate: () => {
-      const stack = Stack.of(role);
-      // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
-      for (const statement of deployedTrustPolicy(role)?.Statement ?? []) {
-        const admitted = wideningPrincipals(statement);
-        if (statement.Effect === 'Allow' && admitted.length > 0 && !conditionsNameRoles(statement.Condition ?? {})) {
-          Annotations.of(role).addWarningV2(WARNINGS.wholeAccountTrust,
-            `the trust policy admits every principal of ${admitted.join(', ')} that is allowed sts:AssumeRole there, `
-            + 'not only the intended roles: trust the roles (RoleReference) or add an aws:PrincipalArn condition '
-            + 'that names them (with an account, or a wildcard account limited by aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalAccount).');
-        }
-        for (const provider of statement.Effect === 'Allow' ? unconditionedProviders(stack, statement) : []) {
-          Annotations.of(role).addWarningV2(WARNINGS.wholeAccountTrust,
-            `the trust policy admits every identity of ${provider.shown}, with no condition on the provider's keys that names `
-            + `the intended identities: ${provider.fix}.`);
-        }
-        const unknown = unknownPrincipals(stack, statement);
-        if (statement.Effect === 'Allow' && unknown.length > 0 && !conditionsNameRoles(statement.Condition ?? {})) {
-          Annotations.of(role).addWarningV2(WARNINGS.unknownTrustPrincipal,
-            `the trust policy admits ${unknown.join(', ')}, known only at deploy time (a parameter, an import, or another value `
-            + 'CloudFormation resolves): it cannot be checked at synth that it names a role rather than a whole account or everyone. '
-            + 'Name the principal with a value known at synth (a RoleReference, a literal ARN), or add an aws:PrincipalArn condition '
-            + 'that names the roles.');
-        }
-      }
+      report(role, trustFindings(Stack.of(role), deployedTrustPolicy(role)));
       return [];
     },
   });
+}
+
+/**
+ * What a trust policy admits beyond named roles: statements that admit everyone or
+ * every principal of an account without a limiting `aws:PrincipalArn` condition that
+ * names roles; identity providers without a condition that names the intended
+ * identities; principals known only at deploy time. Every form aws-cdk-lib renders is
+ * read: `"*"` (`StarPrincipal`), `{"AWS": "*"}` (`AnyPrincipal`,
+ * `OrganizationPrincipal`), an account ID or root ARN (`AccountPrincipal`,
+ * `AccountRootPrincipal`, `ArnPrincipal`), each of a `CompositePrincipal`, and
+ * `NotPrincipal`, which admits everyone but the principals it lists.
+ *
+ * @param trust the trust policy as IAM will read it (`renderLikeIam()`)
+ */
+export function trustFindings(stack: Stack, trust: any): Finding[] {
+  const findings: Finding[] = [];
+  // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
+  for (const statement of [trust?.Statement ?? []].flat()) {
+    if (statement?.Effect !== 'Allow') {
+      continue;
+    }
+    const admitted = wideningPrincipals(statement);
+    if (admitted.length > 0 && !conditionsNameRoles(statement.Condition ?? {})) {
+      findings.push({
+        id: WARNINGS.wholeAccountTrust,
+        message: `the trust policy admits every principal of ${admitted.join(', ')} that is allowed sts:AssumeRole there, `
+          + 'not only the intended roles: trust the roles (RoleReference) or add an aws:PrincipalArn condition '
+          + 'that names them (with an account, or a wildcard account limited by aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalAccount).',
+      });
+    }
+    for (const provider of unconditionedProviders(stack, statement)) {
+      findings.push({
+        id: WARNINGS.wholeAccountTrust,
+        message: `the trust policy admits every identity of ${provider.shown}, with no condition on the provider's keys that names `
+          + `the intended identities: ${provider.fix}.`,
+      });
+    }
+    const unknown = unknownPrincipals(stack, statement);
+    if (unknown.length > 0 && !conditionsNameRoles(statement.Condition ?? {})) {
+      findings.push({
+        id: WARNINGS.unknownTrustPrincipal,
+        message: `the trust policy admits ${unknown.join(', ')}, known only at deploy time (a parameter, an import, or another value `
+          + 'CloudFormation resolves): it cannot be checked at synth that it names a role rather than a whole account or everyone. '
+          + 'Name the principal with a value known at synth (a RoleReference, a literal ARN), or add an aws:PrincipalArn condition '
+          + 'that names the roles.',
+      });
+    }
+  }
+  return findings;
 }
 
 /**
@@ -62,11 +83,17 @@ function deployedTrustPolicy(role: iam.Role): any {
   const stack = Stack.of(role);
   const cfnRole = cfnRoleOf(role);
   try {
-    const resource = stack.resolve(cfnRole!._toCloudFormation()).Resources[stack.resolve(cfnRole!.logicalId)];
-    return renderLikeIam(stack, resource.Properties.AssumeRolePolicyDocument);
+    return templateTrustPolicy(cfnRole!);
   } catch {
     return renderLikeIam(stack, role.assumeRolePolicy);
   }
+}
+
+/** The trust policy of a `CfnRole` as its template holds it, overrides included, as IAM will read it. */
+export function templateTrustPolicy(cfnRole: iam.CfnRole): any {
+  const stack = Stack.of(cfnRole);
+  const resource = stack.resolve(cfnRole._toCloudFormation()).Resources[stack.resolve(cfnRole.logicalId)];
+  return renderLikeIam(stack, resource.Properties.AssumeRolePolicyDocument);
 }
 
 /**
@@ -79,28 +106,57 @@ function deployedTrustPolicy(role: iam.Role): any {
 export function addEcsTrustGuardCheck(role: iam.Role): void {
   role.node.addValidation({
     validate: () => {
-      // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
-      for (const statement of deployedTrustPolicy(role)?.Statement ?? []) {
-        const services = [statement.Principal?.Service ?? []].flat();
-        if (statement.Effect === 'Allow' && services.some((s: unknown) => typeof s === 'string' && /^ecs-tasks\./.test(s))
-          && !hasConfusedDeputyConditions(statement.Condition ?? {})) {
-          Annotations.of(role).addWarningV2(WARNINGS.confusedDeputyGuardOff,
-            'a statement of the trust policy lets ecs-tasks.amazonaws.com assume this role without aws:SourceAccount and aws:SourceArn '
-            + 'conditions that name an account: the statements of a policy are OR-ed, so it undoes the confused-deputy guard of the '
-            + 'role\'s own statement, and ECS may assume the role for a task of any account or Region '
-            + '(https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Put both conditions on that statement, or remove it.');
-        }
-      }
+      report(role, unguardedServiceStatements(deployedTrustPolicy(role), [ECS_TASKS]).map(() => ({
+        id: WARNINGS.confusedDeputyGuardOff,
+        message: 'a statement of the trust policy lets ecs-tasks.amazonaws.com assume this role without aws:SourceAccount and aws:SourceArn '
+          + 'conditions that name an account: the statements of a policy are OR-ed, so it undoes the confused-deputy guard of the '
+          + 'role\'s own statement, and ECS may assume the role for a task of any account or Region '
+          + '(https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Put both conditions on that statement, or remove it.',
+      })));
       return [];
     },
   });
 }
 
+/**
+ * A service that AWS documents to send `aws:SourceAccount` and `aws:SourceArn` when
+ * it assumes a role, with the trust policy that checks them: `arnService` is the
+ * service of the ARNs it sends as `aws:SourceArn`.
+ */
+export interface GuardedService {
+  readonly principal: string;
+  readonly arnService: string;
+  readonly see: string;
+}
+
+export const ECS_TASKS: GuardedService = {
+  principal: 'ecs-tasks.amazonaws.com',
+  arnService: 'ecs',
+  see: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#create_task_iam_policy_and_role',
+};
+
+/**
+ * The services of `services` that a statement of the trust policy lets assume the
+ * role without `aws:SourceAccount` and `aws:SourceArn` conditions that name an
+ * account, once per statement.
+ */
+export function unguardedServiceStatements(trust: any, services: readonly GuardedService[]): GuardedService[] {
+  // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
+  return [trust?.Statement ?? []].flat().flatMap((statement: any) => {
+    if (statement?.Effect !== 'Allow') {
+      return [];
+    }
+    // By the service's name: a principal may end in another domain (amazonaws.com.cn).
+    const names = [statement.Principal?.Service ?? []].flat().filter((p: unknown) => typeof p === 'string').map((p: string) => p.split('.')[0]);
+    return services.filter(service => names.includes(service.principal.split('.')[0]) && !hasConfusedDeputyConditions(statement.Condition ?? {}, service));
+  });
+}
+
 /** Whether the conditions hold `aws:SourceAccount` and `aws:SourceArn`, each naming an account, with an operator that needs the key. */
-function hasConfusedDeputyConditions(condition: Record<string, Record<string, unknown>>): boolean {
+function hasConfusedDeputyConditions(condition: Record<string, Record<string, unknown>>, service: GuardedService): boolean {
   const entries = limitingEntries(condition);
   const all = (key: RegExp, value: RegExp) => entries.some(([k, v]) => key.test(k) && [v].flat().every(x => typeof x === 'string' && value.test(x)));
-  return all(/^aws:SourceAccount$/i, /^\d{12}$/) && all(/^aws:SourceArn$/i, /^arn:[^:*?]+:ecs:[^:]*:\d{12}:/);
+  return all(/^aws:SourceAccount$/i, /^\d{12}$/) && all(/^aws:SourceArn$/i, new RegExp(`^arn:[^:*?]+:${service.arnService}:[^:]*:\\d{12}:`));
 }
 
 /** The principals of a statement that stand for more than named roles, as the message shows them. */

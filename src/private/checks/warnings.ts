@@ -15,7 +15,22 @@ export const WARNINGS = {
   directGrantInDestinationAccount: 'cdk-cross-account-task-roles:directGrantInDestinationAccount',
   unknownTrustPrincipal: 'cdk-cross-account-task-roles:unknownTrustPrincipal',
   nearIamQuota: 'cdk-cross-account-task-roles:nearIamQuota',
+  assumeRoleInAnyAccount: 'cdk-cross-account-task-roles:assumeRoleInAnyAccount',
+  chainHalvesDisagree: 'cdk-cross-account-task-roles:chainHalvesDisagree',
 };
+
+/** What a check found: a warning's ID and its message. */
+export interface Finding {
+  readonly id: string;
+  readonly message: string;
+}
+
+/** Reports each finding as a warning of the construct, which a user can acknowledge by its ID. */
+export function report(scope: IConstruct, findings: readonly Finding[]): void {
+  for (const finding of findings) {
+    Annotations.of(scope).addWarningV2(finding.id, finding.message);
+  }
+}
 
 export function warnIfConfusedDeputyGuardOff(role: IConstruct, confusedDeputyGuard: boolean | undefined): void {
   if (confusedDeputyGuard === false) {
@@ -29,13 +44,25 @@ export function warnIfConfusedDeputyGuardOff(role: IConstruct, confusedDeputyGua
 
 export function warnAboutChainedSessionDuration(role: IConstruct, maxSessionDuration: Duration | undefined): void {
   // aws-cdk-lib refuses a maxSessionDuration that is a token, so the number is known here.
-  const seconds = maxSessionDuration?.toSeconds() ?? 0;
-  if (seconds > 3600) {
-    Annotations.of(role).addWarningV2(WARNINGS.chainedSessionDuration,
-      `maxSessionDuration is ${maxSessionDuration!.toHumanString()}, but a role assumed with another role's credentials `
-      + '(role chaining, as an ECS task role does) gets at most 1 hour: a request for a longer DurationSeconds fails. '
-      + 'Leave maxSessionDuration at 1 hour unless people or services also assume this role with long-term credentials.');
+  report(role, chainedSessionDurationFindings(maxSessionDuration?.toSeconds()));
+}
+
+/**
+ * A role that other roles assume (role chaining) gets sessions of at most 1 hour,
+ * whatever its maximum session duration says.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
+ */
+export function chainedSessionDurationFindings(maxSessionSeconds: number | undefined): Finding[] {
+  if (maxSessionSeconds === undefined || maxSessionSeconds <= 3600) {
+    return [];
   }
+  return [{
+    id: WARNINGS.chainedSessionDuration,
+    message: `maxSessionDuration is ${Duration.seconds(maxSessionSeconds).toHumanString()}, but a role assumed with another role's credentials `
+      + '(role chaining, as an ECS task role does) gets at most 1 hour: a request for a longer DurationSeconds fails. '
+      + 'Leave maxSessionDuration at 1 hour unless people or services also assume this role with long-term credentials.',
+  }];
 }
 
 /**
