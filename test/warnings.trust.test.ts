@@ -257,6 +257,37 @@ describe('statements put into the trust with an override of the role\'s resource
       { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${SOURCE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' });
     Annotations.fromStack(stack).hasWarning('/DestinationStack/R', WHOLE_ACCOUNT);
   });
+
+  test('a whole account written as an Fn::Sub is warned about as one, not as a principal known only at deploy time', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1',
+      { Effect: 'Allow', Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${SOURCE_ACCOUNT}:root` } }, Action: 'sts:AssumeRole' });
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+    Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('unknownTrustPrincipal'));
+  });
+
+  test('each branch of an Fn::If principal is read: a whole account in one of them is warned about', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1', {
+      Effect: 'Allow', Action: 'sts:AssumeRole',
+      Principal: { AWS: { 'Fn::If': ['Wide', SOURCE_ACCOUNT, `arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`] } },
+    });
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+  });
+
+  test('a Condition that is a CloudFormation function is said to be unreadable, not taken for no condition', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1', {
+      Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: SOURCE_ACCOUNT },
+      Condition: { 'Fn::If': ['Strict', { StringEquals: { 'aws:PrincipalArn': 'x' } }, { Ref: 'AWS::NoValue' }] },
+    });
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
+      Match.stringLikeRegexp('^a statement of the trust policy has a Condition made of Fn::If, a CloudFormation function'));
+    Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+  });
 });
 
 describe('the whole text of the new warnings', () => {

@@ -59,6 +59,40 @@ function render(value: unknown, pseudo: ReadonlyMap<string, string>): unknown {
       const parts = joined.map(p => render(p, pseudo));
       return parts.map(p => (typeof p === 'string' ? p : JSON.stringify(p))).join(String((argument as unknown[])[0]));
     }
+    if (key === 'Fn::Sub') {
+      return renderSub(argument, pseudo);
+    }
   }
   return Object.fromEntries(entries.map(([k, v]) => [k, render(v, pseudo)]));
+}
+
+/**
+ * The text of an `Fn::Sub` (a template, or a template and its variables), with the
+ * pseudo parameters and the variables given replaced, and every other reference
+ * (a parameter, a resource) written as the `Ref` or `Fn::GetAtt` it stands for, as
+ * a joined part is. `${!Text}` is the literal text `${Text}`.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-sub.html
+ */
+function renderSub(argument: unknown, pseudo: ReadonlyMap<string, string>): unknown {
+  const [template, variables = {}] = [argument].flat() as [unknown, Record<string, unknown>?];
+  if (typeof template !== 'string') {
+    return { 'Fn::Sub': argument };
+  }
+  return template.replace(/\$\{(!?)([^}]*)\}/g, (_whole, literal: string, name: string) => {
+    if (literal) {
+      return `\${${name}}`;
+    }
+    const variable = Object(variables)[name];
+    if (variable !== undefined) {
+      const value = render(variable, pseudo);
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    }
+    const known = pseudo.get(name);
+    if (known !== undefined) {
+      return known;
+    }
+    const [resource, attribute] = name.split('.');
+    return JSON.stringify(attribute === undefined ? { Ref: resource } : { 'Fn::GetAtt': [resource, attribute] });
+  });
 }

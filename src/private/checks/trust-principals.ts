@@ -42,6 +42,17 @@ export function trustFindings(stack: Stack, trust: any): Finding[] {
     if (statement?.Effect !== 'Allow') {
       continue;
     }
+    const functions = Object.keys(Object(statement.Condition)).filter(key => key.startsWith('Fn::'));
+    if (functions.length > 0) {
+      // A template brought in with cloudformation-include may hold one; nothing in it can be read as a limit.
+      findings.push({
+        id: WARNINGS.unknownTrustPrincipal,
+        message: `a statement of the trust policy has a Condition made of ${functions.join(', ')}, a CloudFormation function rather than `
+          + 'condition operators: what it admits cannot be checked at synth, and IAM reads only condition operators there. '
+          + 'Write the conditions as operators (StringEquals, ArnLike, ...), each of which must hold.',
+      });
+      continue;
+    }
     const admitted = wideningPrincipals(statement);
     if (admitted.length > 0 && !conditionsNameRoles(statement.Condition ?? {})) {
       findings.push({
@@ -51,11 +62,13 @@ export function trustFindings(stack: Stack, trust: any): Finding[] {
           + 'that names them (with an account, or a wildcard account limited by aws:PrincipalOrgID, aws:PrincipalOrgPaths or aws:PrincipalAccount).',
       });
     }
-    for (const provider of unconditionedProviders(stack, statement)) {
+    // The branches of an Fn::If that name the same kind of provider are one finding.
+    const providers = unconditionedProviders(stack, statement);
+    for (const fix of new Set(providers.map(p => p.fix))) {
       findings.push({
         id: WARNINGS.wholeAccountTrust,
-        message: `the trust policy admits every identity of ${provider.shown}, with no condition on the provider's keys that names `
-          + `the intended identities: ${provider.fix}.`,
+        message: `the trust policy admits every identity of ${providers.filter(p => p.fix === fix).map(p => p.shown).join(' or ')}, `
+          + `with no condition on the provider's keys that names the intended identities: ${fix}.`,
       });
     }
     const unknown = unknownPrincipals(stack, statement);
@@ -169,7 +182,22 @@ function wideningPrincipals(statement: any): string[] {
     return ['*'];
   }
   // A policy read from JSON may give an account as a number; a CloudFormation function is an object, and no account.
-  return [principal?.AWS].flat().map(String).filter(isWholeAccount);
+  return alternatives(principal?.AWS).map(String).filter(isWholeAccount);
+}
+
+/**
+ * The values a principal element can take: each of a list, and each branch of an
+ * `Fn::If` (a template brought in with `cloudformation-include` keeps its
+ * conditions), but for `AWS::NoValue`.
+ */
+function alternatives(value: unknown): unknown[] {
+  return [value].flat().flatMap(v => {
+    const branches = Object(v)['Fn::If'];
+    if (Array.isArray(branches) && branches.length === 3) {
+      return [branches[1], branches[2]].flatMap(alternatives);
+    }
+    return v === undefined || Object(v).Ref === 'AWS::NoValue' ? [] : [v];
+  });
 }
 
 function isWholeAccount(principal: string): boolean {
@@ -230,7 +258,7 @@ function unconditionedProviders(stack: Stack, statement: any): Array<{ shown: st
   const entries = limitingEntries(statement.Condition ?? {}).map(([key, value]): [string, unknown] => [key.toLowerCase(), value]);
   const limitedBy = (accepts: (key: string) => boolean, names: (value: unknown) => boolean = namesSomething) =>
     entries.some(([key, value]) => accepts(key) && names(value));
-  return [statement.Principal?.Federated ?? []].flat().flatMap((federated: unknown) => {
+  return alternatives(statement.Principal?.Federated).flatMap((federated: unknown) => {
     const provider = providerOf(stack, federated);
     if (provider === undefined) {
       // Neither a provider named at synth nor one of the app: reported as a principal known only at deploy time.
@@ -297,7 +325,7 @@ function unknownPrincipals(stack: Stack, statement: any): string[] {
   if (principal === null || typeof principal !== 'object') {
     return [];
   }
-  return Object.entries(principal).flatMap(([kind, values]) => [values].flat()
+  return Object.entries(principal).flatMap(([kind, values]) => alternatives(values)
     .filter(value => (typeof value === 'string' ? !knownShape(value) : !knownResource(stack, value)))
     .map(value => `${kind} ${typeof value === 'string' ? value : JSON.stringify(value)}`));
 }
