@@ -8,3 +8,5 @@ export * from './task-execution-role';
 export * from './aws-config-profile';
 export * from './organization-roles';
 export * from './destination-role-stack-set';
+export * from './cross-account-checks';
+export * from './cross-account-nag-pack';

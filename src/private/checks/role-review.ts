@@ -1,0 +1,120 @@
+import { Stack, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { assumeRoleScopeFindings } from './assume-role-scope';
+import { chainFindings } from './chain-agreement';
+import { statementsOf, valuesOf } from './iam-matching';
+import { renderLikeIam } from './policy-size';
+import { quotaFindings } from './quotas';
+import { policiesOf } from './role-policies';
+import { ECS_TASKS, GuardedService, templateTrustPolicy, trustFindings, unguardedServiceStatements } from './trust-principals';
+import { Finding, WARNINGS, chainedSessionDurationFindings } from './warnings';
+import { IamQuotas } from '../../role-options';
+
+/**
+ * The review of any role of an app (`AWS::IAM::Role`, whatever wrote it) with the
+ * rules the library applies to its own roles, the same IDs and messages.
+ */
+
+/**
+ * Services that AWS documents to send `aws:SourceAccount` and `aws:SourceArn` when
+ * they assume a role, with the trust policy that checks them. A service that does
+ * not send them (EC2, Lambda, ...) is not listed: a condition on a key that is not
+ * sent would deny it.
+ */
+export const GUARDED_SERVICES: readonly GuardedService[] = [
+  ECS_TASKS,
+  {
+    principal: 'personalize.amazonaws.com',
+    arnService: 'personalize',
+    see: 'https://docs.aws.amazon.com/personalize/latest/dg/cross-service-confused-deputy-prevention.html',
+  },
+];
+
+export interface RoleReviewOptions {
+  /** The account's raised quotas, if any. */
+  readonly iamQuotas?: IamQuotas;
+  /**
+   * Whether the role is one of the library's, which checks its trust, session
+   * duration and quotas itself: only its identity policies and chains are reviewed.
+   */
+  readonly ofLibrary: boolean;
+  /** Whether a role of the app is one of the library's: a chain between two of them is checked by the library. */
+  readonly isLibraryRole: (cfnRole: iam.CfnRole) => boolean;
+}
+
+export interface RoleReview {
+  /** Warnings, each with its ID. */
+  readonly findings: Finding[];
+  /** What deploying would fail on (quotas). */
+  readonly errors: string[];
+}
+
+export function reviewRole(cfnRole: iam.CfnRole, options: RoleReviewOptions): RoleReview {
+  const stack = Stack.of(cfnRole);
+  const findings: Finding[] = [];
+  let errors: string[] = [];
+  if (!options.ofLibrary) {
+    const trust = tryTrust(cfnRole);
+    findings.push(...trustFindings(stack, trust));
+    findings.push(...serviceGuardFindings(cfnRole, trust));
+    if (trustedByRoles(trust)) {
+      const seconds = stack.resolve(cfnRole.maxSessionDuration);
+      findings.push(...chainedSessionDurationFindings(typeof seconds === 'number' ? seconds : undefined));
+    }
+    const quotas = quotaFindings(cfnRole, options.iamQuotas, {
+      trust: 'Trust fewer principals, or raise the quota (up to 4,096) in Service Quotas and declare it with iamQuotas.trustPolicySize.',
+    });
+    findings.push(...quotas.warnings);
+    errors = quotas.errors;
+  }
+  const { inlineDocuments, managedInApp } = policiesOf(cfnRole);
+  findings.push(...assumeRoleScopeFindings([
+    ...inlineDocuments.map(d => renderLikeIam(d.stack, d.document)),
+    ...managedInApp.map(p => renderLikeIam(Stack.of(p), p.policyDocument)),
+  ]));
+  findings.push(...chainFindings(cfnRole, other => options.ofLibrary && options.isLibraryRole(other)));
+  return { findings, errors };
+}
+
+function tryTrust(cfnRole: iam.CfnRole): any {
+  try {
+    return templateTrustPolicy(cfnRole);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a statement of the trust admits principals of AWS accounts (roles, so sessions of other roles: role chaining). */
+function trustedByRoles(trust: any): boolean {
+  return statementsOf(trust).some(s => s.Effect === 'Allow' && (s.Principal === '*' || valuesOf(s.Principal?.AWS).length > 0 || s.NotPrincipal !== undefined));
+}
+
+/**
+ * The services of `GUARDED_SERVICES` that the trust lets assume the role without
+ * the conditions AWS documents. An ECS role counts only when a task definition of
+ * its stack uses it as its task role: AWS documents the keys for task roles, and a
+ * role trusted by ECS may be a task execution role, for which it does not.
+ */
+function serviceGuardFindings(cfnRole: iam.CfnRole, trust: any): Finding[] {
+  const taskRole = usedByTaskDefinitionsAs(cfnRole) === 'task';
+  return unguardedServiceStatements(trust, GUARDED_SERVICES)
+    .filter(service => service !== ECS_TASKS || taskRole)
+    .map(service => ({
+      id: WARNINGS.confusedDeputyGuardOff,
+      message: `the trust policy lets ${service.principal} assume this role without aws:SourceAccount and aws:SourceArn conditions `
+        + `that name an account: AWS documents that the service sends both keys (${service.see}), and without them it may be made `
+        + 'to assume the role for a resource of another account or Region (cross-service confused deputy, '
+        + 'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Add both conditions to that statement.',
+    }));
+}
+
+/** How the task definitions of the role's stack use it: as a task role, as an execution role only, or not at all. */
+function usedByTaskDefinitionsAs(cfnRole: iam.CfnRole): 'task' | 'execution' | undefined {
+  const stack = Stack.of(cfnRole);
+  const logicalId = stack.resolve(cfnRole.logicalId);
+  const names = (value: unknown) => JSON.stringify(stack.resolve(value) ?? null).includes(JSON.stringify(logicalId));
+  const definitions = stack.node.findAll().filter((c): c is ecs.CfnTaskDefinition => c instanceof ecs.CfnTaskDefinition);
+  if (definitions.some(d => names(d.taskRoleArn))) {
+    return 'task';
+  }
+  return definitions.some(d => names(d.executionRoleArn)) ? 'execution' : undefined;
+}

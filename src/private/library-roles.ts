@@ -1,0 +1,22 @@
+import { aws_iam as iam } from 'aws-cdk-lib';
+import { CrossAccountTaskRole } from '../cross-account-task-role';
+import { IamQuotas } from '../role-options';
+import { TaskExecutionRole } from '../task-execution-role';
+import { TrustedDestinationRole } from '../trusted-destination-role';
+import { RoleReview, reviewRole } from './checks/role-review';
+
+/**
+ * The review of any role of an app (`CrossAccountChecks`, `CrossAccountNagPack`):
+ * the library's own roles check their trust, session duration and quotas
+ * themselves, so only their identity policies and chains are reviewed.
+ */
+export function reviewOf(cfnRole: iam.CfnRole, iamQuotas: IamQuotas | undefined): RoleReview {
+  return reviewRole(cfnRole, { iamQuotas, ofLibrary: isLibraryRole(cfnRole), isLibraryRole });
+}
+
+/** Whether the role is the resource of a role of this library. */
+function isLibraryRole(cfnRole: iam.CfnRole): boolean {
+  const role = cfnRole.node.scope;
+  return CrossAccountTaskRole.isCrossAccountTaskRole(role) || TrustedDestinationRole.isTrustedDestinationRole(role)
+    || TaskExecutionRole.isTaskExecutionRole(role);
+}

@@ -1,0 +1,287 @@
+import { App, Aspects, Duration, Stack, aws_ecs as ecs, aws_iam as iam, Annotations as CoreAnnotations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import {
+  CrossAccountChecks,
+  CrossAccountTaskRole,
+  FindingLevel,
+  RoleReference,
+  TaskExecutionRole,
+  TrustedDestinationRole,
+} from '../src';
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
+
+const ID = (rule: string) => `cdk-cross-account-task-roles:${rule}`;
+const warningOf = (rule: string) => Match.stringLikeRegexp(`\\[ack: ${ID(rule).replace(/[.:]/g, '\\$&')}\\]$`);
+
+/** GIVEN an app with the Aspect, WHEN `build` adds a stack's roles, THEN the stack's messages. */
+function checked(build: (app: App) => Stack, props = {}): Annotations {
+  const app = newApp();
+  Aspects.of(app).add(new CrossAccountChecks(props));
+  return Annotations.fromStack(build(app));
+}
+
+function plainRole(stack: Stack, id: string, assumedBy: iam.IPrincipal, props: Partial<iam.RoleProps> = {}): iam.Role {
+  return new iam.Role(stack, id, { assumedBy, ...props });
+}
+
+describe('CrossAccountChecks: trusts of more than named roles', () => {
+  test('a plain role that trusts a whole account is reported as wholeAccountTrust', () => {
+    checked(app => {
+      const stack = destinationStack(app);
+      plainRole(stack, 'Role', new iam.AccountPrincipal(SOURCE_ACCOUNT));
+      return stack;
+    }).hasWarning('/DestinationStack/Role/Resource', warningOf('wholeAccountTrust'));
+  });
+
+  test('a plain role that trusts a named role of another account is not reported', () => {
+    checked(app => {
+      const stack = destinationStack(app);
+      plainRole(stack, 'Role', new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/my-ECS-task-role`));
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('an L1 role whose trust names an account root is reported', () => {
+    checked(app => {
+      const stack = destinationStack(app);
+      new iam.CfnRole(stack, 'Role', {
+        assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${SOURCE_ACCOUNT}:root` } }] },
+      });
+      return stack;
+    }).hasWarning('/DestinationStack/Role', warningOf('wholeAccountTrust'));
+  });
+
+  test('an account limited by an aws:PrincipalArn that names a role is not reported', () => {
+    checked(app => {
+      const stack = destinationStack(app);
+      plainRole(stack, 'Role', new iam.AccountPrincipal(SOURCE_ACCOUNT).withConditions({
+        StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/reports` },
+      }));
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a statement whose Condition is a CloudFormation function is reported as not checkable', () => {
+    checked(app => {
+      const stack = destinationStack(app);
+      new iam.CfnRole(stack, 'Role', {
+        assumeRolePolicyDocument: {
+          Statement: [{
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: { AWS: SOURCE_ACCOUNT },
+            Condition: { 'Fn::And': [{ StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/x` } }] },
+          }],
+        },
+      });
+      return stack;
+    }).hasWarning('/DestinationStack/Role', Match.stringLikeRegexp('^a statement of the trust policy has a Condition made of Fn::And.*unknownTrustPrincipal\\]$'));
+  });
+});
+
+describe('CrossAccountChecks: services that send aws:SourceAccount and aws:SourceArn', () => {
+  test('the task role of a task definition, trusted by ECS without the conditions, is reported as confusedDeputyGuardOff', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      new ecs.FargateTaskDefinition(stack, 'Task');
+      return stack;
+    }).hasWarning('/SourceStack/Task/TaskRole/Resource', warningOf('confusedDeputyGuardOff'));
+  });
+
+  test('the execution role of a task definition, trusted by ECS without the conditions, is not reported', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      const task = new ecs.FargateTaskDefinition(stack, 'Task', {
+        taskRole: new CrossAccountTaskRole(stack, 'TaskRole', {
+          destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+        }),
+      });
+      task.obtainExecutionRole();
+      return stack;
+    }).hasNoWarning('/SourceStack/Task/ExecutionRole/Resource', Match.anyValue());
+  });
+
+  test('a Lambda role (the service sends no such keys) is not reported', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      plainRole(stack, 'Role', new iam.ServicePrincipal('lambda.amazonaws.com'));
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('CrossAccountChecks: sts:AssumeRole on roles of any account', () => {
+  test.each([
+    ['*'],
+    ['arn:aws:iam::*:role/sra-execution'],
+    ['arn:aws:iam::*:*'],
+  ])('Resource %s is reported as assumeRoleInAnyAccount', resource => {
+    checked(app => {
+      const stack = sourceStack(app);
+      plainRole(stack, 'Role', new iam.ServicePrincipal('lambda.amazonaws.com'))
+        .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [resource] }));
+      return stack;
+    }).hasWarning('/SourceStack/Role/Resource', warningOf('assumeRoleInAnyAccount'));
+  });
+
+  test('a condition on aws:PrincipalOrgID (the caller) does not limit it', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      plainRole(stack, 'Role', new iam.ServicePrincipal('lambda.amazonaws.com')).addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['sts:AssumeRole'], resources: ['arn:aws:iam::*:role/reader'], conditions: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      }));
+      return stack;
+    }).hasWarning('/SourceStack/Role/Resource', warningOf('assumeRoleInAnyAccount'));
+  });
+
+  test.each([
+    ['a named account', { resources: [`arn:aws:iam::${DESTINATION_ACCOUNT}:role/reader`] }],
+    ['aws:ResourceOrgID', { resources: ['arn:aws:iam::*:role/reader'], conditions: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } } }],
+    ['another action', { actions: ['s3:GetObject'], resources: ['*'] }],
+  ])('%s is not reported', (_case, statement) => {
+    checked(app => {
+      const stack = sourceStack(app);
+      plainRole(stack, 'Role', new iam.ServicePrincipal('lambda.amazonaws.com'))
+        .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], ...statement }));
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a role of this library given such a statement is reported too (its own checks do not read it)', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      new CrossAccountTaskRole(stack, 'TaskRole', {
+        destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+      }).addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:*'], resources: ['*'] }));
+      return stack;
+    }).hasWarning('/SourceStack/TaskRole/Resource', warningOf('assumeRoleInAnyAccount'));
+  });
+});
+
+describe('CrossAccountChecks: session duration of a role that roles assume', () => {
+  test('MaxSessionDuration over 1 hour on a role trusted by a role is reported as chainedSessionDuration', () => {
+    checked(app => {
+      const stack = destinationStack(app);
+      plainRole(stack, 'Role', new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`), { maxSessionDuration: Duration.hours(4) });
+      return stack;
+    }).hasWarning('/DestinationStack/Role/Resource', warningOf('chainedSessionDuration'));
+  });
+
+  test('on a role only a service assumes, it is not reported', () => {
+    checked(app => {
+      const stack = destinationStack(app);
+      plainRole(stack, 'Role', new iam.ServicePrincipal('ec2.amazonaws.com'), { maxSessionDuration: Duration.hours(4) });
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('CrossAccountChecks: the two halves of a chain in one app', () => {
+  function chain(app: App, trustedName: string): Stack {
+    const source = sourceStack(app);
+    plainRole(source, 'Caller', new iam.ServicePrincipal('ec2.amazonaws.com'), { roleName: 'caller' })
+      .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [`arn:aws:iam::${DESTINATION_ACCOUNT}:role/target`] }));
+    const destination = destinationStack(app);
+    plainRole(destination, 'Target', new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/${trustedName}`), { roleName: 'target' });
+    return source;
+  }
+
+  test('a role allowed to assume a role whose trust does not admit it is reported as chainHalvesDisagree', () => {
+    checked(app => chain(app, 'someone-else')).hasWarning('/SourceStack/Caller/Resource', warningOf('chainHalvesDisagree'));
+  });
+
+  test('a trust that names a role of the app that may not assume it is reported on the trusting role', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const source = sourceStack(app);
+    plainRole(source, 'Caller', new iam.ServicePrincipal('ec2.amazonaws.com'), { roleName: 'caller' });
+    const destination = destinationStack(app);
+    plainRole(destination, 'Target', new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`), { roleName: 'target' });
+    Annotations.fromStack(destination).hasWarning('/DestinationStack/Target/Resource', warningOf('chainHalvesDisagree'));
+  });
+
+  test('halves that agree are not reported', () => {
+    checked(app => chain(app, 'caller')).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('CrossAccountChecks: quotas', () => {
+  test('a trust policy over its quota fails synthesis', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const stack = destinationStack(app);
+    const principals = Array.from({ length: 40 }, (_, i) => new iam.ArnPrincipal(`arn:aws:iam::${OTHER_ACCOUNT}:role/caller-with-a-long-name-${i}`));
+    plainRole(stack, 'Role', new iam.CompositePrincipal(...principals));
+    expect(() => app.synth()).toThrow(/the trust policy is [\d,]+ characters .*the IAM quota is 2,048: deploying would fail/);
+  });
+});
+
+describe('CrossAccountChecks: the library\'s own roles and the walkthrough', () => {
+  test('the walkthrough gets no message', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const source = sourceStack(app);
+    const destination = destinationStack(app);
+    const taskRole = new CrossAccountTaskRole(source, 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+    });
+    new ecs.FargateTaskDefinition(source, 'Task', { taskRole, executionRole: new TaskExecutionRole(source, 'ExecutionRole') });
+    new TrustedDestinationRole(destination, 'DestinationRole', { roleName: 'destination-account-role', trustedRoles: [taskRole.reference] });
+    for (const stack of [source, destination]) {
+      Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+      Annotations.fromStack(stack).hasNoError('*', Match.anyValue());
+    }
+  });
+
+  test('a warning of a library role is not repeated by the Aspect', () => {
+    const stack = (() => {
+      const app = newApp();
+      Aspects.of(app).add(new CrossAccountChecks());
+      const s = destinationStack(app);
+      new TrustedDestinationRole(s, 'Role', {
+        trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'caller' })],
+        trustMode: undefined,
+      }).assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal(OTHER_ACCOUNT)] }));
+      return s;
+    })();
+    const warnings = Annotations.fromStack(stack).findWarning('*', warningOf('wholeAccountTrust'));
+    expect(warnings.map(w => w.id)).toEqual(['/DestinationStack/Role']);
+  });
+});
+
+describe('CrossAccountChecks: levels and acknowledgements', () => {
+  function wholeAccount(app: App): Stack {
+    const stack = destinationStack(app);
+    plainRole(stack, 'Role', new iam.AccountPrincipal(SOURCE_ACCOUNT));
+    return stack;
+  }
+
+  test('FindingLevel.ERROR fails synthesis with the finding', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks({ level: FindingLevel.ERROR }));
+    wholeAccount(app);
+    expect(() => app.synth()).toThrow(/DestinationStack\/Role\/Resource\] the trust policy admits every principal of arn:aws:iam::111122223333:root .*\[cdk-cross-account-task-roles:wholeAccountTrust; CrossAccountChecks reports it as an error/);
+  });
+
+  test('FindingLevel.ERROR accepts a finding acknowledged by its ID', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks({ level: FindingLevel.ERROR }));
+    const stack = wholeAccount(app);
+    CoreAnnotations.of(stack.node.findChild('Role')).acknowledgeWarning(ID('wholeAccountTrust'), 'the account is ours alone');
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a warning acknowledged by its ID is not reported', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const stack = wholeAccount(app);
+    CoreAnnotations.of(stack).acknowledgeWarning(ID('wholeAccountTrust'), 'the account is ours alone');
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a level that is no FindingLevel is refused', () => {
+    expect(() => new CrossAccountChecks({ level: 'FATAL' as FindingLevel }))
+      .toThrow(/^CrossAccountChecks: level "FATAL" is invalid: it is one of FindingLevel.WARNING, FindingLevel.ERROR, known at synth$/);
+  });
+});
