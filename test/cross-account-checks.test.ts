@@ -1,11 +1,15 @@
 import { App, Aspects, Duration, Stack, aws_ecs as ecs, aws_iam as iam, Annotations as CoreAnnotations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
+import { createFargateServiceExample } from '../examples/fargate-service';
+import { createSeedWalkthrough } from '../examples/seed-walkthrough';
 import {
   CrossAccountChecks,
   CrossAccountTaskRole,
   FindingLevel,
   RoleReference,
   TaskExecutionRole,
+  TrustMode,
   TrustedDestinationRole,
 } from '../src';
 import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
@@ -283,5 +287,22 @@ describe('CrossAccountChecks: levels and acknowledgements', () => {
   test('a level that is no FindingLevel is refused', () => {
     expect(() => new CrossAccountChecks({ level: 'FATAL' as FindingLevel }))
       .toThrow(/^CrossAccountChecks: level "FATAL" is invalid: it is one of FindingLevel.WARNING, FindingLevel.ERROR, known at synth$/);
+  });
+});
+
+describe('CrossAccountChecks on the examples', () => {
+  test.each<[string, (app: App) => unknown]>([
+    ['the seed walkthrough', app => createSeedWalkthrough(app)],
+    ['the seed walkthrough in TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN with an external ID', app => createSeedWalkthrough(app, {
+      trustMode: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN, externalId: 'verify-2026',
+    })],
+    ['the EC2 walkthrough', app => createEc2S3Walkthrough(app)],
+    ['the Fargate service', app => createFargateServiceExample(app)],
+  ])('%s gets no message', (_name, build) => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks({ level: FindingLevel.ERROR }));
+    build(app);
+    const messages = app.synth().stacks.flatMap(stack => stack.messages).filter(m => m.level !== 'info');
+    expect(messages.map(m => `${m.id}: ${m.entry.data}`)).toEqual([]);
   });
 });
