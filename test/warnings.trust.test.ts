@@ -271,7 +271,8 @@ describe('statements put into the trust with an override of the role\'s resource
     const stack = destinationStack();
     const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
     (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1', {
-      Effect: 'Allow', Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
       Principal: { AWS: { 'Fn::If': ['Wide', SOURCE_ACCOUNT, `arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`] } },
     });
     Annotations.fromStack(stack).hasWarning('/DestinationStack/R', WHOLE_ACCOUNT);
@@ -281,7 +282,9 @@ describe('statements put into the trust with an override of the role\'s resource
     const stack = destinationStack();
     const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
     (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1', {
-      Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: SOURCE_ACCOUNT },
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { AWS: SOURCE_ACCOUNT },
       Condition: { 'Fn::If': ['Strict', { StringEquals: { 'aws:PrincipalArn': 'x' } }, { Ref: 'AWS::NoValue' }] },
     });
     Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
