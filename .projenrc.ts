@@ -180,7 +180,7 @@ project.addTask('bench', {
   exec: 'ts-node --project tsconfig.dev.json scripts/bench.ts',
 });
 
-// Mutation testing of src/ (StrykerJS, see CONTRIBUTING.md). Not part of `test` nor of CI: the whole of
+// Mutation testing of src/ and doctor/ (StrykerJS, see CONTRIBUTING.md). Not part of `test` nor of CI: the whole of
 // src/ takes hours on two cores. Its own jest configuration: the tests of the main one, without coverage
 // thresholds or reporters, and with ts-jest compiling each file alone (tsconfig.dev.json's isolatedModules),
 // so a mutant that breaks the types is run, not counted as killed by a compile error.
@@ -213,7 +213,7 @@ new JsonFile(project, 'stryker.config.json', {
     coverageAnalysis: 'perTest',
     // Mutants in module-level code would need every test run for each: skipped.
     ignoreStatic: true,
-    mutate: ['src/**/*.ts'],
+    mutate: ['src/**/*.ts', 'doctor/**/*.ts'],
     // Kept in git, so that a run only tests the mutants of code or tests changed since.
     incremental: true,
     incrementalFile: 'test/mutation/stryker-incremental.json',
@@ -229,7 +229,7 @@ new JsonFile(project, 'stryker.config.json', {
   },
 });
 project.addTask('mutation', {
-  description: 'Mutation score of src/ (StrykerJS); fails below 90. One file: npx projen mutation --mutate src/<file>.ts',
+  description: 'Mutation score of src/ and doctor/ (StrykerJS); fails below 90. One file: npx projen mutation --mutate src/<file>.ts',
   env: { ...quietJsii, ...quietSdk },
   exec: 'bash scripts/mutation.sh',
   receiveArgs: true,
