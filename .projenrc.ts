@@ -30,13 +30,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['.projenrc.ts', 'projenrc/**/*.ts', 'src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'doctor/**/*.ts'],
+    include: ['.projenrc.ts', 'projenrc/**/*.ts', 'src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'doctor/**/*.ts',
+      'tools/**/*.ts'],
     // Also what keeps jest (ts-jest) from type-checking: type errors must not count as killed mutants.
     compilerOptions: { isolatedModules: true },
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts', 'doctor'],
+    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts', 'doctor', 'tools'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -80,7 +81,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out', '*.cdk.out', '.cdk.staging', 'examples/cdk.context.json', '.jsii.tabl.json', 'test-reports/',
     '/reports/', '.stryker-tmp/'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['.ci/', 'examples/', 'scripts/', 'rosetta/', 'SECURITY.md', 'CONTRIBUTING.md', '/doctor/', '/stryker.config.json', '/reports/', '.stryker-tmp/'] },
+  npmIgnoreOptions: { ignorePatterns: ['.ci/', 'examples/', 'scripts/', 'rosetta/', 'SECURITY.md', 'CONTRIBUTING.md', '/doctor/', '/tools/', '/stryker.config.json', '/reports/', '.stryker-tmp/'] },
   docgen: true,
 
   // Experimental while the version is 0.x: the API may still change between minor versions.

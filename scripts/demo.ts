@@ -8,9 +8,9 @@ import { existsSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
 import { runDoctor } from '../doctor/cli';
 import { AwsConfigProfile, RoleReference } from '../src';
-import { DESTINATION_ROLE_ARN, SOURCE_IDENTITY, startDeployedAccounts } from '../test/support/doctor-accounts';
-import { doctorEnvironment, roleIdOf, withEnvironment } from '../test/support/fake-iam';
-import { StackTemplate, TemplateRole, extractRoles, formatVerdictTable, walkthroughVerdicts } from '../test/support/simulate';
+import { doctorEnvironment, roleIdOf, withEnvironment } from '../tools/iam-offline/fake-iam';
+import { StackTemplate, TemplateRole, extractRoles, formatVerdictTable, walkthroughVerdicts } from '../tools/iam-offline/simulate';
+import { DESTINATION_ROLE_ARN, SOURCE_IDENTITY, startDeployedAccounts } from '../tools/iam-offline/walkthrough-accounts';
 
 const EXAMPLES = join(__dirname, '..', 'examples');
 

@@ -2,7 +2,7 @@
  * The seed walkthrough as if deployed, behind the fake IAM and STS, with one
  * credentials profile per account: what the doctor's tests and the demo run against.
  */
-import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT } from './app';
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT } from './accounts';
 import { FakeAws, FakeIdentity, deployedRoles, startFakeAws } from './fake-iam';
 import { StackTemplate } from './template-roles';
 

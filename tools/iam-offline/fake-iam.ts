@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { FakeEndpoint, RecordedRequest, Reply, signingAccessKeyId, startEndpoint, withSdkEnvironment } from './fake-aws-endpoints';
+import { FakeEndpoint, RecordedRequest, Reply, signingAccessKeyId, startEndpoint, withSdkEnvironment } from './local-endpoint';
 import { NamedPolicy, PolicyDocument, StackTemplate, extractRoles } from './template-roles';
 
 /** Credentials the fakes know, and who they are. */
