@@ -127,6 +127,15 @@ const rosetta = project.addTask('rosetta:extract', {
 });
 project.postCompileTask.spawn(rosetta);
 
+// ts-jest compiles each file alone (isolatedModules) and esbuild bundles the doctor without checking it: without
+// this step nothing checks the types of doctor/, test/, scripts/, tools/, examples/ or projenrc/. First in `test`,
+// the README's test command, so that a type error fails it before the tests run.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check every TypeScript file: src, test, doctor, scripts, tools, examples and projenrc (tsconfig.dev.json)',
+  exec: 'tsc -p tsconfig.dev.json --noEmit',
+});
+project.testTask.prependSpawn(typecheck);
+
 // The doctor command ships as one minified bundle with its AWS SDK clients inside: nothing in src/ imports it,
 // so the constructs never load the SDK, and no SDK package becomes a dependency of any jsii language.
 const bundleDoctor = project.addTask('bundle:doctor', {
