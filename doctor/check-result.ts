@@ -54,7 +54,7 @@ export const message = (error: unknown) => {
   return text.split('\n')[0];
 };
 
-export const describe = (test: ConditionTest) =>
+export const conditionText = (test: ConditionTest) =>
   `${test.operator} ${test.key} ${test.values.length === 1 ? test.values[0] : `[${test.values.join(', ')}]`}`;
 
 /**

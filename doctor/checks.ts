@@ -13,9 +13,6 @@ import { assumeCheck, sessionDurationCheck } from './session-checks';
 import { callerConditionsCheck, trustCheck } from './trust-checks';
 import { type RequestContext, type TrustEvaluation, contextOf, evaluateTrust } from './trust-policy';
 
-export type { CheckResult, Finding, RoleArnParts, Verdict } from './check-result';
-export { ROLE_SESSION_NAME } from './trust-checks';
-
 export interface Chain {
   readonly sourceRoleArn: string;
   readonly destinationRoleArn: string;
@@ -52,7 +49,7 @@ export function parseRoleArn(arn: string): RoleArnParts | undefined {
   return match ? { partition: match[1], account: match[2], roleName: match[3] } : undefined;
 }
 
-export function statusOf(checks: readonly CheckResult[]): ChainStatus {
+function statusOf(checks: readonly CheckResult[]): ChainStatus {
   return checks.some(c => c.verdict === 'error') ? 'broken' : checks.some(c => c.verdict === 'unverified') ? 'unverified' : 'works';
 }
 

@@ -110,9 +110,9 @@ function boundaryFinding(source: Side, destination: Side): Finding {
   };
 }
 
-async function notAllowed(source: Side, destination: Side, how: string, known?: string[]): Promise<CheckOutcome> {
-  let names = known ?? [];
-  if (!known) {
+async function notAllowed(source: Side, destination: Side, how: string, policyNames?: string[]): Promise<CheckOutcome> {
+  let names = policyNames ?? [];
+  if (!policyNames) {
     try {
       names = [...await source.account.inlinePolicyNames(source.parts.roleName), ...await source.account.attachedPolicyArns(source.parts.roleName)];
     } catch {

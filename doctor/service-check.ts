@@ -3,7 +3,7 @@
  * names the service), with the confused-deputy conditions for the account and Region of the tasks.
  */
 import type { DeployedRole } from './aws-account';
-import { type CheckOutcome, type Side, describe, outcome } from './check-result';
+import { type CheckOutcome, type Side, conditionText, outcome } from './check-result';
 import { applyingDeny } from './trust-checks';
 import { contextOf, evaluateTrust, statementsOf } from './trust-policy';
 
@@ -33,7 +33,7 @@ export function serviceCheck(role: DeployedRole, source: Side, region: string | 
     return outcome('error', `${service} is refused`, [{
       cause: deny
         ? `${deny.name} denies ${service}.`
-        : `The trust admits ${service} only if ${failed.map(describe).join(' and ')}, but the source's tasks run in account ${account}`
+        : `The trust admits ${service} only if ${failed.map(conditionText).join(' and ')}, but the source's tasks run in account ${account}`
           + `${region ? `, ${region}` : ''}.`,
       fix: `Deploy the source stack in account ${account}${region ? ` and ${region}` : ''}, the account and Region of the tasks, `
         + 'so that the confused-deputy conditions name them.',
@@ -44,7 +44,7 @@ export function serviceCheck(role: DeployedRole, source: Side, region: string | 
     const regionUnknown = passing.unknown.some(t => t.key.toLowerCase() === 'aws:sourcearn') && !region;
     return outcome('unverified', `could not verify: ${service} only if ${passing.unknown.map(t => t.key).join(', ')} allow${passing.unknown.length === 1 ? 's' : ''} it`,
       passing.unknown.map(test => ({
-        cause: `${passing.name} admits ${service} only if ${describe(test)}.`,
+        cause: `${passing.name} admits ${service} only if ${conditionText(test)}.`,
         fix: regionUnknown && test.key.toLowerCase() === 'aws:sourcearn'
           ? 'Run again with --region <the Region of the tasks> (--app takes it from the stack).'
           : `Make sure the service's call meets ${test.key}.`,

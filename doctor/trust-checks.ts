@@ -5,7 +5,7 @@
  * and says which keys and how to check them.
  */
 import type { DeployedRole } from './aws-account';
-import { type CheckOutcome, type Finding, type Side, deployCommand, describe, outcome } from './check-result';
+import { type CheckOutcome, type Finding, type Side, deployCommand, conditionText, outcome } from './check-result';
 import {
   type ConditionTest, type StatementResult, type TrustEvaluation,
   contextOf, isPrincipalKey, testCondition,
@@ -17,7 +17,7 @@ const SESSION_NAME = 'cdk-cross-account-task-roles-doctor';
 const SESSION_NAME_KEY = 'sts:rolesessionname';
 
 /** The Allow statements whose principal conditions do not exclude the caller. */
-export function admitting(trust: TrustEvaluation): StatementResult[] {
+function admitting(trust: TrustEvaluation): StatementResult[] {
   return trust.statements.filter(s => s.effect === 'Allow' && !s.failed.some(t => isPrincipalKey(t.key)));
 }
 
@@ -68,7 +68,7 @@ export function trustCheck(trust: TrustEvaluation, source: Side, destination: Si
     const named = trust.statements.filter(s => s.effect === 'Allow');
     const why = named.length === 0
       ? `No statement of the trust of ${destination.parts.roleName} names ${source.arn}, its account or everyone.`
-      : `The trust admits account ${source.parts.account} only if ${named.flatMap(s => s.failed).map(describe).join(' and ')}.`;
+      : `The trust admits account ${source.parts.account} only if ${named.flatMap(s => s.failed).map(conditionText).join(' and ')}.`;
     return outcome('error', `${source.parts.roleName} is not admitted`, [{
       cause: `${why} Principals in the trust: ${trust.awsPrincipals.join(', ') || 'none'}.`,
       fix: `Add the source role to the TrustedDestinationRole (trustedRoles: [RoleReference.fromArn('${source.arn}')], or addTrustedRole) `
@@ -133,7 +133,7 @@ function denyFindings(statement: StatementResult, source: Side): Finding[] {
 function conditionFinding(test: ConditionTest, source: Side, deny?: string): Finding {
   const key = test.key.toLowerCase();
   const who = key.startsWith('aws:principalorg') ? 'the source account' : 'the caller';
-  const prefix = deny ? `Denied (${deny}) if ${who} meets ${describe(test)}` : `Admitted only if ${who} meets ${describe(test)}`;
+  const prefix = deny ? `Denied (${deny}) if ${who} meets ${conditionText(test)}` : `Admitted only if ${who} meets ${conditionText(test)}`;
   if (key.startsWith('aws:principalorg')) {
     return {
       cause: `${prefix}: the doctor cannot read AWS Organizations.`,
@@ -183,19 +183,19 @@ export function callerConditionsCheck(trust: TrustEvaluation, externalId: string
       }
       if (test.key.toLowerCase() === SESSION_NAME_KEY) {
         return {
-          cause: `The session name given (${roleSessionName}) does not meet ${describe(test)} (${statement.name}).`,
+          cause: `The session name given (${roleSessionName}) does not meet ${conditionText(test)} (${statement.name}).`,
           fix: 'Use a session name that matches, the same in the task\'s profile (role_session_name, AwsConfigProfile roleSessionName) '
             + 'and in --role-session-name.',
         };
       }
-      return { cause: `The request does not meet ${describe(test)} (${statement.name}).`, fix: `Send a request that meets ${test.key}, or change the trust.` };
+      return { cause: `The request does not meet ${conditionText(test)} (${statement.name}).`, fix: `Send a request that meets ${test.key}, or change the trust.` };
     }));
   }
   const best = [...passing].sort((a, b) => a.unknown.length - b.unknown.length)[0];
   const unknown = best.unknown.filter(t => !isPrincipalKey(t.key));
   if (unknown.length > 0) {
     return outcome('unverified', `could not verify: depends on ${unknown.map(t => t.key).join(', ')}`, unknown.map(test => ({
-      cause: `The caller must meet ${describe(test)} (${best.name}); the doctor cannot know what the task's client sends.`,
+      cause: `The caller must meet ${conditionText(test)} (${best.name}); the doctor cannot know what the task's client sends.`,
       fix: test.key.toLowerCase() === SESSION_NAME_KEY
         ? 'Run again with --role-session-name <name>: the role_session_name the task\'s profile sends (AwsConfigProfile roleSessionName), '
           + 'which must match.'

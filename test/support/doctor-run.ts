@@ -6,7 +6,8 @@ import { Stack } from 'aws-cdk-lib';
 import { newApp } from './app';
 import { runDoctor } from '../../doctor/cli';
 import { SeedWalkthroughOptions, createSeedWalkthrough } from '../../examples/seed-walkthrough';
-import { FakeAccounts, FakeAws, FakeIdentity, FakeRole, doctorEnvironment, withEnvironment } from '../../tools/iam-offline/fake-iam';
+import { FakeAccounts, FakeAws, FakeIdentity, FakeRole, doctorEnvironment } from '../../tools/iam-offline/fake-iam';
+import { withSdkEnvironment } from '../../tools/iam-offline/local-endpoint';
 import { stackTemplate } from '../../tools/iam-offline/template-roles';
 import { DESTINATION_ROLE_ARN, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startDeployedAccounts } from '../../tools/iam-offline/walkthrough-accounts';
 
@@ -50,7 +51,7 @@ export async function doctorRun(args: string[], options: DoctorRunOptions = {}):
     let out = '';
     let err = '';
     try {
-      const exitCode = await withEnvironment(runEnv, () => runDoctor(args, { out: t => out += t, err: t => err += t }));
+      const exitCode = await withSdkEnvironment(runEnv, () => runDoctor(args, { out: t => out += t, err: t => err += t }));
       return { exitCode, out, err, actions: fake.actions() };
     } finally {
       cleanup();
