@@ -10,7 +10,8 @@ import { contextOf, evaluateTrust, statementsOf } from './trust-policy';
 const ECS_TASKS = 'ecs-tasks.amazonaws.com';
 
 export function serviceCheck(role: DeployedRole, source: Side, region: string | undefined): CheckOutcome {
-  const services = statementsOf(role.trustPolicy).flatMap(s => s.Principal && s.Principal !== '*' ? [s.Principal.Service ?? []].flat() : []);
+  // A principal of '*' or a NotPrincipal names no service.
+  const services = statementsOf(role.trustPolicy).flatMap(s => typeof s.Principal === 'object' ? [s.Principal.Service ?? []].flat() : []);
   const service = services.find(s => s === ECS_TASKS) ?? services[0];
   if (!service) {
     return outcome('warning', 'no AWS service may assume the source role', [{

@@ -23,7 +23,7 @@ export function sessionDurationCheck(role: DeployedRole): CheckOutcome {
 export async function assumeCheck(source: Side, sessionArn: string | undefined, destinationArn: string, options: ChainOptions,
   trust: TrustEvaluation | undefined, earlier: readonly CheckResult[]): Promise<CheckOutcome> {
   const sourceSession = `:assumed-role/${source.parts.roleName}/`;
-  if (!sessionArn || !sessionArn.replace(':sts::', ':iam::').includes(`:${source.parts.account}${sourceSession}`)) {
+  if (!sessionArn || !sessionArn.includes(`:${source.parts.account}${sourceSession}`)) {
     return outcome('unverified', 'not attempted', [{
       cause: `The source credentials (${sessionArn ?? 'unknown'}) are not a session of ${source.parts.roleName}: `
         + 'a call made with them would not prove the chain.',
