@@ -46,13 +46,6 @@ export interface AssumeRoleSimulation {
   readonly missingContextValues?: string[];
 }
 
-/** A policy of a role, as IAM returns it. */
-export interface RolePolicy {
-  /** The inline policy's name, or the managed policy's ARN. */
-  readonly name: string;
-  readonly document: PolicyDocument;
-}
-
 /** What the doctor reads in one account. */
 export interface AwsAccount {
   /** Where the credentials come from, for messages: `profile source`, or `the default credential chain`. */

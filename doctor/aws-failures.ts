@@ -53,13 +53,13 @@ const INVALID_CREDENTIALS = new Set([
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError']);
 
 /** The endpoint the SDK was pointed at by the environment, if any, to name it in messages. */
-export function configuredEndpoint(): string | undefined {
+function configuredEndpoint(): string | undefined {
   const variable = ['AWS_ENDPOINT_URL_IAM', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL'].find(name => process.env[name]);
   return variable ? `${process.env[variable]} (${variable})` : undefined;
 }
 
 /** The profiles of the shared config and credentials files, or `undefined` when they cannot be read. */
-export async function knownProfiles(): Promise<string[] | undefined> {
+async function knownProfiles(): Promise<string[] | undefined> {
   try {
     const files = await loadSharedConfigFiles({ ignoreCache: true });
     return [...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)])].sort();

@@ -8,7 +8,7 @@
 import { type AwsAccount, AwsCallError } from './aws-account';
 
 /** How long a call may run before the doctor says what it waits for. */
-export const PROGRESS_AFTER_MS = 1000;
+const PROGRESS_AFTER_MS = 1000;
 
 export function cachedAccount(account: AwsAccount, progress: (line: string) => void, timeoutSeconds: number): AwsAccount {
   const cache = new Map<string, Promise<unknown>>();

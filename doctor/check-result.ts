@@ -38,8 +38,10 @@ export interface Side {
   readonly stack?: string;
 }
 
-export const check = (id: number, name: string, verdict: Verdict, detail: string, findings: Finding[] = []): CheckResult =>
-  ({ id, name, verdict, detail, findings });
+/** What a check found: its result without the id and name, which the table of checks gives it. */
+export type CheckOutcome = Omit<CheckResult, 'id' | 'name'>;
+
+export const outcome = (verdict: Verdict, detail: string, findings: Finding[] = []): CheckOutcome => ({ verdict, detail, findings });
 
 /** The worst verdict of some findings: an error over a check that could not run, over a pass. */
 export function worstOf(findings: readonly Finding[], otherwise: Verdict): Verdict {
@@ -52,7 +54,7 @@ export const message = (error: unknown) => {
   return text.split('\n')[0];
 };
 
-export const describe = (test: ConditionTest) =>
+export const conditionText = (test: ConditionTest) =>
   `${test.operator} ${test.key} ${test.values.length === 1 ? test.values[0] : `[${test.values.join(', ')}]`}`;
 
 /**

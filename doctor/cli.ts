@@ -7,16 +7,17 @@
 import { parseArgs } from 'util';
 import { type AccountOptions, type AwsAccount, DEFAULT_TIMEOUT_SECONDS, sdkAccount } from './aws-account';
 import { cachedAccount } from './cached-account';
-import { type Chain, type ChainReport, ROLE_SESSION_NAME, checkChain, parseRoleArn } from './checks';
+import { type Chain, type ChainReport, checkChain, parseRoleArn } from './checks';
 import { ASSEMBLY_FILE_CAP_BYTES, readAssembly } from './cloud-assembly';
 import { endpointRegionOf } from './partitions';
 import { exitCodeOf, formatJson, formatTable } from './report';
+import { ROLE_SESSION_NAME } from './trust-checks';
 
 /** The environment variable that sets the timeout when --timeout is not given. */
-export const TIMEOUT_VARIABLE = 'CDK_CROSS_ACCOUNT_TASK_ROLES_TIMEOUT';
+const TIMEOUT_VARIABLE = 'CDK_CROSS_ACCOUNT_TASK_ROLES_TIMEOUT';
 const MAX_TIMEOUT_SECONDS = 300;
 
-export const USAGE = `Usage: cdk-cross-account-task-roles doctor [options]
+const USAGE = `Usage: cdk-cross-account-task-roles doctor [options]
 
 Checks a deployed cross-account chain (a source role that assumes a destination
 role in another account) and says, for each problem, the cause and the fix.

@@ -7,18 +7,17 @@
  */
 import { type AssumeRoleSimulation, AwsCallError, type DeployedRole } from './aws-account';
 import { fixFor, refineFailure } from './aws-failures';
-import { type CheckResult, type Finding, type Side, check, deployCommand, message } from './check-result';
+import { type CheckOutcome, type Finding, type Side, deployCommand, message, outcome } from './check-result';
 import { type IdentityEvaluation, type NamedDocument, evaluateIdentityPolicies, undecidedKeys } from './identity-policy';
 import type { RequestContext } from './trust-policy';
 
-const IDENTITY = 'The source role may call sts:AssumeRole on the destination';
 const SIMULATOR = 'IAM policy simulator';
 const OWN = 'evaluated by the doctor from the role\'s policies';
 
 /** The permissions that let the doctor evaluate the role's policies itself. */
 const READ_POLICIES = 'iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy and iam:GetPolicyVersion';
 
-export async function identityCheck(source: Side, destination: Side, role: DeployedRole, context: RequestContext): Promise<CheckResult> {
+export async function identityCheck(source: Side, destination: Side, role: DeployedRole, context: RequestContext): Promise<CheckOutcome> {
   let simulation: AssumeRoleSimulation | undefined;
   let simulatorError: unknown;
   try {
@@ -32,7 +31,7 @@ export async function identityCheck(source: Side, destination: Side, role: Deplo
   const why = simulatorError instanceof AwsCallError ? simulatorError.failure.summary : message(simulatorError);
   const policies = await readPolicies(source, role.permissionsBoundaryArn);
   if ('failure' in policies) {
-    return check(4, IDENTITY, 'unverified', 'could not verify: neither IAM\'s policy simulator nor the role\'s policies could be read', [{
+    return outcome('unverified', 'could not verify: neither IAM\'s policy simulator nor the role\'s policies could be read', [{
       cause: `iam:SimulatePrincipalPolicy failed (${why}), and ${policies.failure}`,
       fix: `${policies.fix} Or allow iam:SimulatePrincipalPolicy on ${source.arn}; either lets the doctor verify this check.`,
     }]);
@@ -43,25 +42,25 @@ export async function identityCheck(source: Side, destination: Side, role: Deplo
   return fromOwnEvaluation(identity, boundary, policies.identity.map(p => p.name), source, destination, note);
 }
 
-function fromSimulation(simulation: AssumeRoleSimulation, source: Side, destination: Side): CheckResult | Promise<CheckResult> {
+function fromSimulation(simulation: AssumeRoleSimulation, source: Side, destination: Side): CheckOutcome | Promise<CheckOutcome> {
   if (simulation.decision === 'allowed') {
-    return check(4, IDENTITY, 'ok', `allowed by ${simulation.matchedPolicies.join(', ') || 'its policies'} (${SIMULATOR})`);
+    return outcome('ok', `allowed by ${simulation.matchedPolicies.join(', ') || 'its policies'} (${SIMULATOR})`);
   }
   if (simulation.decision === 'explicitDeny') {
-    return check(4, IDENTITY, 'error', `explicitly denied (${SIMULATOR})`, [denyFinding(simulation.matchedPolicies, destination)]);
+    return outcome('error', `explicitly denied (${SIMULATOR})`, [denyFinding(simulation.matchedPolicies, destination)]);
   }
   if (simulation.allowedByPermissionsBoundary === false) {
-    return check(4, IDENTITY, 'error', `denied by the permissions boundary (${SIMULATOR})`, [boundaryFinding(source, destination)]);
+    return outcome('error', `denied by the permissions boundary (${SIMULATOR})`, [boundaryFinding(source, destination)]);
   }
   if (simulation.allowedByOrganizations === false) {
-    return check(4, IDENTITY, 'error', `denied by a service control policy (${SIMULATOR})`, [{
+    return outcome('error', `denied by a service control policy (${SIMULATOR})`, [{
       cause: `A service control policy of the source account does not allow sts:AssumeRole on ${destination.arn}.`,
       fix: 'Ask the organization\'s administrators to allow it in the SCPs that apply to the source account.',
     }]);
   }
   if (simulation.missingContextValues?.length) {
     const keys = simulation.missingContextValues;
-    return check(4, IDENTITY, 'unverified', `could not verify: depends on ${keys.join(', ')} (${SIMULATOR})`, [{
+    return outcome('unverified', `could not verify: depends on ${keys.join(', ')} (${SIMULATOR})`, [{
       cause: `IAM's policy simulator denied sts:AssumeRole on ${destination.arn} for want of ${keys.join(', ')}: a statement of the `
         + 'source role\'s policies allows it only under conditions on these keys, whose values only the task\'s calls carry.',
       fix: `Make sure the task's calls carry ${keys.join(', ')} with values the conditions allow.`,
@@ -71,28 +70,28 @@ function fromSimulation(simulation: AssumeRoleSimulation, source: Side, destinat
 }
 
 function fromOwnEvaluation(identity: IdentityEvaluation, boundary: IdentityEvaluation | undefined, names: string[],
-  source: Side, destination: Side, note: string): CheckResult | Promise<CheckResult> {
+  source: Side, destination: Side, note: string): CheckOutcome | Promise<CheckOutcome> {
   if (identity.decision === 'explicitDeny' || boundary?.decision === 'explicitDeny') {
     const policies = identity.decision === 'explicitDeny' ? identity.matchedPolicies : boundary!.matchedPolicies;
-    return check(4, IDENTITY, 'error', `explicitly denied (${OWN})`, [denyFinding(policies, destination)]);
+    return outcome('error', `explicitly denied (${OWN})`, [denyFinding(policies, destination)]);
   }
   if (identity.decision === 'implicitDeny') {
     return notAllowed(source, destination, `(${OWN})`, names);
   }
   if (boundary?.decision === 'implicitDeny') {
-    return check(4, IDENTITY, 'error', `denied by the permissions boundary (${OWN})`, [boundaryFinding(source, destination)]);
+    return outcome('error', `denied by the permissions boundary (${OWN})`, [boundaryFinding(source, destination)]);
   }
   const undecided = [...identity.undecided, ...boundary?.undecided ?? []];
   if (identity.decision === 'unknown' || boundary?.decision === 'unknown') {
     const keys = undecidedKeys(undecided);
-    return check(4, IDENTITY, 'unverified', `could not verify: depends on ${keys.join(', ')} (${OWN})`, undecided.map(u => ({
+    return outcome('unverified', `could not verify: depends on ${keys.join(', ')} (${OWN})`, undecided.map(u => ({
       cause: `${u.effect === 'Allow' ? 'Allowed' : 'Denied'} by ${u.statement} of ${u.policy} only if ${u.unknown.join(', ')} `
         + `allow${u.unknown.length === 1 ? 's' : ''} it: the doctor cannot know ${u.unknown.length === 1 ? 'this value' : 'these values'} of the task's calls.`,
       fix: `Allow iam:SimulatePrincipalPolicy on ${source.arn} to the source credentials (${source.account.credentialsName}), `
         + `and make sure the task's calls meet ${u.unknown.join(', ')}.`,
     })));
   }
-  return check(4, IDENTITY, 'ok', `allowed by ${identity.matchedPolicies.join(', ')} (${OWN}${boundary ? ' and its permissions boundary' : ''}; `
+  return outcome('ok', `allowed by ${identity.matchedPolicies.join(', ')} (${OWN}${boundary ? ' and its permissions boundary' : ''}; `
     + `${note}; service control policies not read)`);
 }
 
@@ -111,16 +110,16 @@ function boundaryFinding(source: Side, destination: Side): Finding {
   };
 }
 
-async function notAllowed(source: Side, destination: Side, how: string, known?: string[]): Promise<CheckResult> {
-  let names = known ?? [];
-  if (!known) {
+async function notAllowed(source: Side, destination: Side, how: string, policyNames?: string[]): Promise<CheckOutcome> {
+  let names = policyNames ?? [];
+  if (!policyNames) {
     try {
       names = [...await source.account.inlinePolicyNames(source.parts.roleName), ...await source.account.attachedPolicyArns(source.parts.roleName)];
     } catch {
       // The names only enrich the message.
     }
   }
-  return check(4, IDENTITY, 'error', `no policy allows it ${how}`, [{
+  return outcome('error', `no policy allows it ${how}`, [{
     cause: `None of the policies of ${source.parts.roleName} (${names.join(', ') || 'it has none'}) allows sts:AssumeRole on ${destination.arn}.`,
     fix: `Name the destination in the CrossAccountTaskRole (destinationRoles: [RoleReference.fromArn('${destination.arn}')], `
       + `or addDestination) and run ${deployCommand(source)}.`,

@@ -110,7 +110,7 @@ function listed(value: string | string[] | undefined): string[] {
   return [value ?? []].flat().filter((v): v is string => typeof v === 'string');
 }
 
-const describe = (test: ConditionTest) => `${test.operator} ${test.key}`;
+const operatorAndKey = (test: ConditionTest) => `${test.operator} ${test.key}`;
 
 /** How one policy's statements fare for `action` on `resource`. */
 function evaluateDocuments(documents: readonly NamedDocument[], action: string, resource: string, context: RequestContext) {
@@ -150,7 +150,7 @@ function evaluateDocuments(documents: readonly NamedDocument[], action: string, 
       if (results.some(([, result]) => result === false)) {
         return;
       }
-      const unknown = [...unresolved, ...results.filter(([, result]) => result === undefined).map(([test]) => describe(test))];
+      const unknown = [...unresolved, ...results.filter(([, result]) => result === undefined).map(([test]) => operatorAndKey(test))];
       if (unknown.length > 0 || resourceOutcome === undefined) {
         undecided.push({ policy: name, statement: statement.Sid || `statement ${index + 1}`, effect, unknown });
       } else {

@@ -2,7 +2,8 @@
  * The doctor's output: one line per check with a mark, under each problem its cause
  * and fix, and a summary line (as `flutter doctor` does); or the same as JSON.
  */
-import type { ChainReport, ChainStatus, Verdict } from './checks';
+import type { Verdict } from './check-result';
+import type { ChainReport, ChainStatus } from './checks';
 
 const MARKS: Record<Verdict, string> = { ok: '✓', warning: '!', error: '✗', skipped: '-', unverified: '?' };
 
@@ -35,7 +36,7 @@ export function formatTable(reports: readonly ChainReport[], notes: readonly str
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-export function summary(reports: readonly ChainReport[]): string {
+function summary(reports: readonly ChainReport[]): string {
   if (reports.length === 0) {
     return '✗ No chain to check.';
   }

@@ -5,7 +5,7 @@
  * and says which keys and how to check them.
  */
 import type { DeployedRole } from './aws-account';
-import { type CheckResult, type Finding, type Side, check, deployCommand, describe } from './check-result';
+import { type CheckOutcome, type Finding, type Side, deployCommand, conditionText, outcome } from './check-result';
 import {
   type ConditionTest, type StatementResult, type TrustEvaluation,
   contextOf, isPrincipalKey, testCondition,
@@ -15,11 +15,9 @@ import {
 export const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const SESSION_NAME = 'cdk-cross-account-task-roles-doctor';
 const SESSION_NAME_KEY = 'sts:rolesessionname';
-const TRUST = 'The destination\'s trust admits the source role';
-const CONDITIONS = 'The caller meets the trust\'s conditions';
 
 /** The Allow statements whose principal conditions do not exclude the caller. */
-export function admitting(trust: TrustEvaluation): StatementResult[] {
+function admitting(trust: TrustEvaluation): StatementResult[] {
   return trust.statements.filter(s => s.effect === 'Allow' && !s.failed.some(t => isPrincipalKey(t.key)));
 }
 
@@ -37,11 +35,11 @@ function principalUnknowns(statement: StatementResult): ConditionTest[] {
   return statement.unknown.filter(t => isPrincipalKey(t.key));
 }
 
-export function trustCheck(trust: TrustEvaluation, source: Side, destination: Side, sourceRole: DeployedRole | undefined): CheckResult {
+export function trustCheck(trust: TrustEvaluation, source: Side, destination: Side, sourceRole: DeployedRole | undefined): CheckOutcome {
   const redeploy = deployCommand(destination);
   const deny = applyingDeny(trust);
   if (deny) {
-    return check(2, TRUST, 'error', `denied by ${deny.name}`, [deny.principal === 'not listed'
+    return outcome('error', `denied by ${deny.name}`, [deny.principal === 'not listed'
       ? {
         cause: `The trust of ${destination.parts.roleName} has a Deny (${deny.name}) with NotPrincipal, which denies sts:AssumeRole to every `
           + `principal it does not list, and it lists neither ${source.arn}, its session nor account ${source.parts.account}.`,
@@ -65,13 +63,13 @@ export function trustCheck(trust: TrustEvaluation, source: Side, destination: Si
   };
   if (candidates.length === 0) {
     if (stale.length > 0) {
-      return check(2, TRUST, 'error', 'a principal of the trust is a deleted role', [staleFinding]);
+      return outcome('error', 'a principal of the trust is a deleted role', [staleFinding]);
     }
     const named = trust.statements.filter(s => s.effect === 'Allow');
     const why = named.length === 0
       ? `No statement of the trust of ${destination.parts.roleName} names ${source.arn}, its account or everyone.`
-      : `The trust admits account ${source.parts.account} only if ${named.flatMap(s => s.failed).map(describe).join(' and ')}.`;
-    return check(2, TRUST, 'error', `${source.parts.roleName} is not admitted`, [{
+      : `The trust admits account ${source.parts.account} only if ${named.flatMap(s => s.failed).map(conditionText).join(' and ')}.`;
+    return outcome('error', `${source.parts.roleName} is not admitted`, [{
       cause: `${why} Principals in the trust: ${trust.awsPrincipals.join(', ') || 'none'}.`,
       fix: `Add the source role to the TrustedDestinationRole (trustedRoles: [RoleReference.fromArn('${source.arn}')], or addTrustedRole) `
         + `and run ${redeploy}.`,
@@ -109,10 +107,10 @@ export function trustCheck(trust: TrustEvaluation, source: Side, destination: Si
     });
   }
   if (unknownKeys.length > 0) {
-    return check(2, TRUST, 'unverified', `could not verify: ${how} (${best.name}), if ${unknownKeys.join(', ')} allow${unknownKeys.length === 1 ? 's' : ''} it`,
+    return outcome('unverified', `could not verify: ${how} (${best.name}), if ${unknownKeys.join(', ')} allow${unknownKeys.length === 1 ? 's' : ''} it`,
       findings);
   }
-  return check(2, TRUST, findings.length ? 'warning' : 'ok', `${how} (${best.name})`, findings);
+  return outcome(findings.length ? 'warning' : 'ok', `${how} (${best.name})`, findings);
 }
 
 /** A Deny whose conditions or NotPrincipal the doctor cannot judge. */
@@ -135,7 +133,7 @@ function denyFindings(statement: StatementResult, source: Side): Finding[] {
 function conditionFinding(test: ConditionTest, source: Side, deny?: string): Finding {
   const key = test.key.toLowerCase();
   const who = key.startsWith('aws:principalorg') ? 'the source account' : 'the caller';
-  const prefix = deny ? `Denied (${deny}) if ${who} meets ${describe(test)}` : `Admitted only if ${who} meets ${describe(test)}`;
+  const prefix = deny ? `Denied (${deny}) if ${who} meets ${conditionText(test)}` : `Admitted only if ${who} meets ${conditionText(test)}`;
   if (key.startsWith('aws:principalorg')) {
     return {
       cause: `${prefix}: the doctor cannot read AWS Organizations.`,
@@ -162,16 +160,16 @@ function conditionFinding(test: ConditionTest, source: Side, deny?: string): Fin
   };
 }
 
-export function callerConditionsCheck(trust: TrustEvaluation, externalId: string | undefined, roleSessionName: string | undefined): CheckResult {
+export function callerConditionsCheck(trust: TrustEvaluation, externalId: string | undefined, roleSessionName: string | undefined): CheckOutcome {
   const candidates = admitting(trust);
   if (candidates.length === 0) {
-    return check(3, CONDITIONS, 'skipped', 'no statement of the trust admits the source role');
+    return outcome('skipped', 'no statement of the trust admits the source role');
   }
   const callerFailed = (s: StatementResult) => s.failed.filter(t => !isPrincipalKey(t.key));
   const passing = candidates.filter(s => callerFailed(s).length === 0);
   if (passing.length === 0) {
     const statement = candidates[0];
-    return check(3, CONDITIONS, 'error', `${statement.name} is not met`, callerFailed(statement).map(test => {
+    return outcome('error', `${statement.name} is not met`, callerFailed(statement).map(test => {
       if (test.key.toLowerCase() === 'sts:externalid') {
         return externalId === undefined
           ? {
@@ -185,19 +183,19 @@ export function callerConditionsCheck(trust: TrustEvaluation, externalId: string
       }
       if (test.key.toLowerCase() === SESSION_NAME_KEY) {
         return {
-          cause: `The session name given (${roleSessionName}) does not meet ${describe(test)} (${statement.name}).`,
+          cause: `The session name given (${roleSessionName}) does not meet ${conditionText(test)} (${statement.name}).`,
           fix: 'Use a session name that matches, the same in the task\'s profile (role_session_name, AwsConfigProfile roleSessionName) '
             + 'and in --role-session-name.',
         };
       }
-      return { cause: `The request does not meet ${describe(test)} (${statement.name}).`, fix: `Send a request that meets ${test.key}, or change the trust.` };
+      return { cause: `The request does not meet ${conditionText(test)} (${statement.name}).`, fix: `Send a request that meets ${test.key}, or change the trust.` };
     }));
   }
   const best = [...passing].sort((a, b) => a.unknown.length - b.unknown.length)[0];
   const unknown = best.unknown.filter(t => !isPrincipalKey(t.key));
   if (unknown.length > 0) {
-    return check(3, CONDITIONS, 'unverified', `could not verify: depends on ${unknown.map(t => t.key).join(', ')}`, unknown.map(test => ({
-      cause: `The caller must meet ${describe(test)} (${best.name}); the doctor cannot know what the task's client sends.`,
+    return outcome('unverified', `could not verify: depends on ${unknown.map(t => t.key).join(', ')}`, unknown.map(test => ({
+      cause: `The caller must meet ${conditionText(test)} (${best.name}); the doctor cannot know what the task's client sends.`,
       fix: test.key.toLowerCase() === SESSION_NAME_KEY
         ? 'Run again with --role-session-name <name>: the role_session_name the task\'s profile sends (AwsConfigProfile roleSessionName), '
           + 'which must match.'
@@ -209,7 +207,7 @@ export function callerConditionsCheck(trust: TrustEvaluation, externalId: string
     ? `the external ID given matches${required.some(k => k.toLowerCase() === SESSION_NAME_KEY) ? ', and the session name given' : ''}`
     : required.some(k => k.toLowerCase() === SESSION_NAME_KEY) ? `the session name given matches${required.length > 1 ? ` (${required.join(', ')} met)` : ''}`
       : required.length > 0 ? `${required.join(', ')} met` : `none required${externalId !== undefined ? ' (the external ID given is not checked by the trust)' : ''}`;
-  return check(3, CONDITIONS, 'ok', detail);
+  return outcome('ok', detail);
 }
 
 /**

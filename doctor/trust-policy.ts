@@ -224,7 +224,7 @@ function comparison(operator: string): ((expected: string, value: string) => boo
 }
 
 /** ArnLike and ArnEquals compare the six parts of an ARN one by one, each with `*` and `?`. */
-export function arnLike(pattern: string, arn: string): boolean {
+function arnLike(pattern: string, arn: string): boolean {
   const patternParts = pattern.split(':');
   const arnParts = arn.split(':');
   if (patternParts.length < 6 || arnParts.length < 6) {

@@ -14,7 +14,7 @@ import {
   TrustMode,
   TrustedDestinationRole,
 } from '../src';
-import { extractRoles, stackTemplate } from '../test/support/template-roles';
+import { extractRoles, stackTemplate } from '../tools/iam-offline/template-roles';
 
 const SOURCE = '111122223333';
 const DESTINATION = '555566667777';

@@ -46,6 +46,8 @@ const forbidden = [
   [/^\.ci\//, 'CI scripts'],
   [/^test\//, 'tests'],
   [/^scripts\//, 'maintainer scripts'],
+  [/^tools\//, 'offline IAM tools of the tests and the demo (AGPL simulator)'],
+  [/^doctor\//, 'sources of the doctor (its bundle, lib/doctor/cli.js, ships)'],
   [/^examples\//, 'example apps'],
   [/^src\//, 'TypeScript sources'],
   [/^(\.projenrc\.ts|projenrc\/|\.projen\/)/, 'project configuration'],

@@ -8,9 +8,10 @@ import { existsSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
 import { runDoctor } from '../doctor/cli';
 import { AwsConfigProfile, RoleReference } from '../src';
-import { DESTINATION_ROLE_ARN, SOURCE_IDENTITY, startDeployedAccounts } from '../test/support/doctor-accounts';
-import { doctorEnvironment, roleIdOf, withEnvironment } from '../test/support/fake-iam';
-import { StackTemplate, TemplateRole, extractRoles, formatVerdictTable, walkthroughVerdicts } from '../test/support/simulate';
+import { doctorEnvironment, roleIdOf } from '../tools/iam-offline/fake-iam';
+import { withSdkEnvironment } from '../tools/iam-offline/local-endpoint';
+import { StackTemplate, TemplateRole, extractRoles, formatVerdictTable, walkthroughVerdicts } from '../tools/iam-offline/simulate';
+import { DESTINATION_ROLE_ARN, SOURCE_IDENTITY, startDeployedAccounts } from '../tools/iam-offline/walkthrough-accounts';
 
 const EXAMPLES = join(__dirname, '..', 'examples');
 
@@ -95,7 +96,7 @@ async function runDoctorOn(stacks: StackTemplate[], doctorRun: DoctorRun): Promi
   try {
     console.log(`\n${doctorRun.title}\n`);
     console.log(`$ npx cdk-cross-account-task-roles ${doctorRun.args.join(' ')}\n`);
-    const exitCode = await withEnvironment(env, () => runDoctor(doctorRun.args, {
+    const exitCode = await withSdkEnvironment(env, () => runDoctor(doctorRun.args, {
       out: text => process.stdout.write(text.replace(/^/gm, '  ')),
       err: text => process.stderr.write(text),
     }));

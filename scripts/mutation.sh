@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Mutation testing of src/ with StrykerJS (stryker.config.json, generated from .projenrc.ts).
-# Arguments go to `stryker run`, e.g. `--mutate src/private/partitions.ts` for one file.
+# Mutation testing of src/ and doctor/ with StrykerJS (stryker.config.json, generated from .projenrc.ts).
+# Arguments go to `stryker run`, e.g. `--mutate src/private/partitions.ts` for one file, or
+# `--mutate 'doctor/**/*.ts'` for the doctor.
 #
 # Every App without an outdir leaves a cdk.out directory in the temp dir, thousands in a run:
 # the run gets a temp dir of its own, removed when it ends, however it ends.
@@ -29,8 +30,23 @@ if [ -f "$scratch/jest.json" ]; then
   export MUTATION_TEST_NAMES="$names"
 fi
 
+# projen's shell expands a glob given to the task: `--mutate 'doctor/**/*.ts'` arrives as one argument per
+# file, and Stryker takes one comma-separated list after --mutate.
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --mutate ] || [ "$1" = -m ]; then
+    shift
+    files=()
+    while [ $# -gt 0 ] && [[ "$1" != -* ]]; do files+=("$1"); shift; done
+    args+=(--mutate "$(IFS=,; echo "${files[*]}")")
+  else
+    args+=("$1")
+    shift
+  fi
+done
+
 status=0
-npx stryker run stryker.config.json "$@" || status=$?
+npx stryker run stryker.config.json ${args[@]+"${args[@]}"} || status=$?
 
 # The incremental file is kept in git: without this machine's paths (Stryker writes the project root
 # and stack traces with absolute paths), which incremental mode does not need to match mutants.

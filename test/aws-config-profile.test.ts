@@ -8,9 +8,10 @@ import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinat
 import { AwsConfigProfile, AwsConfigProfileOptions, ContainerRoleOptions, CredentialSource } from '../src/aws-config-profile';
 import { destinationStack, newApp, sourceStack } from './support/app';
 import {
-  CONTAINER_ACCESS_KEY_ID, DESTINATION_ACCESS_KEY_ID, ENVIRONMENT_ACCESS_KEY_ID, FakeEndpoint, INSTANCE_ACCESS_KEY_ID,
-  queryParameters, resolveProfileWithSdk, signingAccessKeyId, startCredentialSources, startSts,
+  CONTAINER_ACCESS_KEY_ID, DESTINATION_ACCESS_KEY_ID, ENVIRONMENT_ACCESS_KEY_ID, INSTANCE_ACCESS_KEY_ID,
+  queryParameters, resolveProfileWithSdk, startCredentialSources, startSts,
 } from './support/fake-aws-endpoints';
+import { FakeEndpoint, signingAccessKeyId } from '../tools/iam-offline/local-endpoint';
 
 const DESTINATION = RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' });
 const DESTINATION_ARN = 'arn:aws:iam::555566667777:role/destination-account-role';

@@ -3,10 +3,10 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { promisify } from 'util';
 import {
-  CONTAINER_ACCESS_KEY_ID, CONTAINER_CALLER_ARN, DESTINATION_ACCESS_KEY_ID, FakeEndpoint, RecordedRequest,
-  queryParameters, signingAccessKeyId, startCredentialSources, startSts,
+  CONTAINER_ACCESS_KEY_ID, CONTAINER_CALLER_ARN, DESTINATION_ACCESS_KEY_ID, queryParameters, startCredentialSources, startSts,
 } from './support/fake-aws-endpoints';
 import { NO_BOTO3, RUN_PYTHON, pythonWithBoto3 } from './support/python';
+import { FakeEndpoint, RecordedRequest, signingAccessKeyId } from '../tools/iam-offline/local-endpoint';
 
 // The snippets docs/container.md shows for application code in the container (the README shows the
 // JavaScript one): each gives one client the destination role's credentials (from

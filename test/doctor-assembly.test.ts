@@ -9,9 +9,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Stage } from 'aws-cdk-lib';
 import { createSeedWalkthrough } from '../examples/seed-walkthrough';
-import { DESTINATION_ROLE_ARN, SOURCE_ROLE_ARN } from './support/doctor-accounts';
 import { PROFILES, checkLines, doctorRun } from './support/doctor-run';
-import { roleIdOf } from './support/fake-iam';
+import { roleIdOf } from '../tools/iam-offline/fake-iam';
+import { DESTINATION_ROLE_ARN, SOURCE_ROLE_ARN } from '../tools/iam-offline/walkthrough-accounts';
 
 jest.setTimeout(60_000);
 

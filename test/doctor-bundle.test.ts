@@ -8,9 +8,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { createSeedWalkthrough } from '../examples/seed-walkthrough';
 import { newApp } from './support/app';
-import { DESTINATION_ROLE_ARN, SECRETS, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startDeployedAccounts } from './support/doctor-accounts';
-import { FakeAws, READ_ACTIONS, doctorEnvironment } from './support/fake-iam';
-import { stackTemplate } from './support/template-roles';
+import { FakeAws, READ_ACTIONS, doctorEnvironment } from '../tools/iam-offline/fake-iam';
+import { stackTemplate } from '../tools/iam-offline/template-roles';
+import { DESTINATION_ROLE_ARN, SECRETS, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startDeployedAccounts } from '../tools/iam-offline/walkthrough-accounts';
 
 // Each test synthesizes an app and starts node or the SDK against local servers: slow on a busy machine.
 jest.setTimeout(60_000);

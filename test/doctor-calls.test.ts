@@ -10,7 +10,7 @@ import { join } from 'path';
 import { App, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT } from './support/app';
 import { CHAIN, PROFILES, countActions, doctorRun } from './support/doctor-run';
-import { READ_ACTIONS } from './support/fake-iam';
+import { READ_ACTIONS } from '../tools/iam-offline/fake-iam';
 
 jest.setTimeout(60_000);
 

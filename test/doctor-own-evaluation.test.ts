@@ -4,9 +4,9 @@
  * policies and evaluates them itself, and never passes what it could not prove.
  */
 import { SOURCE_ACCOUNT } from './support/app';
-import { DESTINATION_ROLE_ARN } from './support/doctor-accounts';
 import { CHAIN, PROFILES, checkLines, countActions, doctorRun } from './support/doctor-run';
-import { FakeAccounts, FakeRole } from './support/fake-iam';
+import { FakeAccounts, FakeRole } from '../tools/iam-offline/fake-iam';
+import { DESTINATION_ROLE_ARN } from '../tools/iam-offline/walkthrough-accounts';
 
 // Each test synthesizes an app and starts the SDK against local servers: slow on a busy machine.
 jest.setTimeout(60_000);

@@ -4,9 +4,9 @@
  * source role denies it.
  */
 import { SOURCE_ACCOUNT } from './support/app';
-import { SOURCE_ROLE_ARN } from './support/doctor-accounts';
 import { CHAIN, PROFILES, checkLines, doctorRun } from './support/doctor-run';
-import { FakeRole } from './support/fake-iam';
+import { FakeRole } from '../tools/iam-offline/fake-iam';
+import { SOURCE_ROLE_ARN } from '../tools/iam-offline/walkthrough-accounts';
 
 jest.setTimeout(60_000);
 

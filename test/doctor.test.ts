@@ -7,9 +7,10 @@ import { createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
 import { SeedWalkthroughOptions, createSeedWalkthrough } from '../examples/seed-walkthrough';
 import { TrustMode } from '../src';
 import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, newApp } from './support/app';
-import { DESTINATION_ROLE_ARN, SECRETS, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startDeployedAccounts } from './support/doctor-accounts';
-import { FakeAws, FakeIdentity, FakeRole, READ_ACTIONS, doctorEnvironment, roleIdOf, withEnvironment } from './support/fake-iam';
-import { stackTemplate } from './support/template-roles';
+import { FakeAws, FakeIdentity, FakeRole, READ_ACTIONS, doctorEnvironment, roleIdOf } from '../tools/iam-offline/fake-iam';
+import { withSdkEnvironment } from '../tools/iam-offline/local-endpoint';
+import { stackTemplate } from '../tools/iam-offline/template-roles';
+import { DESTINATION_ROLE_ARN, SECRETS, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startDeployedAccounts } from '../tools/iam-offline/walkthrough-accounts';
 
 // Each test synthesizes an app and starts node or the SDK against local servers: slow on a busy machine.
 jest.setTimeout(60_000);
@@ -53,7 +54,7 @@ async function doctor(args: string[], options: {
   let out = '';
   let err = '';
   try {
-    const exitCode = await withEnvironment(env, () => runDoctor(args, { out: t => out += t, err: t => err += t }));
+    const exitCode = await withSdkEnvironment(env, () => runDoctor(args, { out: t => out += t, err: t => err += t }));
     return { exitCode, out, err, actions: fake.actions() };
   } finally {
     cleanup();

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUCKET_NAME, createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
 import { newApp } from './support/app';
-import { allowAssumeAnyRole, canAssume, roleCan, rolesOf, stackTemplate } from './support/simulate';
+import { allowAssumeAnyRole, canAssume, roleCan, rolesOf, stackTemplate } from '../tools/iam-offline/simulate';
 
 const INSTANCE_ROLE = 'arn:aws:iam::111122223333:role/S3FullAccessFromEC2';
 const BUCKET_ROLE = 'arn:aws:iam::555566667777:role/assume_s3_role';

@@ -3,7 +3,7 @@ import {
   BUCKET_NAME, EXTERNAL_ID, READER_ROLE_NAME, TABLE_NAME, TASK_ROLE_NAME, createFargateServiceExample,
 } from '../examples/fargate-service';
 import { newApp, partitionArn } from './support/app';
-import { allowAssumeAnyRole, canAssume, roleCan, rolesOf, stackTemplate } from './support/simulate';
+import { allowAssumeAnyRole, canAssume, roleCan, rolesOf, stackTemplate } from '../tools/iam-offline/simulate';
 
 const TASK_ROLE = `arn:aws:iam::111122223333:role/${TASK_ROLE_NAME}`;
 const READER_ROLE = `arn:aws:iam::555566667777:role/${READER_ROLE_NAME}`;

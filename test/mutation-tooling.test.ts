@@ -1,6 +1,7 @@
 // The test sequencer and environment of the mutation runs (test/mutation/): they decide which tests run
 // for a mutant, so a mistake in them would turn killed mutants into survivors or the reverse.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -113,5 +114,38 @@ describe('mutation test environment', () => {
     process.env[ACTIVE] = '14';
     await run(environment(), [false]);
     expect(await run(environment(), [true])).toEqual(['skipped']);
+  });
+});
+
+describe('scripts/mutation.sh', () => {
+  /** Runs a copy of the script in an empty project whose `npx` only records its arguments; returns the stryker call. */
+  function strykerCall(args: string[]): string[] {
+    const project = mkdtempSync(join(tmpdir(), 'mutation-script-'));
+    try {
+      mkdirSync(join(project, 'scripts'));
+      mkdirSync(join(project, 'bin'));
+      copyFileSync(join(__dirname, '..', 'scripts', 'mutation.sh'), join(project, 'scripts', 'mutation.sh'));
+      const calls = join(project, 'calls.txt');
+      writeFileSync(join(project, 'bin', 'npx'), `#!/bin/sh\nif [ "$1" = stryker ]; then printf '%s\\n' "$@" > '${calls}'; fi\n`);
+      chmodSync(join(project, 'bin', 'npx'), 0o755);
+      const run = spawnSync('bash', [join(project, 'scripts', 'mutation.sh'), ...args], {
+        env: { ...process.env, PATH: `${join(project, 'bin')}:${process.env.PATH}` },
+        encoding: 'utf-8',
+      });
+      expect(run.status).toBe(0);
+      return readFileSync(calls, 'utf-8').trimEnd().split('\n');
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  }
+
+  test('gives Stryker one comma-separated list for the files a glob expanded to', () => {
+    expect(strykerCall(['--mutate', 'doctor/cli.ts', 'doctor/report.ts', '--concurrency', '1']))
+      .toEqual(['stryker', 'run', 'stryker.config.json', '--mutate', 'doctor/cli.ts,doctor/report.ts', '--concurrency', '1']);
+  });
+
+  test('passes other arguments, and none, as they are', () => {
+    expect(strykerCall(['--mutate', 'src/index.ts'])).toEqual(['stryker', 'run', 'stryker.config.json', '--mutate', 'src/index.ts']);
+    expect(strykerCall([])).toEqual(['stryker', 'run', 'stryker.config.json']);
   });
 });

@@ -1,7 +1,7 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
 import { CrossAccountTaskRole, OrganizationRoles, TrustedDestinationRole } from '../src';
 import { OTHER_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
-import { OrganizationContext, allowAssumeAnyRole, canAssume, rolesOf, stackTemplate } from './support/simulate';
+import { OrganizationContext, allowAssumeAnyRole, canAssume, rolesOf, stackTemplate } from '../tools/iam-offline/simulate';
 
 const ORG = 'o-a1b2c3d4e5';
 const PAYMENTS_OU = `${ORG}/r-ab12/ou-ab12-11111111/`;

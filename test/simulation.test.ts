@@ -12,7 +12,7 @@ import {
   stackTemplate,
   trustOnly,
   walkthroughVerdicts,
-} from './support/simulate';
+} from '../tools/iam-offline/simulate';
 
 const TASK_ROLE = `arn:aws:iam::${SOURCE_ACCOUNT}:role/my-ECS-task-role`;
 const DESTINATION = `arn:aws:iam::${DESTINATION_ACCOUNT}:role/destination-account-role`;

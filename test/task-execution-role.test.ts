@@ -13,7 +13,7 @@ import {
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ExecutionRolePolicy, TaskExecutionRole, TaskExecutionRoleProps } from '../src/task-execution-role';
 import { newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
-import { rolesOf, roleCan, stackTemplate } from './support/simulate';
+import { rolesOf, roleCan, stackTemplate } from '../tools/iam-offline/simulate';
 
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
 const VPC = 'vpc-0123456789abcdef0';

@@ -8,17 +8,17 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import type * as Library from '../../src';
+import type { FakeEndpoint } from '../../tools/iam-offline/local-endpoint';
+import { allowAssumeAnyRole, canAssume } from '../../tools/iam-offline/simulate';
+import type { TemplateRole } from '../../tools/iam-offline/template-roles';
 import { SessionCredentials, serveRoleSession } from '../support/credential-endpoint';
 import { deployedRole } from '../support/deployed-roles';
 import {
   DESTINATION_ACCOUNT, ROOT, SOURCE_ACCOUNT, Workspace, appDirectory, createWorkspace, installCdk, installLibrary, mustRun, packLibrary,
   readmeCommands, runCommand,
 } from '../support/e2e-workspace';
-import type { FakeEndpoint } from '../support/fake-aws-endpoints';
 import { MotoServer, iamClient, startMotoServer, storeInlinePoliciesAsJson } from '../support/moto-server';
 import { NO_BOTO3, RUN_PYTHON, pythonWithBoto3 } from '../support/python';
-import { allowAssumeAnyRole, canAssume } from '../support/simulate';
-import type { TemplateRole } from '../support/template-roles';
 
 /**
  * The library deployed for real: the packed package installed in fresh CDK apps, both accounts

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 
 export const SOURCE_ACCOUNT = '111122223333';
 export const DESTINATION_ACCOUNT = '555566667777';
-export const OTHER_ACCOUNT = '444455556666';
+export { OTHER_ACCOUNT } from '../../tools/iam-offline/accounts';
 
 /** A fresh app without version reporting, so that templates hold only what the test builds. */
 export function newApp(): App {

@@ -1,4 +1,4 @@
-import { FakeEndpoint, startEndpoint } from './fake-aws-endpoints';
+import { FakeEndpoint, startEndpoint } from '../../tools/iam-offline/local-endpoint';
 
 /** A role session's credentials, as STS returns them. */
 export interface SessionCredentials {

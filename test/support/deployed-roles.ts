@@ -2,11 +2,11 @@ import {
   GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient,
   ListAttachedRolePoliciesCommand, ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
-import type { NamedPolicy, PolicyDocument, TemplateRole } from './template-roles';
+import type { NamedPolicy, PolicyDocument, TemplateRole } from '../../tools/iam-offline/template-roles';
 
 /**
  * A role as IAM holds it after the deployment: its trust and its identity policies, read through
- * the IAM API, in the shape the offline simulation (test/support/simulate.ts) judges.
+ * the IAM API, in the shape the offline simulation (tools/iam-offline/simulate.ts) judges.
  */
 export async function deployedRole(iam: IAMClient, roleName: string): Promise<TemplateRole> {
   const { Role: role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));

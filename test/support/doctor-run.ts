@@ -4,11 +4,12 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { newApp } from './app';
-import { DESTINATION_ROLE_ARN, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startDeployedAccounts } from './doctor-accounts';
-import { FakeAccounts, FakeAws, FakeIdentity, FakeRole, doctorEnvironment, withEnvironment } from './fake-iam';
-import { stackTemplate } from './template-roles';
 import { runDoctor } from '../../doctor/cli';
 import { SeedWalkthroughOptions, createSeedWalkthrough } from '../../examples/seed-walkthrough';
+import { FakeAccounts, FakeAws, FakeIdentity, FakeRole, doctorEnvironment } from '../../tools/iam-offline/fake-iam';
+import { withSdkEnvironment } from '../../tools/iam-offline/local-endpoint';
+import { stackTemplate } from '../../tools/iam-offline/template-roles';
+import { DESTINATION_ROLE_ARN, SOURCE_IDENTITY, SOURCE_ROLE_ARN, startDeployedAccounts } from '../../tools/iam-offline/walkthrough-accounts';
 
 export const CHAIN = ['doctor', '--source-role', SOURCE_ROLE_ARN, '--destination-role', DESTINATION_ROLE_ARN, '--region', 'us-east-1'];
 export const PROFILES = ['--source-profile', 'source', '--destination-profile', 'destination'];
@@ -50,7 +51,7 @@ export async function doctorRun(args: string[], options: DoctorRunOptions = {}):
     let out = '';
     let err = '';
     try {
-      const exitCode = await withEnvironment(runEnv, () => runDoctor(args, { out: t => out += t, err: t => err += t }));
+      const exitCode = await withSdkEnvironment(runEnv, () => runDoctor(args, { out: t => out += t, err: t => err += t }));
       return { exitCode, out, err, actions: fake.actions() };
     } finally {
       cleanup();

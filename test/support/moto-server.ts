@@ -11,7 +11,7 @@ import {
  * credentials were assumed from, so one server holds every account.
  */
 
-export const MOTO_INSTALL = 'pip install "moto[server]>=5.1"';
+const MOTO_INSTALL = 'pip install "moto[server]>=5.1"';
 
 export interface MotoServer {
   /**
@@ -48,7 +48,7 @@ function motoCommand(): string {
 }
 
 /** Fails with the install command when moto's server is not installed (a pyenv shim without it exits 127). */
-export async function requireMoto(): Promise<void> {
+async function requireMoto(): Promise<void> {
   try {
     await run(motoCommand(), ['--help'], { timeout: 30_000 });
   } catch (error) {

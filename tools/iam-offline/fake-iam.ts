@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { FakeEndpoint, RecordedRequest, Reply, signingAccessKeyId, startEndpoint, withSdkEnvironment } from './fake-aws-endpoints';
+import { FakeEndpoint, RecordedRequest, Reply, signingAccessKeyId, startEndpoint } from './local-endpoint';
 import { NamedPolicy, PolicyDocument, StackTemplate, extractRoles } from './template-roles';
 
 /** Credentials the fakes know, and who they are. */
@@ -68,7 +68,7 @@ export function roleIdOf(seed: string): string {
 }
 
 /** The roles of synthesized templates, as IAM would hold them once deployed. */
-export function deployedRoles(stacks: readonly StackTemplate[]): FakeRole[] {
+export function fakeRolesOf(stacks: readonly StackTemplate[]): FakeRole[] {
   return stacks.flatMap(extractRoles).map(role => ({
     arn: role.arn,
     roleId: roleIdOf(role.arn),
@@ -154,7 +154,7 @@ function decide(documents: readonly NamedPolicy[], action: string, resource: str
   return { effect, matched, missing: [...new Set(missing)] };
 }
 
-function simulate(role: FakeRole, action: string, resource: string) {
+function simulatePrincipalPolicy(role: FakeRole, action: string, resource: string) {
   const identity = decide([...role.identityPolicies, ...role.attachedPolicies ?? []], action, resource);
   const boundary = role.permissionsBoundary
     ? decide([{ name: role.permissionsBoundary.arn, policy: role.permissionsBoundary.policy }], action, resource)
@@ -166,7 +166,7 @@ function simulate(role: FakeRole, action: string, resource: string) {
 }
 
 /** The keys IAM's simulator lists as missing: only when its decision is not `allowed`. */
-const decisionMissing = (result: ReturnType<typeof simulate>) => result.decision === 'allowed' ? [] : result.missing;
+const decisionMissing = (result: ReturnType<typeof simulatePrincipalPolicy>) => result.decision === 'allowed' ? [] : result.missing;
 
 export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
   const actions: string[] = [];
@@ -254,7 +254,7 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
         }
         const action = params['ActionNames.member.1'];
         const resource = params['ResourceArns.member.1'];
-        const result = simulate(source, action, resource);
+        const result = simulatePrincipalPolicy(source, action, resource);
         return xmlReply('SimulatePrincipalPolicy', IAM_NAMESPACE, '<IsTruncated>false</IsTruncated><EvaluationResults><member>'
           + `<EvalActionName>${xmlEscape(action)}</EvalActionName><EvalResourceName>${xmlEscape(resource)}</EvalResourceName>`
           + `<EvalDecision>${result.decision}</EvalDecision>`
@@ -286,7 +286,7 @@ export async function startFakeAws(accounts: FakeAccounts): Promise<FakeAws> {
     const sessionNameMet = conditions.filter(c => c.key === 'sts:rolesessionname').every(c => c.values.some(v => /like/i.test(c.operator)
       ? globMatch(v, params.RoleSessionName ?? '', false)
       : v === params.RoleSessionName));
-    if (!callerRole || !target || simulate(callerRole, 'sts:AssumeRole', target.arn).decision !== 'allowed'
+    if (!callerRole || !target || simulatePrincipalPolicy(callerRole, 'sts:AssumeRole', target.arn).decision !== 'allowed'
       || !trust.includes(callerRole.arn) || !externalIdMet || !sessionNameMet) {
       return errorReply(403, 'AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${params.RoleArn}`);
     }
@@ -341,6 +341,3 @@ export function doctorEnvironment(fake: FakeAws, defaultIdentity: FakeIdentity):
     cleanup: () => rmSync(directory, { recursive: true, force: true }),
   };
 }
-
-/** Runs `body` with `env` as the SDK's environment, restoring the process environment afterwards. */
-export const withEnvironment = withSdkEnvironment;

@@ -28,7 +28,7 @@ export interface StackTemplate {
   readonly partition?: string;
 }
 
-export interface CfnResource {
+interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, any>;
   readonly Condition?: string;
@@ -92,7 +92,7 @@ export function stackTemplate(stack: Stack): StackTemplate {
 }
 
 /** Replaces the intrinsics of one template's value by what CloudFormation would put there. */
-export function resolveValue(stack: StackTemplate, value: unknown, where: string): any {
+function resolveValue(stack: StackTemplate, value: unknown, where: string): any {
   if (value === null || typeof value !== 'object') {
     return value;
   }

@@ -2,8 +2,8 @@
  * The seed walkthrough as if deployed, behind the fake IAM and STS, with one
  * credentials profile per account: what the doctor's tests and the demo run against.
  */
-import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT } from './app';
-import { FakeAws, FakeIdentity, deployedRoles, startFakeAws } from './fake-iam';
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT } from './accounts';
+import { FakeAws, FakeIdentity, fakeRolesOf, startFakeAws } from './fake-iam';
 import { StackTemplate } from './template-roles';
 
 export const SOURCE_ROLE_ARN = `arn:aws:iam::${SOURCE_ACCOUNT}:role/my-ECS-task-role`;
@@ -19,7 +19,7 @@ export const SOURCE_IDENTITY: FakeIdentity = {
 };
 
 /** An administrator of the source account: may read, but its AssumeRole would not prove the chain. */
-export const SOURCE_ADMIN_IDENTITY: FakeIdentity = {
+const SOURCE_ADMIN_IDENTITY: FakeIdentity = {
   profile: 'source-admin',
   accessKeyId: 'AKIASOURCEADMIN00001',
   secretAccessKey: 'source-admin-secret-do-not-print',
@@ -53,6 +53,6 @@ export const SECRETS = [
 export function startDeployedAccounts(stacks: readonly StackTemplate[]): Promise<FakeAws> {
   return startFakeAws({
     identities: [SOURCE_IDENTITY, SOURCE_ADMIN_IDENTITY, DESTINATION_IDENTITY, OTHER_IDENTITY],
-    roles: deployedRoles(stacks),
+    roles: fakeRolesOf(stacks),
   });
 }

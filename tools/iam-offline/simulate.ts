@@ -1,11 +1,11 @@
 /**
- * Offline policy simulation of the cross-account chain, for tests only:
- * @cloud-copilot/iam-simulate is AGPL-3.0, so nothing under src/ may import it.
+ * Offline policy simulation of the cross-account chain, for the tests and the demo only:
+ * @cloud-copilot/iam-simulate is AGPL-3.0, so nothing under src/ or doctor/ may import it,
+ * nor anything of tools/ (test/boundaries.test.ts checks both).
  */
 import { runSimulation, type Simulation, type SingleResourceSimulationResult } from '@cloud-copilot/iam-simulate';
-import { OTHER_ACCOUNT } from './app';
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, REGION, SOURCE_ACCOUNT } from './accounts';
 import { type NamedPolicy, type PolicyDocument, type RoleIndex, type StackTemplate, rolesOf } from './template-roles';
-import { DESTINATION_ACCOUNT, REGION, SOURCE_ACCOUNT } from '../../examples/seed-walkthrough';
 
 export * from './template-roles';
 
