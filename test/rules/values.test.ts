@@ -11,8 +11,8 @@ import {
   TaskExecutionRole,
   TrustMode,
   TrustedDestinationRole,
-} from '../src';
-import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from './support/app';
+} from '../../src';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from '../support/app';
 
 /**
  * Props as plain JavaScript, or another jsii language without type checks, can send

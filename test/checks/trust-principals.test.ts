@@ -1,7 +1,7 @@
 import { CfnParameter, Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../src';
-import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from './support/app';
+import { CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../../src';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from '../support/app';
 
 const ORG_ID = 'o-a1b2c3d4e5';
 const GITHUB = 'token.actions.githubusercontent.com';

@@ -1,7 +1,7 @@
 import { Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
-import { DESTINATION_ACCOUNT, REGION, SOURCE_ACCOUNT, type SeedWalkthroughOptions, createSeedWalkthrough } from '../examples/seed-walkthrough';
-import { CrossAccountTaskRole, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
-import { OTHER_ACCOUNT, newApp } from './support/app';
+import { DESTINATION_ACCOUNT, REGION, SOURCE_ACCOUNT, type SeedWalkthroughOptions, createSeedWalkthrough } from '../../examples/seed-walkthrough';
+import { CrossAccountTaskRole, RoleReference, TrustMode, TrustedDestinationRole } from '../../src';
+import { OTHER_ACCOUNT, newApp } from '../support/app';
 import {
   type RoleIndex,
   allowAssumeAnyRole,
@@ -12,7 +12,7 @@ import {
   stackTemplate,
   trustOnly,
   walkthroughVerdicts,
-} from './support/simulate';
+} from '../support/simulate';
 
 const TASK_ROLE = `arn:aws:iam::${SOURCE_ACCOUNT}:role/my-ECS-task-role`;
 const DESTINATION = `arn:aws:iam::${DESTINATION_ACCOUNT}:role/destination-account-role`;

@@ -1,7 +1,7 @@
 import { Aws, CfnCondition, CfnParameter, CfnResource, Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, IamQuotas, RoleReference, TaskExecutionRole, TrustedDestinationRole } from '../src';
-import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
+import { CrossAccountTaskRole, IamQuotas, RoleReference, TaskExecutionRole, TrustedDestinationRole } from '../../src';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from '../support/app';
 
 // Sizes are computed here from the policy IAM will see, independently of the library:
 // JSON without white space, in the aws partition (the stacks are in us-east-1).
