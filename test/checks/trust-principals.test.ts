@@ -1,5 +1,5 @@
 import { CfnParameter, Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../../src';
 import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from '../support/app';
 
@@ -271,7 +271,8 @@ describe('statements put into the trust with an override of the role\'s resource
     const stack = destinationStack();
     const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
     (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1', {
-      Effect: 'Allow', Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
       Principal: { AWS: { 'Fn::If': ['Wide', SOURCE_ACCOUNT, `arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`] } },
     });
     Annotations.fromStack(stack).hasWarning('/DestinationStack/R', WHOLE_ACCOUNT);
@@ -281,7 +282,9 @@ describe('statements put into the trust with an override of the role\'s resource
     const stack = destinationStack();
     const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
     (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1', {
-      Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: SOURCE_ACCOUNT },
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { AWS: SOURCE_ACCOUNT },
       Condition: { 'Fn::If': ['Strict', { StringEquals: { 'aws:PrincipalArn': 'x' } }, { Ref: 'AWS::NoValue' }] },
     });
     Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
@@ -335,5 +338,144 @@ describe('the whole text of the new warnings', () => {
       + 'role\'s own statement, and ECS may assume the role for a task of any account or Region '
       + '(https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Put both conditions on that statement, or remove it.',
     ]);
+  });
+});
+
+describe('whole-account trust warning, edges of the conditions', () => {
+  const PROVIDER = `arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+
+  function trustWith(statement: iam.PolicyStatement): Stack {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(statement);
+    return stack;
+  }
+  const anyone = (conditions: Record<string, unknown>) => new iam.PolicyStatement({
+    actions: ['sts:AssumeRole'], principals: [new iam.AnyPrincipal()], conditions,
+  });
+  const warns = (stack: Stack, admitted = 'every principal of \\*') => Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
+    Match.stringLikeRegexp(`^the trust policy admits ${admitted}.*\\[ack: cdk-cross-account-task-roles:wholeAccountTrust\\]`));
+  const silent = (stack: Stack) => Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every'));
+
+  test('a Deny statement admits no one, so it does not warn', () => {
+    silent(trustWith(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)] })));
+    silent(trustWith(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['sts:AssumeRoleWithWebIdentity'], principals: [new iam.WebIdentityPrincipal(PROVIDER)] })));
+  });
+
+  test('every whole account of a statement is named, separated by commas', () => {
+    warns(trustWith(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT), new iam.AccountPrincipal(DESTINATION_ACCOUNT)],
+    })), `every principal of arn:aws:iam::${SOURCE_ACCOUNT}:root, arn:aws:iam::${DESTINATION_ACCOUNT}:root that is allowed`);
+  });
+
+  test('an account given as a number, as a policy read from JSON may hold it, is an account', () => {
+    warns(trustWith(iam.PolicyStatement.fromJson({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 111122223333 } })),
+      'every principal of 111122223333 that is allowed');
+  });
+
+  test.each([
+    ['13 digits', '1111222233334'],
+    ['a root ARN with text after it', `arn:aws:iam::${SOURCE_ACCOUNT}:rootx`],
+    ['a root ARN with text before it', `xarn:aws:iam::${SOURCE_ACCOUNT}:root`],
+  ])('a principal that only holds the form of an account (%s) is not read as one', (_, arn) => {
+    silent(trustWith(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(arn)] })));
+  });
+
+  test.each([
+    ['an aws:PrincipalArn key with text after it', { ArnLike: { 'aws:PrincipalArnx': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } }],
+    ['an aws:PrincipalArn key with text before it', { ArnLike: { 'xaws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } }],
+    ['a role ARN with text before it', { ArnLike: { 'aws:PrincipalArn': `xarn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } }],
+    ['an organization key with text after it', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalOrgIDx': ORG_ID } }],
+    ['an organization key with text before it', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'xaws:PrincipalOrgID': ORG_ID } }],
+  ])('a condition that only holds the form of a limit (%s) does not limit', (_, conditions) => {
+    warns(trustWith(anyone(conditions)));
+  });
+
+  test('an organization given as a parameter does not limit the accounts, since it may be a wildcard at deploy', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(anyone({
+      ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' },
+      StringLike: { 'aws:PrincipalOrgID': new CfnParameter(stack, 'Organization').valueAsString },
+    }));
+    warns(stack);
+  });
+
+  test('a trust statement without a principal gets the error of aws-cdk-lib', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'] }));
+    expect(() => Template.fromStack(stack)).toThrow(/A PolicyStatement used in a resource-based policy must specify at least one IAM principal/);
+  });
+
+  test('a role whose name is 12 digits is a role, not an account', () => {
+    silent(trustWith(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/123456789012`)] })));
+  });
+
+  test('an aws:PrincipalArn condition under an IfExists operator does not limit, since a request without the key passes', () => {
+    warns(trustWith(anyone({ ArnLikeIfExists: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } })));
+  });
+
+  test('condition keys are read without case', () => {
+    silent(trustWith(anyone({ ArnLike: { 'aws:principalarn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'AWS:PRINCIPALORGID': ORG_ID } })));
+  });
+
+  test('an organization condition of only wildcards does not limit the accounts', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringLike: { 'aws:PrincipalOrgID': '*' } })));
+  });
+
+  test('an account list that holds a wildcard does not limit the accounts', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringLike: { 'aws:PrincipalAccount': [SOURCE_ACCOUNT, '*'] } })));
+  });
+
+  test('every aws:PrincipalArn value must name a role', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`, `arn:aws:iam::${SOURCE_ACCOUNT}:role/*/`] } })));
+  });
+
+  test('a role ARN with an empty or wildcard account admits that name in every account', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam:::role/deployer' } })));
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::11112222333?:role/deployer' } })));
+  });
+
+  test('a provider limited by one of its keys beside other keys does not warn; another provider\'s key does not limit it', () => {
+    const withKeys = (keys: Record<string, string>) => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'], principals: [new iam.WebIdentityPrincipal(PROVIDER, { StringEquals: keys })],
+    });
+    silent(trustWith(withKeys({ 'aws:RequestedRegion': 'us-east-1', 'token.actions.githubusercontent.com:sub': 'repo:example/app:ref:refs/heads/main' })));
+    Annotations.fromStack(trustWith(withKeys({ 'accounts.google.com:sub': 'x' }))).hasWarning('/DestinationStack/R',
+      Match.stringLikeRegexp(`^the trust policy admits every identity of ${PROVIDER}, with no condition on the provider's keys.*\\[ack: cdk-cross-account-task-roles:wholeAccountTrust\\]`));
+  });
+
+  test('a provider key under a negative operator does not limit the provider', () => {
+    Annotations.fromStack(trustWith(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(PROVIDER, { StringNotEquals: { 'token.actions.githubusercontent.com:sub': 'repo:example/other:*' } })],
+    }))).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(`^the trust policy admits every identity of ${PROVIDER}`));
+  });
+
+  test('a provider given as a parameter is left to deploy time', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(new CfnParameter(stack, 'Provider').valueAsString)],
+    }));
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('a provider whose ARN has capitals is matched with its lowercase keys', () => {
+    silent(trustWith(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/Example.COM`, { StringEquals: { 'example.com:sub': 'x' } })],
+    })));
+  });
+
+  test('a SAML provider is limited by a SAML key, not by a key named after its ARN', () => {
+    const saml = (keys: Record<string, string>) => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithSAML'],
+      principals: [new iam.FederatedPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:saml-provider/corp`, { StringEquals: keys }, 'sts:AssumeRoleWithSAML')],
+    });
+    silent(trustWith(saml({ 'SAML:sub': 'x' })));
+    Annotations.fromStack(trustWith(saml({ 'aws:RequestedRegion': 'us-east-1' }))).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('every identity of .*saml-provider/corp'));
   });
 });
