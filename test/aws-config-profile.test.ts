@@ -4,14 +4,15 @@ import { join } from 'path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { CfnParameter, Lazy, Stack, Token, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinationRole } from '../src';
+import { CrossAccountTaskRole, OrganizationRoles, RoleReference } from '../src';
 import { AwsConfigProfile, AwsConfigProfileOptions, ContainerRoleOptions, CredentialSource } from '../src/aws-config-profile';
-import { destinationStack, newApp, sourceStack } from './support/app';
+import { sourceStack } from './support/app';
 import {
   CONTAINER_ACCESS_KEY_ID, DESTINATION_ACCESS_KEY_ID, ENVIRONMENT_ACCESS_KEY_ID, INSTANCE_ACCESS_KEY_ID,
   queryParameters, resolveProfileWithSdk, startCredentialSources, startSts,
 } from './support/fake-aws-endpoints';
 import { FakeEndpoint, signingAccessKeyId } from '../tools/iam-offline/local-endpoint';
+import { walkthrough } from './support/walkthrough';
 
 const DESTINATION = RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' });
 const DESTINATION_ARN = 'arn:aws:iam::555566667777:role/destination-account-role';
@@ -395,14 +396,9 @@ describe('AwsConfigProfile.addToContainer', () => {
 describe('addToContainer with the destination role in the same app', () => {
   /** The walkthrough's two halves in one app; the container is given the destination with `options`. */
   function chain(destinationProps: { externalId?: string; externalIds?: string[] }, options?: ContainerRoleOptions) {
-    const app = newApp();
-    const source = sourceStack(app);
-    const taskRole = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role', destinationRoles: [DESTINATION] });
+    const { app, source, taskRole } = walkthrough({ destinationRole: destinationProps });
     const container = new ecs.FargateTaskDefinition(source, 'Task', { taskRole })
       .addContainer('app', { image: ecs.ContainerImage.fromRegistry('app') });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role', trustedRoles: [taskRole.reference], ...destinationProps,
-    });
     AwsConfigProfile.addToContainer(container, DESTINATION, options);
     return app;
   }
@@ -434,13 +430,8 @@ describe('addToContainer with the destination role in the same app', () => {
   });
 
   test('leaves an external ID known only at deploy time to the deployment', () => {
-    const app = newApp();
-    const source = sourceStack(app);
-    const taskRole = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role', destinationRoles: [DESTINATION] });
+    const { app, source, taskRole } = walkthrough({ destinationRole: { externalId: 'reports-2025' } });
     const container = new ecs.FargateTaskDefinition(source, 'Task', { taskRole }).addContainer('app', { image: ecs.ContainerImage.fromRegistry('app') });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role', trustedRoles: [taskRole.reference], externalId: 'reports-2025',
-    });
     AwsConfigProfile.addToContainer(container, DESTINATION, { externalId: new CfnParameter(source, 'ExternalId').valueAsString });
     expect(() => app.synth()).not.toThrow();
   });

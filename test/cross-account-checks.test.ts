@@ -13,6 +13,7 @@ import {
   TrustedDestinationRole,
 } from '../src';
 import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
+import { walkthrough } from './support/walkthrough';
 
 const ID = (rule: string) => `cdk-cross-account-task-roles:${rule}`;
 const warningOf = (rule: string) => Match.stringLikeRegexp(`\\[ack: ${ID(rule).replace(/[.:]/g, '\\$&')}\\]$`);
@@ -224,14 +225,8 @@ describe('CrossAccountChecks: the library\'s own roles and the walkthrough', () 
   test('the walkthrough gets no message', () => {
     const app = newApp();
     Aspects.of(app).add(new CrossAccountChecks());
-    const source = sourceStack(app);
-    const destination = destinationStack(app);
-    const taskRole = new CrossAccountTaskRole(source, 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
-    });
+    const { source, destination, taskRole } = walkthrough({ app });
     new ecs.FargateTaskDefinition(source, 'Task', { taskRole, executionRole: new TaskExecutionRole(source, 'ExecutionRole') });
-    new TrustedDestinationRole(destination, 'DestinationRole', { roleName: 'destination-account-role', trustedRoles: [taskRole.reference] });
     for (const stack of [source, destination]) {
       Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
       Annotations.fromStack(stack).hasNoError('*', Match.anyValue());

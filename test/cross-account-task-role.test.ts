@@ -1,7 +1,8 @@
 import { CfnParameter, Duration, Lazy, Stack, aws_dynamodb as dynamodb, aws_ecs as ecs, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinationRole } from '../src';
+import { CrossAccountTaskRole, OrganizationRoles, RoleReference } from '../src';
 import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack, guardedEcsTrust, partitionArn } from './support/app';
+import { walkthrough } from './support/walkthrough';
 
 const destination = (roleName: string, account = DESTINATION_ACCOUNT) => RoleReference.of({ account, roleName });
 
@@ -445,20 +446,9 @@ describe('a role without destination', () => {
 });
 
 describe('grants on resources of a destination account', () => {
-  /** The walkthrough's chain in one app: a task role in the source stack, its destination role in the destination stack. */
-  function chain() {
-    const app = newApp();
-    const source = sourceStack(app);
-    const destinationRole = RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' });
-    const taskRole = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role', destinationRoles: [destinationRole] });
-    const target = destinationStack(app);
-    const role = new TrustedDestinationRole(target, 'DestinationRole', { roleName: 'destination-account-role', trustedRoles: [taskRole.reference] });
-    return { app, source, taskRole, target, role };
-  }
-
   test('warns, with an ID, about a bucket of the destination account granted to the task role itself', () => {
     // GIVEN
-    const { source, taskRole, target } = chain();
+    const { source, taskRole, destination: target } = walkthrough();
     const bucket = new s3.Bucket(target, 'Bucket', { bucketName: 'reports-bucket' });
     // WHEN
     bucket.grantRead(taskRole);
@@ -471,7 +461,7 @@ describe('grants on resources of a destination account', () => {
   });
 
   test('warns about a table imported by its ARN in the destination account, naming the ARN', () => {
-    const { source, taskRole } = chain();
+    const { source, taskRole } = walkthrough();
     const table = dynamodb.Table.fromTableArn(source, 'Table', 'arn:aws:dynamodb:us-east-1:555566667777:table/reports');
     table.grantReadData(taskRole);
     Annotations.fromStack(source).hasWarning('/SourceStack/TaskRole', Match.stringLikeRegexp(
@@ -479,21 +469,21 @@ describe('grants on resources of a destination account', () => {
   });
 
   test('does not warn about a grant on a resource of the task role\'s own account', () => {
-    const { source, taskRole } = chain();
+    const { source, taskRole } = walkthrough();
     new s3.Bucket(source, 'Bucket').grantRead(taskRole);
     Annotations.fromStack(source).hasNoWarning('*', Match.stringLikeRegexp('directGrantInDestinationAccount'));
   });
 
   test('does not warn about a grant on a resource of an account that is no destination', () => {
-    const { app, source, taskRole } = chain();
+    const { app, source, taskRole } = walkthrough();
     const other = new Stack(app, 'OtherStack', { env: { account: OTHER_ACCOUNT, region: 'us-east-1' } });
     new s3.Bucket(other, 'Bucket', { bucketName: 'shared-bucket' }).grantRead(taskRole);
     Annotations.fromStack(source).hasNoWarning('*', Match.stringLikeRegexp('directGrantInDestinationAccount'));
   });
 
   test('does not warn about a grant to the destination role', () => {
-    const { source, target, role } = chain();
-    new s3.Bucket(target, 'Bucket', { bucketName: 'reports-bucket' }).grantRead(role);
+    const { source, destination: target, destinationRole } = walkthrough();
+    new s3.Bucket(target, 'Bucket', { bucketName: 'reports-bucket' }).grantRead(destinationRole);
     Annotations.fromStack(source).hasNoWarning('*', Match.stringLikeRegexp('directGrantInDestinationAccount'));
   });
 });

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinationRole } from '../src';
 import { OTHER_ACCOUNT, destinationStack, newApp, sourceStack, partitionArn } from './support/app';
 import { OrganizationContext, allowAssumeAnyRole, canAssume, rolesOf, stackTemplate } from '../tools/iam-offline/simulate';
+import { walkthrough } from './support/walkthrough';
 
 const ORG = 'o-a1b2c3d4e5';
 const PAYMENTS_OU = `${ORG}/r-ab12/ou-ab12-11111111/`;
@@ -273,41 +274,17 @@ describe('OrganizationRoles.of checks', () => {
 
 describe('both halves in one app', () => {
   test('a destination that trusts the task role by organization pattern names it back', () => {
-    const app = newApp();
-    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
-    });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedOrganizationRoles: [taskRoles()],
-    });
+    const { app } = walkthrough({ destinationRole: { trustedRoles: undefined, trustedOrganizationRoles: [taskRoles()] } });
     expect(() => app.synth()).not.toThrow();
   });
 
   test('a task role that may assume the destination by organization pattern names it back', () => {
-    const app = newApp();
-    const taskRole = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationOrganizationRoles: [destinationRoles()],
-    });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [taskRole.reference],
-    });
+    const { app } = walkthrough({ taskRole: { destinationRoles: undefined, destinationOrganizationRoles: [destinationRoles()] } });
     expect(() => app.synth()).not.toThrow();
   });
 
   test('a pattern that does not match the name does not count as naming it back', () => {
-    const app = newApp();
-    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
-    });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedOrganizationRoles: [taskRoles({ roleName: 'batch-*' })],
-    });
+    const { app } = walkthrough({ destinationRole: { trustedRoles: undefined, trustedOrganizationRoles: [taskRoles({ roleName: 'batch-*' })] } });
     expect(() => app.synth()).toThrow(/DestinationStack\/DestinationRole does not name .*my-ECS-task-role back/);
   });
 });

@@ -195,46 +195,6 @@ describe('whole-account trust', () => {
   });
 });
 
-describe('whole-account trust, wider cases', () => {
-  function withExtraStatement(statement: iam.PolicyStatement): Stack {
-    const stack = destinationStack();
-    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
-    role.assumeRolePolicy!.addStatements(statement);
-    return stack;
-  }
-
-  test('warns about a statement that admits everyone', () => {
-    const stack = withExtraStatement(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AnyPrincipal()] }));
-    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every principal of \\*'));
-  });
-
-  test('warns about an account limited only by organization, which does not narrow it', () => {
-    const stack = withExtraStatement(new iam.PolicyStatement({
-      actions: ['sts:AssumeRole'],
-      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)],
-      conditions: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
-    }));
-    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every principal of arn:aws:iam::111122223333:root'));
-  });
-
-  test('warns about an aws:PrincipalArn condition of only wildcards', () => {
-    const stack = withExtraStatement(new iam.PolicyStatement({
-      actions: ['sts:AssumeRole'],
-      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)],
-      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/*' } },
-    }));
-    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every principal'));
-  });
-
-  test('does not warn about the organization trust the library writes', () => {
-    const stack = destinationStack();
-    new TrustedDestinationRole(stack, 'R', {
-      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'my-ECS-task-role' })],
-    });
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
-  });
-});
-
 describe('partitions', () => {
   test('fails synth when a destination in a China Region trusts a role of the aws partition', () => {
     // GIVEN
@@ -358,92 +318,6 @@ describe('values known only at synth', () => {
     expectTrust(stack, Match.objectLike({
       Statement: [Match.objectLike({ Principal: { AWS: partitionArn(':iam::111122223333:role/my-ECS-task-role') } })],
     }));
-  });
-});
-
-describe('whole-account trust, every principal form', () => {
-  const ORG_ID = 'o-a1b2c3d4e5';
-  const assume = (props: Omit<iam.PolicyStatementProps, 'actions'>) => new iam.PolicyStatement({ actions: ['sts:AssumeRole'], ...props });
-
-  function trustWith(statement: (stack: Stack) => iam.PolicyStatement): Stack {
-    const stack = destinationStack();
-    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
-    role.assumeRolePolicy!.addStatements(statement(stack));
-    return stack;
-  }
-
-  test.each<[string, (stack: Stack) => iam.PolicyStatement, string]>([
-    ['StarPrincipal ("*")', () => assume({ principals: [new iam.StarPrincipal()] }), 'every principal of \\*'],
-    ['AnyPrincipal ({"AWS": "*"})', () => assume({ principals: [new iam.AnyPrincipal()] }), 'every principal of \\*'],
-    ['OrganizationPrincipal', () => assume({ principals: [new iam.OrganizationPrincipal(ORG_ID)] }), 'every principal of \\*'],
-    ['an account ID', () => assume({ principals: [new iam.ArnPrincipal(SOURCE_ACCOUNT)] }), `every principal of ${SOURCE_ACCOUNT}`],
-    ['AccountPrincipal', () => assume({ principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)] }), `arn:aws:iam::${SOURCE_ACCOUNT}:root`],
-    ['AccountRootPrincipal', () => assume({ principals: [new iam.AccountRootPrincipal()] }), 'arn:aws:iam::555566667777:root'],
-    ['ArnPrincipal of a root', () => assume({ principals: [new iam.ArnPrincipal(`arn:aws:iam::${OTHER_ACCOUNT}:root`)] }), `arn:aws:iam::${OTHER_ACCOUNT}:root`],
-    ['an account that is a CloudFormation parameter', stack => assume({ principals: [new iam.AccountPrincipal(new CfnParameter(stack, 'Account').valueAsString)] }), 'arn:aws:iam::.*Account.*:root'],
-    ['CompositePrincipal with an account', () => assume({
-      principals: [new iam.CompositePrincipal(new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`), new iam.AccountPrincipal(OTHER_ACCOUNT))],
-    }), `arn:aws:iam::${OTHER_ACCOUNT}:root`],
-    ['a principal with conditions that do not name roles', () => assume({
-      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT).withConditions({ StringEquals: { 'aws:PrincipalTag/team': 'reports' } })],
-    }), `arn:aws:iam::${SOURCE_ACCOUNT}:root`],
-    ['NotPrincipal', () => {
-      const statement = assume({});
-      statement.addNotPrincipals(new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/blocked`));
-      return statement;
-    }, '\\* except .*blocked.* \\(NotPrincipal\\)'],
-    ['AnyPrincipal limited to a role name in any account', () => assume({
-      principals: [new iam.AnyPrincipal()],
-      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' } },
-    }), 'every principal of \\*'],
-    ['AnyPrincipal limited to a role name in accounts matching 1111*', () => assume({
-      principals: [new iam.AnyPrincipal()],
-      conditions: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::1111*:role/deployer' } },
-    }), 'every principal of \\*'],
-    ['a web identity provider without conditions', () => new iam.PolicyStatement({
-      actions: ['sts:AssumeRoleWithWebIdentity'],
-      principals: [new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com')],
-    }), 'every identity of cognito-identity.amazonaws.com'],
-    ['an OpenID Connect provider without conditions', () => new iam.PolicyStatement({
-      actions: ['sts:AssumeRoleWithWebIdentity'],
-      principals: [new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`)],
-    }), 'every identity of arn:aws:iam::555566667777:oidc-provider/token.actions.githubusercontent.com'],
-  ])('warns about %s', (_form, statement, admitted) => {
-    // GIVEN / WHEN
-    const stack = trustWith(statement);
-    // THEN
-    Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
-      Match.stringLikeRegexp(`^the trust policy admits (.* )?${admitted}`));
-  });
-
-  test.each<[string, (stack: Stack) => iam.PolicyStatement]>([
-    ['AnyPrincipal limited to a role in one account', () => assume({
-      principals: [new iam.AnyPrincipal()],
-      conditions: { StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } },
-    })],
-    ['AnyPrincipal limited to a role name in any account of an organization', () => assume({
-      principals: [new iam.AnyPrincipal()],
-      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalOrgID': ORG_ID } },
-    })],
-    ['AnyPrincipal limited to a role name in any account of a list', () => assume({
-      principals: [new iam.AnyPrincipal()],
-      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalAccount': [SOURCE_ACCOUNT, OTHER_ACCOUNT] } },
-    })],
-    ['a role ARN principal', () => assume({ principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`)] })],
-    ['a service principal', () => assume({ principals: [new iam.ServicePrincipal('lambda.amazonaws.com')] })],
-    ['an OpenID Connect provider limited by its subject', () => new iam.PolicyStatement({
-      actions: ['sts:AssumeRoleWithWebIdentity'],
-      principals: [new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, {
-        StringEquals: { 'token.actions.githubusercontent.com:sub': 'repo:example/app:ref:refs/heads/main' },
-      })],
-    })],
-    ['a SAML provider, which SamlConsolePrincipal limits by audience', stack => new iam.PolicyStatement({
-      actions: ['sts:AssumeRoleWithSAML'],
-      principals: [new iam.SamlConsolePrincipal(iam.SamlProvider.fromSamlProviderArn(stack, 'Idp', `arn:aws:iam::${DESTINATION_ACCOUNT}:saml-provider/corp`))],
-    })],
-  ])('does not warn about %s', (_form, statement) => {
-    const stack = trustWith(statement);
-    Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every'));
   });
 });
 

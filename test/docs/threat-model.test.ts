@@ -5,7 +5,8 @@ import { ROOT } from '../support/markdown';
 import { holdsBlock, testBlocks } from '../support/test-titles';
 
 /**
- * The threat model names, for each guard, the test that proves it: `file.test.ts` › describe › test.
+ * The threat model names, for each guard, the test that proves it: `file.test.ts` › describe › test,
+ * the file by its path under test/ (`checks/quotas.test.ts`).
  * Each named test must exist, so that renaming or removing a test shows here.
  */
 const THREAT_MODEL = readFileSync(join(ROOT, 'docs', 'threat-model.md'), 'utf8');
@@ -19,7 +20,7 @@ interface Citation {
 }
 
 /**
- * The tests a Markdown text names. A list starts at a `file.test.ts` in backticks and runs to the
+ * The tests a Markdown text names. A list starts at a `file.test.ts` (or `folder/file.test.ts`) in backticks and runs to the
  * end of the table cell or of the line; `; ` separates its items. An item that starts with the file
  * names the describes and the test; `› test` is another test of the item before's describes, and
  * `› describe › test` another describe of the same file.
@@ -27,7 +28,7 @@ interface Citation {
 export function citations(markdown: string): Citation[] {
   const found: Citation[] = [];
   for (const line of markdown.split('\n')) {
-    const start = line.search(/`[\w.-]+\.test\.ts` › /);
+    const start = line.search(/`[\w./-]+\.test\.ts` › /);
     if (start < 0) {
       continue;
     }
@@ -36,7 +37,7 @@ export function citations(markdown: string): Citation[] {
     let file = '';
     let describes: string[] = [];
     for (const item of list.split(/; (?=`|› )/)) {
-      const named = /^`([\w.-]+\.test\.ts)` › (.*)$/.exec(item);
+      const named = /^`([\w./-]+\.test\.ts)` › (.*)$/.exec(item);
       const parts = (named ? named[2] : item.replace(/^› /, '')).split(' › ');
       if (named) {
         file = named[1];
@@ -72,7 +73,8 @@ describe('docs/threat-model.md', () => {
 
   test('every test file it mentions starts a list of tests that is read', () => {
     // A mention the reader cannot parse (a list broken over two lines) would go unchecked.
-    const mentions = THREAT_MODEL.match(/`[\w.-]+\.test\.ts`/g) ?? [];
+    // A path from the root of the repository (`test/docs/...`) is prose, not a citation.
+    const mentions = THREAT_MODEL.match(/`(?!test\/)[\w./-]+\.test\.ts`/g) ?? [];
     expect(mentions.length).toBeGreaterThan(50);
     expect(cited.filter(citation => citation.namesFile)).toHaveLength(mentions.length);
   });
@@ -120,11 +122,11 @@ describe('how a named test is found', () => {
   });
 
   test('the items of a list: a file, then another test or another describe of it', () => {
-    expect(citations('| x | `a.test.ts` › d › t1; › t2; › e › t3; `b.test.ts` › f › t4 |\n  `c.test.ts` › g › t (h)\n')).toEqual([
+    expect(citations('| x | `a.test.ts` › d › t1; › t2; › e › t3; `checks/b.test.ts` › f › t4 |\n  `c.test.ts` › g › t (h)\n')).toEqual([
       { file: 'a.test.ts', path: ['d', 't1'], namesFile: true },
       { file: 'a.test.ts', path: ['d', 't2'], namesFile: false },
       { file: 'a.test.ts', path: ['e', 't3'], namesFile: false },
-      { file: 'b.test.ts', path: ['f', 't4'], namesFile: true },
+      { file: 'checks/b.test.ts', path: ['f', 't4'], namesFile: true },
       { file: 'c.test.ts', path: ['g', 't (h)'], namesFile: true },
     ]);
   });

@@ -10,8 +10,8 @@ import {
   TaskExecutionRole,
   TrustMode,
   TrustedDestinationRole,
-} from '../src';
-import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, partitionArn, sourceStack } from './support/app';
+} from '../../src';
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, partitionArn, sourceStack } from '../support/app';
 
 const taskRole = RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' });
 const otherRole = RoleReference.of({ account: OTHER_ACCOUNT, roleName: 'reports-task-role' });

@@ -1,81 +1,18 @@
-import { App, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountAccess, CrossAccountTaskRole, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
-import { destinationStack, newApp, sourceStack } from './support/app';
-
-function dependenciesOf(app: App, stackName: string): string[] {
-  const assembly = app.synth();
-  return assembly.getStackByName(stackName).dependencies.map(d => d.id).filter(id => !id.endsWith('.assets'));
-}
-
-function chain(trustMode?: TrustMode) {
-  const app = newApp();
-  const source = sourceStack(app);
-  const destination = destinationStack(app);
-  const taskRole = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role' });
-  const destinationRole = new TrustedDestinationRole(destination, 'DestinationRole', {
-    roleName: 'destination-account-role',
-    trustedRoles: [taskRole.reference],
-    trustMode,
-  });
-  taskRole.addDestination(destinationRole.reference);
-  return { app, source, destination };
-}
+import { CrossAccountAccess, CrossAccountTaskRole, RoleReference, TrustedDestinationRole } from '../../src';
+import { destinationStack, newApp, sourceStack } from '../support/app';
+import { DESTINATION_ACCOUNT_ROLE, MY_ECS_TASK_ROLE, walkthrough } from '../support/walkthrough';
 
 describe('two stacks in one app', () => {
-  test('hold literal ARNs: no exports or imports between the stacks', () => {
-    const { source, destination } = chain();
-    for (const stack of [source, destination]) {
-      const json = JSON.stringify(Template.fromStack(stack).toJSON());
-      expect(json).not.toMatch(/Fn::ImportValue|"Outputs"/);
-    }
-  });
-
-  test('deploy the destination after the source in ROLE_ARN mode', () => {
-    const { app } = chain(TrustMode.ROLE_ARN);
-    expect(dependenciesOf(app, 'DestinationStack')).toEqual(['SourceStack']);
-  });
-
-  test('deploy in any order in ACCOUNT_WITH_PRINCIPAL_ARN mode', () => {
-    const { app } = chain(TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN);
-    expect(dependenciesOf(app, 'DestinationStack')).toEqual([]);
-  });
-
-  test('order stacks also when the destination names the task role with RoleReference.of', () => {
-    const app = newApp();
-    const source = sourceStack(app);
-    new CrossAccountTaskRole(source, 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
-    });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role' })],
-    });
-    expect(dependenciesOf(app, 'DestinationStack')).toEqual(['SourceStack']);
-  });
-
   test('fail synth when the destination trusts a task role that does not list it, naming both sides', () => {
-    const app = newApp();
-    const taskRole = new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { roleName: 'my-ECS-task-role' });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [taskRole.reference],
-    });
+    const { app } = walkthrough({ taskRole: { destinationRoles: undefined } });
     expect(() => app.synth()).toThrow(
       /DestinationStack\/DestinationRole\] names arn:\$\{AWS::Partition\}:iam::111122223333:role\/my-ECS-task-role \(SourceStack\/TaskRole\), but SourceStack\/TaskRole does not name .*destination-account-role back: call SourceStack\/TaskRole.addDestination\(DestinationStack\/DestinationRole.reference\)/);
   });
 
   test('fail synth when the task role lists a destination that does not trust it, naming both sides', () => {
-    const app = newApp();
-    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
-    });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'someone-else' })],
-    });
+    const { app } = walkthrough({ destinationRole: { trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'someone-else' })] } });
     expect(() => app.synth()).toThrow(
       /SourceStack\/TaskRole\] names .*destination-account-role \(DestinationStack\/DestinationRole\), but DestinationStack\/DestinationRole does not name .*my-ECS-task-role back: add SourceStack\/TaskRole.reference to the trustedRoles of DestinationStack\/DestinationRole/);
   });
@@ -99,19 +36,11 @@ describe('a name written with a typo', () => {
 
   /** The walkthrough in one app, with the names each side writes of the other. */
   function namedAs(taskRoleName: string, destinationRoleName: string, otherTaskRoles: string[] = []) {
-    const app = newApp();
-    const source = sourceStack(app);
-    new CrossAccountTaskRole(source, 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: destinationRoleName })],
+    const { app, source } = walkthrough({
+      taskRole: { destinationRoles: [RoleReference.of({ account: '555566667777', roleName: destinationRoleName })] },
+      destinationRole: { trustedRoles: [RoleReference.of({ account: '111122223333', roleName: taskRoleName })] },
     });
-    otherTaskRoles.forEach(roleName => new CrossAccountTaskRole(source, roleName, {
-      roleName, destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
-    }));
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: taskRoleName })],
-    });
+    otherTaskRoles.forEach(roleName => new CrossAccountTaskRole(source, roleName, { roleName, destinationRoles: [DESTINATION_ACCOUNT_ROLE] }));
     return app;
   }
 
@@ -130,15 +59,7 @@ describe('a name written with a typo', () => {
   });
 
   test('in the account: the error suggests the role of the nearest ARN', () => {
-    const app = newApp();
-    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' })],
-    });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [RoleReference.of({ account: '111122223334', roleName: 'my-ECS-task-role' })],
-    });
+    const { app } = walkthrough({ destinationRole: { trustedRoles: [RoleReference.of({ account: '111122223334', roleName: 'my-ECS-task-role' })] } });
     expect(() => app.synth()).toThrow(`did you mean ${TASK_ROLE} (SourceStack/TaskRole)?`);
   });
 
@@ -154,17 +75,11 @@ describe('a name written with a typo', () => {
   });
 
   test('the warning about a trusted role outside the app suggests the source of the nearest name', () => {
-    // GIVEN a source of the app that does not name the destination, so that synthesis succeeds
-    const app = newApp();
-    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'another-role' })],
-    });
-    const destination = destinationStack(app);
+    // GIVEN a source of the app that does not name the destination, so that synthesis succeeds,
     // WHEN the destination trusts a name a character from the source's
-    new TrustedDestinationRole(destination, 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-rol' })],
+    const { destination } = walkthrough({
+      taskRole: { destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'another-role' })] },
+      destinationRole: { trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-rol' })] },
     });
     // THEN
     Annotations.fromStack(destination).hasWarning('/DestinationStack/DestinationRole', Match.stringLikeRegexp(
@@ -195,41 +110,24 @@ describe('role names that differ only in case or path', () => {
   });
 
   test('fail synth when the task role writes the destination\'s name in another case', () => {
-    const app = newApp();
-    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'Destination-Account-Role' })],
-    });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role' })],
+    const { app } = walkthrough({
+      taskRole: { destinationRoles: [RoleReference.of({ account: '555566667777', roleName: 'Destination-Account-Role' })] },
+      destinationRole: { trustedRoles: [MY_ECS_TASK_ROLE] },
     });
     expect(() => app.synth()).toThrow(/SourceStack\/TaskRole\] names .*role\/Destination-Account-Role, but the role of DestinationStack\/DestinationRole is .*role\/destination-account-role: IAM takes both for one role \(a role name is unique in its account whatever its case and path\), but trust principals, aws:PrincipalArn conditions and policy resources compare the ARN as written, case and path included, so the chain would be denied: write the path and name exactly as the role has them \(DestinationStack\/DestinationRole.reference\)/);
   });
 
   test('do not take a role of the same name in another account for the destination', () => {
-    const app = newApp();
-    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: '444455556666', roleName: 'destination-account-role' })],
-    });
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'other-task-role' })],
+    const { app } = walkthrough({
+      taskRole: { destinationRoles: [RoleReference.of({ account: '444455556666', roleName: 'destination-account-role' })] },
+      destinationRole: { trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'other-task-role' })] },
     });
     expect(() => app.synth()).not.toThrow();
   });
 
   test('check only the task roles that the destination trusts, not every task role of the app', () => {
-    const app = newApp();
-    const source = sourceStack(app);
-    const trusted = new CrossAccountTaskRole(source, 'TaskRole', { roleName: 'my-ECS-task-role' });
+    const { app, source } = walkthrough();
     new CrossAccountTaskRole(source, 'Unrelated', { roleName: 'unrelated-task-role' });
-    const destination = new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [trusted.reference],
-    });
-    trusted.addDestination(destination.reference);
     expect(() => app.synth()).not.toThrow();
   });
 
@@ -295,13 +193,11 @@ describe('partitions in the same-app checks', () => {
   });
 
   test('a partition given on one side only matches the role of the app', () => {
-    // GIVEN a task role, whose own reference leaves the partition to its stack
-    const app = newApp();
-    new CrossAccountTaskRole(sourceStack(app), 'TaskRole', { roleName: 'my-ECS-task-role' });
+    // GIVEN a task role, whose own reference leaves the partition to its stack, that names no destination,
     // WHEN a destination trusts it by name with a partition
-    new TrustedDestinationRole(destinationStack(app), 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role', partition: 'aws' })],
+    const { app } = walkthrough({
+      taskRole: { destinationRoles: undefined },
+      destinationRole: { trustedRoles: [RoleReference.of({ account: '111122223333', roleName: 'my-ECS-task-role', partition: 'aws' })] },
     });
     // THEN the same-app check holds the task role to it
     expect(() => app.synth()).toThrow(/DestinationStack\/DestinationRole\] names arn:aws:iam::111122223333:role\/my-ECS-task-role \(SourceStack\/TaskRole\), but SourceStack\/TaskRole does not name .* back/);

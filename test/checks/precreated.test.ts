@@ -3,8 +3,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, CfnResource, Lazy, Stack, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountAccess, CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../src';
-import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT } from './support/app';
+import { CrossAccountAccess, CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../../src';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT } from '../support/app';
 
 /**
  * `iam.Role.customizeRoles()`: roles are created outside the app, and the app lists

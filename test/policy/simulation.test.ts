@@ -1,7 +1,7 @@
 import { Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
-import { DESTINATION_ACCOUNT, REGION, SOURCE_ACCOUNT, type SeedWalkthroughOptions, createSeedWalkthrough } from '../examples/seed-walkthrough';
-import { CrossAccountTaskRole, RoleReference, TrustMode, TrustedDestinationRole } from '../src';
-import { OTHER_ACCOUNT, newApp } from './support/app';
+import { DESTINATION_ACCOUNT, REGION, SOURCE_ACCOUNT, type SeedWalkthroughOptions, createSeedWalkthrough } from '../../examples/seed-walkthrough';
+import { TrustMode, TrustedDestinationRole } from '../../src';
+import { OTHER_ACCOUNT, newApp } from '../support/app';
 import {
   type RoleIndex,
   allowAssumeAnyRole,
@@ -12,7 +12,8 @@ import {
   stackTemplate,
   trustOnly,
   walkthroughVerdicts,
-} from '../tools/iam-offline/simulate';
+} from '../../tools/iam-offline/simulate';
+import { walkthrough } from '../support/walkthrough';
 
 const TASK_ROLE = `arn:aws:iam::${SOURCE_ACCOUNT}:role/my-ECS-task-role`;
 const DESTINATION = `arn:aws:iam::${DESTINATION_ACCOUNT}:role/destination-account-role`;
@@ -279,19 +280,9 @@ describe('exact ARN conditions', () => {
 describe('session tags, source identity and session names, simulated', () => {
   /** The walkthrough's two roles, built with the given options on both sides. */
   function chainRoles(options: { allowSessionTags?: boolean; allowSourceIdentity?: boolean; roleSessionNamePattern?: string }): RoleIndex {
-    const app = newApp();
-    const source = new Stack(app, 'SourceStack', { env: { account: SOURCE_ACCOUNT, region: REGION } });
-    const destination = new Stack(app, 'DestinationStack', { env: { account: DESTINATION_ACCOUNT, region: REGION } });
-    const taskRole = new CrossAccountTaskRole(source, 'TaskRole', {
-      roleName: 'my-ECS-task-role',
-      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
-      allowSessionTags: options.allowSessionTags,
-      allowSourceIdentity: options.allowSourceIdentity,
-    });
-    new TrustedDestinationRole(destination, 'DestinationRole', {
-      roleName: 'destination-account-role',
-      trustedRoles: [taskRole.reference],
-      ...options,
+    const { source, destination } = walkthrough({
+      taskRole: { allowSessionTags: options.allowSessionTags, allowSourceIdentity: options.allowSourceIdentity },
+      destinationRole: options,
     });
     return rolesOf([stackTemplate(source), stackTemplate(destination)]);
   }

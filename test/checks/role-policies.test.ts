@@ -1,7 +1,7 @@
 import { App, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, DestinationRoleStackSet, RoleReference, TaskExecutionRole, TrustedDestinationRole } from '../src';
-import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, newApp, sourceStack } from './support/app';
+import { CrossAccountTaskRole, DestinationRoleStackSet, RoleReference, TaskExecutionRole, TrustedDestinationRole } from '../../src';
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, newApp, sourceStack } from '../support/app';
 
 /** Every way a managed policy gets attached to a role counts against the quota of managed policies per role. */
 const OVER = /the number of managed policies is 11 policies, the IAM quota is 10: deploying would fail/;

@@ -1,8 +1,8 @@
 import { CfnParameter, Fn } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { RoleReference, TrustedDestinationRole } from '../src';
-import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack } from './support/app';
+import { RoleReference, TrustedDestinationRole } from '../../src';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack } from '../support/app';
 
 /**
  * Property-based tests of the input rules, through the public API: every valid value is

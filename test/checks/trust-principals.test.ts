@@ -1,7 +1,15 @@
 import { CfnParameter, Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../src';
-import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from './support/app';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../../src';
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from '../support/app';
+
+/**
+ * The checks of a role's trust policy as the template holds it (src/private/checks/trust-principals.ts):
+ * principals that admit more than named roles (wholeAccountTrust), identity providers without a condition
+ * that names the intended identities, principals known only at deploy time (unknownTrustPrincipal), and
+ * ECS statements that undo the confused-deputy guard. Each construct's own test file shows once that it
+ * applies them; the edges of the rules are here, on a TrustedDestinationRole.
+ */
 
 const ORG_ID = 'o-a1b2c3d4e5';
 const GITHUB = 'token.actions.githubusercontent.com';
@@ -19,6 +27,110 @@ function destinationTrusting(statement: (stack: Stack) => iam.PolicyStatement): 
 
 const WHOLE_ACCOUNT = Match.stringLikeRegexp('^the trust policy admits every principal of .*\\[ack: cdk-cross-account-task-roles:wholeAccountTrust\\]$');
 const EVERY_IDENTITY = (provider: string) => Match.stringLikeRegexp(`^the trust policy admits every identity of ${provider}, with no condition on the provider's keys that names the intended identities`);
+
+describe('whole-account trust, every principal form', () => {
+  test.each<[string, (stack: Stack) => iam.PolicyStatement, string]>([
+    ['StarPrincipal ("*")', () => assume({ principals: [new iam.StarPrincipal()] }), 'every principal of \\*'],
+    ['AnyPrincipal ({"AWS": "*"})', () => assume({ principals: [new iam.AnyPrincipal()] }), 'every principal of \\*'],
+    ['OrganizationPrincipal', () => assume({ principals: [new iam.OrganizationPrincipal(ORG_ID)] }), 'every principal of \\*'],
+    ['an account ID', () => assume({ principals: [new iam.ArnPrincipal(SOURCE_ACCOUNT)] }), `every principal of ${SOURCE_ACCOUNT}`],
+    ['AccountPrincipal', () => assume({ principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)] }), `arn:aws:iam::${SOURCE_ACCOUNT}:root`],
+    ['AccountRootPrincipal', () => assume({ principals: [new iam.AccountRootPrincipal()] }), 'arn:aws:iam::555566667777:root'],
+    ['ArnPrincipal of a root', () => assume({ principals: [new iam.ArnPrincipal(`arn:aws:iam::${OTHER_ACCOUNT}:root`)] }), `arn:aws:iam::${OTHER_ACCOUNT}:root`],
+    ['an account that is a CloudFormation parameter', stack => assume({ principals: [new iam.AccountPrincipal(new CfnParameter(stack, 'Account').valueAsString)] }), 'arn:aws:iam::.*Account.*:root'],
+    ['CompositePrincipal with an account', () => assume({
+      principals: [new iam.CompositePrincipal(new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`), new iam.AccountPrincipal(OTHER_ACCOUNT))],
+    }), `arn:aws:iam::${OTHER_ACCOUNT}:root`],
+    ['a principal with conditions that do not name roles', () => assume({
+      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT).withConditions({ StringEquals: { 'aws:PrincipalTag/team': 'reports' } })],
+    }), `arn:aws:iam::${SOURCE_ACCOUNT}:root`],
+    ['NotPrincipal', () => {
+      const statement = assume({});
+      statement.addNotPrincipals(new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/blocked`));
+      return statement;
+    }, '\\* except .*blocked.* \\(NotPrincipal\\)'],
+    ['AnyPrincipal limited to a role name in any account', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' } },
+    }), 'every principal of \\*'],
+    ['AnyPrincipal limited to a role name in accounts matching 1111*', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::1111*:role/deployer' } },
+    }), 'every principal of \\*'],
+    ['a web identity provider without conditions', () => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com')],
+    }), 'every identity of cognito-identity.amazonaws.com'],
+    ['an OpenID Connect provider without conditions', () => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`)],
+    }), 'every identity of arn:aws:iam::555566667777:oidc-provider/token.actions.githubusercontent.com'],
+  ])('warns about %s', (_form, statement, admitted) => {
+    // GIVEN / WHEN
+    const stack = destinationTrusting(statement);
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
+      Match.stringLikeRegexp(`^the trust policy admits (.* )?${admitted}`));
+  });
+
+  test.each<[string, (stack: Stack) => iam.PolicyStatement]>([
+    ['AnyPrincipal limited to a role in one account', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } },
+    })],
+    ['AnyPrincipal limited to a role name in any account of an organization', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalOrgID': ORG_ID } },
+    })],
+    ['AnyPrincipal limited to a role name in any account of a list', () => assume({
+      principals: [new iam.AnyPrincipal()],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalAccount': [SOURCE_ACCOUNT, OTHER_ACCOUNT] } },
+    })],
+    ['a role ARN principal', () => assume({ principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`)] })],
+    ['a service principal', () => assume({ principals: [new iam.ServicePrincipal('lambda.amazonaws.com')] })],
+    ['an OpenID Connect provider limited by its subject', () => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, {
+        StringEquals: { 'token.actions.githubusercontent.com:sub': 'repo:example/app:ref:refs/heads/main' },
+      })],
+    })],
+    ['a SAML provider, which SamlConsolePrincipal limits by audience', stack => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithSAML'],
+      principals: [new iam.SamlConsolePrincipal(iam.SamlProvider.fromSamlProviderArn(stack, 'Idp', `arn:aws:iam::${DESTINATION_ACCOUNT}:saml-provider/corp`))],
+    })],
+  ])('does not warn about %s', (_form, statement) => {
+    const stack = destinationTrusting(statement);
+    Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every'));
+  });
+});
+
+describe('whole-account trust, wider cases', () => {
+  test('warns about an account limited only by organization, which does not narrow it', () => {
+    const stack = destinationTrusting(() => new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)],
+      conditions: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    }));
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every principal of arn:aws:iam::111122223333:root'));
+  });
+
+  test('warns about an aws:PrincipalArn condition of only wildcards', () => {
+    const stack = destinationTrusting(() => new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)],
+      conditions: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/*' } },
+    }));
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every principal'));
+  });
+
+  test('does not warn about the organization trust the library writes', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', {
+      trustedOrganizationRoles: [OrganizationRoles.of({ organizationId: 'o-a1b2c3d4e5', roleName: 'my-ECS-task-role' })],
+    });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
 
 describe('a role name in any account is limited only by conditions that need their key', () => {
   const anyAccount = (conditions: { [operator: string]: any }) => () =>
@@ -48,7 +160,6 @@ describe('a role name in any account is limited only by conditions that need the
   });
 
   test.each<[string, { [operator: string]: any }]>([
-    ['an organization ID', { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } }],
     ['organizational unit paths of the organization', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': [`${ORG_ID}/r-ab12/ou-ab12-11111111/*`] } }],
     ['a list of accounts', { StringEquals: { 'aws:PrincipalAccount': [SOURCE_ACCOUNT, DESTINATION_ACCOUNT] } }],
   ])('does not warn about %s', (_case, conditions) => {
@@ -338,5 +449,144 @@ describe('the whole text of the new warnings', () => {
       + 'role\'s own statement, and ECS may assume the role for a task of any account or Region '
       + '(https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Put both conditions on that statement, or remove it.',
     ]);
+  });
+});
+
+describe('whole-account trust warning, edges of the conditions', () => {
+  const PROVIDER = `arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+
+  function trustWith(statement: iam.PolicyStatement): Stack {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(statement);
+    return stack;
+  }
+  const anyone = (conditions: Record<string, unknown>) => new iam.PolicyStatement({
+    actions: ['sts:AssumeRole'], principals: [new iam.AnyPrincipal()], conditions,
+  });
+  const warns = (stack: Stack, admitted = 'every principal of \\*') => Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
+    Match.stringLikeRegexp(`^the trust policy admits ${admitted}.*\\[ack: cdk-cross-account-task-roles:wholeAccountTrust\\]`));
+  const silent = (stack: Stack) => Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every'));
+
+  test('a Deny statement admits no one, so it does not warn', () => {
+    silent(trustWith(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)] })));
+    silent(trustWith(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['sts:AssumeRoleWithWebIdentity'], principals: [new iam.WebIdentityPrincipal(PROVIDER)] })));
+  });
+
+  test('every whole account of a statement is named, separated by commas', () => {
+    warns(trustWith(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT), new iam.AccountPrincipal(DESTINATION_ACCOUNT)],
+    })), `every principal of arn:aws:iam::${SOURCE_ACCOUNT}:root, arn:aws:iam::${DESTINATION_ACCOUNT}:root that is allowed`);
+  });
+
+  test('an account given as a number, as a policy read from JSON may hold it, is an account', () => {
+    warns(trustWith(iam.PolicyStatement.fromJson({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 111122223333 } })),
+      'every principal of 111122223333 that is allowed');
+  });
+
+  test.each([
+    ['13 digits', '1111222233334'],
+    ['a root ARN with text after it', `arn:aws:iam::${SOURCE_ACCOUNT}:rootx`],
+    ['a root ARN with text before it', `xarn:aws:iam::${SOURCE_ACCOUNT}:root`],
+  ])('a principal that only holds the form of an account (%s) is not read as one', (_, arn) => {
+    silent(trustWith(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(arn)] })));
+  });
+
+  test.each([
+    ['an aws:PrincipalArn key with text after it', { ArnLike: { 'aws:PrincipalArnx': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } }],
+    ['an aws:PrincipalArn key with text before it', { ArnLike: { 'xaws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } }],
+    ['a role ARN with text before it', { ArnLike: { 'aws:PrincipalArn': `xarn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } }],
+    ['an organization key with text after it', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'aws:PrincipalOrgIDx': ORG_ID } }],
+    ['an organization key with text before it', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'xaws:PrincipalOrgID': ORG_ID } }],
+  ])('a condition that only holds the form of a limit (%s) does not limit', (_, conditions) => {
+    warns(trustWith(anyone(conditions)));
+  });
+
+  test('an organization given as a parameter does not limit the accounts, since it may be a wildcard at deploy', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(anyone({
+      ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' },
+      StringLike: { 'aws:PrincipalOrgID': new CfnParameter(stack, 'Organization').valueAsString },
+    }));
+    warns(stack);
+  });
+
+  test('a trust statement without a principal gets the error of aws-cdk-lib', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'] }));
+    expect(() => Template.fromStack(stack)).toThrow(/A PolicyStatement used in a resource-based policy must specify at least one IAM principal/);
+  });
+
+  test('a role whose name is 12 digits is a role, not an account', () => {
+    silent(trustWith(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/123456789012`)] })));
+  });
+
+  test('an aws:PrincipalArn condition under an IfExists operator does not limit, since a request without the key passes', () => {
+    warns(trustWith(anyone({ ArnLikeIfExists: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer` } })));
+  });
+
+  test('condition keys are read without case', () => {
+    silent(trustWith(anyone({ ArnLike: { 'aws:principalarn': 'arn:aws:iam::*:role/deployer' }, StringEquals: { 'AWS:PRINCIPALORGID': ORG_ID } })));
+  });
+
+  test('an organization condition of only wildcards does not limit the accounts', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringLike: { 'aws:PrincipalOrgID': '*' } })));
+  });
+
+  test('an account list that holds a wildcard does not limit the accounts', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' }, StringLike: { 'aws:PrincipalAccount': [SOURCE_ACCOUNT, '*'] } })));
+  });
+
+  test('every aws:PrincipalArn value must name a role', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`, `arn:aws:iam::${SOURCE_ACCOUNT}:role/*/`] } })));
+  });
+
+  test('a role ARN with an empty or wildcard account admits that name in every account', () => {
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam:::role/deployer' } })));
+    warns(trustWith(anyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::11112222333?:role/deployer' } })));
+  });
+
+  test('a provider limited by one of its keys beside other keys does not warn; another provider\'s key does not limit it', () => {
+    const withKeys = (keys: Record<string, string>) => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'], principals: [new iam.WebIdentityPrincipal(PROVIDER, { StringEquals: keys })],
+    });
+    silent(trustWith(withKeys({ 'aws:RequestedRegion': 'us-east-1', 'token.actions.githubusercontent.com:sub': 'repo:example/app:ref:refs/heads/main' })));
+    Annotations.fromStack(trustWith(withKeys({ 'accounts.google.com:sub': 'x' }))).hasWarning('/DestinationStack/R',
+      Match.stringLikeRegexp(`^the trust policy admits every identity of ${PROVIDER}, with no condition on the provider's keys.*\\[ack: cdk-cross-account-task-roles:wholeAccountTrust\\]`));
+  });
+
+  test('a provider key under a negative operator does not limit the provider', () => {
+    Annotations.fromStack(trustWith(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(PROVIDER, { StringNotEquals: { 'token.actions.githubusercontent.com:sub': 'repo:example/other:*' } })],
+    }))).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(`^the trust policy admits every identity of ${PROVIDER}`));
+  });
+
+  test('a provider given as a parameter is left to deploy time', () => {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(new CfnParameter(stack, 'Provider').valueAsString)],
+    }));
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('a provider whose ARN has capitals is matched with its lowercase keys', () => {
+    silent(trustWith(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.WebIdentityPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/Example.COM`, { StringEquals: { 'example.com:sub': 'x' } })],
+    })));
+  });
+
+  test('a SAML provider is limited by a SAML key, not by a key named after its ARN', () => {
+    const saml = (keys: Record<string, string>) => new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithSAML'],
+      principals: [new iam.FederatedPrincipal(`arn:aws:iam::${DESTINATION_ACCOUNT}:saml-provider/corp`, { StringEquals: keys }, 'sts:AssumeRoleWithSAML')],
+    });
+    silent(trustWith(saml({ 'SAML:sub': 'x' })));
+    Annotations.fromStack(trustWith(saml({ 'aws:RequestedRegion': 'us-east-1' }))).hasWarning('/DestinationStack/R', Match.stringLikeRegexp('every identity of .*saml-provider/corp'));
   });
 });

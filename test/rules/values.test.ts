@@ -1,4 +1,5 @@
 import { Lazy, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import {
   AwsConfigProfile,
   CredentialSource,
@@ -11,8 +12,8 @@ import {
   TaskExecutionRole,
   TrustMode,
   TrustedDestinationRole,
-} from '../src';
-import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from './support/app';
+} from '../../src';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from '../support/app';
 
 /**
  * Props as plain JavaScript, or another jsii language without type checks, can send
@@ -113,5 +114,18 @@ describe('enum props take only their enum\'s values', () => {
   test('confusedDeputyGuard: 0 no longer turns the guard off without a warning', () => {
     expect(() => new CrossAccountTaskRole(sourceStack(), 'TaskRole', { confusedDeputyGuard: 0 as unknown as boolean }))
       .toThrow(/^SourceStack\/TaskRole: confusedDeputyGuard 0 is invalid: it is true or false/);
+  });
+});
+
+describe('identifier bounds', () => {
+  test('a list of one external ID is accepted', () => {
+    const stack = destinationStack();
+    new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole], externalIds: ['reports-id'] });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('an empty list of external IDs is refused', () => {
+    expect(() => new TrustedDestinationRole(destinationStack(), 'R', { trustedRoles: [taskRole], externalIds: [] }))
+      .toThrow(/^DestinationStack\/R: externalIds \[\] is invalid: give at least one value, or leave the property out$/);
   });
 });
