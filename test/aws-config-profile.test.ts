@@ -11,8 +11,8 @@ import {
   CONTAINER_ACCESS_KEY_ID, DESTINATION_ACCESS_KEY_ID, ENVIRONMENT_ACCESS_KEY_ID, INSTANCE_ACCESS_KEY_ID,
   queryParameters, resolveProfileWithSdk, startCredentialSources, startSts,
 } from './support/fake-aws-endpoints';
-import { FakeEndpoint, signingAccessKeyId } from '../tools/iam-offline/local-endpoint';
 import { walkthrough } from './support/walkthrough';
+import { FakeEndpoint, signingAccessKeyId } from '../tools/iam-offline/local-endpoint';
 
 const DESTINATION = RoleReference.of({ account: '555566667777', roleName: 'destination-account-role' });
 const DESTINATION_ARN = 'arn:aws:iam::555566667777:role/destination-account-role';

@@ -2,8 +2,8 @@ import { Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinationRole } from '../src';
 import { OTHER_ACCOUNT, destinationStack, newApp, sourceStack, partitionArn } from './support/app';
-import { OrganizationContext, allowAssumeAnyRole, canAssume, rolesOf, stackTemplate } from '../tools/iam-offline/simulate';
 import { walkthrough } from './support/walkthrough';
+import { OrganizationContext, allowAssumeAnyRole, canAssume, rolesOf, stackTemplate } from '../tools/iam-offline/simulate';
 
 const ORG = 'o-a1b2c3d4e5';
 const PAYMENTS_OU = `${ORG}/r-ab12/ou-ab12-11111111/`;

@@ -1,7 +1,6 @@
 import { Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { DESTINATION_ACCOUNT, REGION, SOURCE_ACCOUNT, type SeedWalkthroughOptions, createSeedWalkthrough } from '../../examples/seed-walkthrough';
 import { TrustMode, TrustedDestinationRole } from '../../src';
-import { OTHER_ACCOUNT, newApp } from '../support/app';
 import {
   type RoleIndex,
   allowAssumeAnyRole,
@@ -13,6 +12,7 @@ import {
   trustOnly,
   walkthroughVerdicts,
 } from '../../tools/iam-offline/simulate';
+import { OTHER_ACCOUNT, newApp } from '../support/app';
 import { walkthrough } from '../support/walkthrough';
 
 const TASK_ROLE = `arn:aws:iam::${SOURCE_ACCOUNT}:role/my-ECS-task-role`;

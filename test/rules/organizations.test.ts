@@ -1,8 +1,8 @@
 import { CfnParameter, Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TrustedDestinationRole } from '../../src';
-import { OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from '../support/app';
 import { OrganizationContext, allowAssumeAnyRole, canAssume, rolesOf, stackTemplate } from '../../tools/iam-offline/simulate';
+import { OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from '../support/app';
 
 /**
  * The rules of src/rules/organizations.ts (organization IDs, organizational unit paths, patterns
