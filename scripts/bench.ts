@@ -5,9 +5,13 @@
  * medians of interleaved runs), policy sizes against the IAM quotas, and which mode keeps
  * each case deployable. Run with `npx projen bench`; not part of the tests.
  */
+import { statSync } from 'fs';
 import { cpus } from 'os';
-import { App, Stack, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { join } from 'path';
+import { App, Aspects, DefaultStackSynthesizer, Stack, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import {
+  CrossAccountChecks,
   CrossAccountTaskRole,
   OrganizationRoles,
   RoleReference,
@@ -37,7 +41,7 @@ interface Outcome {
 
 const env = (accountId: string) => ({ account: accountId, region: 'us-east-1' });
 
-function run(build: Build, policy: 'trust' | 'identity', roleName: string): Outcome {
+function run(build: Build, policy: 'trust' | 'identity' | 'none', roleName: string): Outcome {
   const started = process.hrtime.bigint();
   const app = new App({ analyticsReporting: false });
   let stack: Stack;
@@ -53,6 +57,9 @@ function run(build: Build, policy: 'trust' | 'identity', roleName: string): Outc
     return { milliseconds, size: Number(figure[1].replace(/,/g, '')), refused: true };
   }
   const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
+  if (policy === 'none') {
+    return { milliseconds, size: 0, refused: false };
+  }
   const role = extractRoles(stackTemplate(stack)).find(r => r.arn.endsWith(`:role/${roleName}`))!;
   const documents = policy === 'trust' ? [role.trustPolicy] : role.identityPolicies.map(p => p.policy);
   const size = documents.reduce((sum, d) => sum + JSON.stringify(d).replace(/\s+/g, '').length, 0);
@@ -60,7 +67,7 @@ function run(build: Build, policy: 'trust' | 'identity', roleName: string): Outc
 }
 
 /** Runs the builds in turn, `REPETITIONS` times, and keeps each one's median time. */
-function measure(builds: Record<string, Build>, policy: 'trust' | 'identity', roleName: string): Record<string, Outcome> {
+function measure(builds: Record<string, Build>, policy: 'trust' | 'identity' | 'none', roleName: string): Record<string, Outcome> {
   const runs: Record<string, Outcome[]> = {};
   for (let i = 0; i < REPETITIONS + 1; i++) {
     for (const [name, build] of Object.entries(builds)) {
@@ -181,6 +188,42 @@ const plainSeed: Build = app => {
   return source;
 };
 
+// --- the CrossAccountChecks Aspect on the largest real template ---------------------
+
+/** The largest template of test/fixtures/real-templates (its README gives origin and licence). */
+const LARGEST_REAL_TEMPLATE = join(__dirname, '..', 'test', 'fixtures', 'real-templates', 'sra-detective-org.template.json');
+
+const LARGEST_REAL_TEMPLATE_KB = Math.round(statSync(LARGEST_REAL_TEMPLATE).size / 1024);
+
+const realTemplate = (audited: boolean): Build => app => {
+  if (audited) {
+    Aspects.of(app).add(new CrossAccountChecks());
+  }
+  const stack = new Stack(app, 'DetectiveOrg', {
+    env: env(SOURCE),
+    synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
+  });
+  new CfnInclude(stack, 'Template', {
+    templateFile: LARGEST_REAL_TEMPLATE,
+    parameters: {
+      pDelegatedAdminAccountId: DESTINATION,
+      pOrganizationId: ORGANIZATION,
+      pSRAStagingS3BucketName: 'staging',
+      pEnabledRegions: '',
+      pLambdaLogGroupKmsKey: '',
+      pSRAAlarmEmail: '',
+      pDetectiveConfigurationRoleName: 'sra-detective-configuration',
+      pDetectiveOrgLambdaRoleName: 'sra-detective-org-lambda',
+    },
+  });
+  return stack;
+};
+
+const auditedSeed: Build = app => {
+  Aspects.of(app).add(new CrossAccountChecks());
+  return plainSeed(app);
+};
+
 // --- report ------------------------------------------------------------------------------
 
 const ratio = (library: Outcome, plain: Outcome) => (library.milliseconds / plain.milliseconds).toFixed(2);
@@ -193,6 +236,15 @@ function main(): void {
   const seed = measure({ library: librarySeed, plain: plainSeed }, 'identity', 'my-ECS-task-role');
   lines.push(`Seed walkthrough app: library ${ms(seed.library)} ms, plain aws-cdk-lib ${ms(seed.plain)} ms, `
     + `ratio ${ratio(seed.library, seed.plain)}`);
+
+  const real = measure({ audited: realTemplate(true), plain: realTemplate(false) }, 'none', '');
+  const plainAudit = measure({ audited: auditedSeed, plain: plainSeed }, 'none', '');
+  lines.push('', 'CrossAccountChecks (the Aspect that reviews every role of an app), synth with it / without it:', '');
+  lines.push('| app | with the Aspect ms | without ms | ratio |');
+  lines.push('| --- | ---: | ---: | ---: |');
+  lines.push(`| sra-detective-org.template.json (${LARGEST_REAL_TEMPLATE_KB} KB, the largest real template) through cloudformation-include `
+    + `| ${ms(real.audited)} | ${ms(real.plain)} | ${ratio(real.audited, real.plain)} |`);
+  lines.push(`| the seed walkthrough by hand with plain aws-cdk-lib | ${ms(plainAudit.audited)} | ${ms(plainAudit.plain)} | ${ratio(plainAudit.audited, plainAudit.plain)} |`);
 
   lines.push('', `Destinations per task role (identity policy, inline quota ${QUOTA.inline.toLocaleString('en-US')}):`, '');
   lines.push('| destinations | library ms | plain ms | ratio | library org-wide ms | size: exact ARNs | size: org-wide | deployable with |');
