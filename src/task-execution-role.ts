@@ -18,6 +18,7 @@ import { addImagePullLimitCheck } from './private/checks/warnings';
 import {
   Conditions,
   allowsOnlyImagePull,
+  ExecutionGrants,
   executionRoleStatements,
   imagePullConditions,
   namedParts,
@@ -441,14 +442,7 @@ export class TaskExecutionRole extends iam.Role {
   }
 
   private namedParts() {
-    return namedParts({
-      repositories: this.repositories,
-      logGroups: this.logGroups,
-      secrets: this.secrets,
-      parameters: this.parameters,
-      kmsKeys: this.kmsKeys,
-      parameterKeys: this.parameterKeys,
-    });
+    return namedParts(this.executionGrants());
   }
 
   /**
@@ -456,7 +450,12 @@ export class TaskExecutionRole extends iam.Role {
    * read, so that what is added after an early resolution (an Aspect) is in them.
    */
   private renderStatements(): iam.PolicyStatement[] {
-    return executionRoleStatements(this, {
+    return executionRoleStatements(this, this.executionGrants(), this.grantedElsewhere);
+  }
+
+  /** What the role was given, as the policy writer reads it. */
+  private executionGrants(): ExecutionGrants {
+    return {
       imagePullAndLogs: this.executionRolePolicy === ExecutionRolePolicy.LEAST_PRIVILEGE,
       repositories: this.repositories,
       logGroups: this.logGroups,
@@ -465,6 +464,6 @@ export class TaskExecutionRole extends iam.Role {
       kmsKeys: this.kmsKeys,
       parameterKeys: this.parameterKeys,
       pullConditions: this.pullConditions,
-    }, this.grantedElsewhere);
+    };
   }
 }
