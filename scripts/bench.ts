@@ -18,6 +18,7 @@ import {
   TrustMode,
   TrustedDestinationRole,
 } from '../src';
+import { DETECTIVE_ORG_PARAMETERS } from '../test/fixtures/real-templates/parameters';
 import { extractRoles, stackTemplate } from '../tools/iam-offline/template-roles';
 
 const SOURCE = '111122223333';
@@ -205,16 +206,7 @@ const realTemplate = (audited: boolean): Build => app => {
   });
   new CfnInclude(stack, 'Template', {
     templateFile: LARGEST_REAL_TEMPLATE,
-    parameters: {
-      pDelegatedAdminAccountId: DESTINATION,
-      pOrganizationId: ORGANIZATION,
-      pSRAStagingS3BucketName: 'staging',
-      pEnabledRegions: '',
-      pLambdaLogGroupKmsKey: '',
-      pSRAAlarmEmail: '',
-      pDetectiveConfigurationRoleName: 'sra-detective-configuration',
-      pDetectiveOrgLambdaRoleName: 'sra-detective-org-lambda',
-    },
+    parameters: DETECTIVE_ORG_PARAMETERS,
   });
   return stack;
 };

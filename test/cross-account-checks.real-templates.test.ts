@@ -3,6 +3,7 @@ import { App, Aspects, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { CrossAccountChecks } from '../src';
+import { DETECTIVE_ORG_PARAMETERS } from './fixtures/real-templates/parameters';
 
 /**
  * The Aspect on templates written by others (test/fixtures/real-templates, whose
@@ -25,16 +26,6 @@ interface Included {
 
 const GITHUB = { GitHubOrganization: 'example-org', RoleName: 'github-actions', RepositoryName: '*', BranchName: '*', UseExistingProvider: 'no' };
 const PROWLER = { ExternalId: 'prowler-2026', AccountId: '232136659152', IAMPrincipal: 'role/prowler*' };
-const DETECTIVE_ORG = {
-  pDelegatedAdminAccountId: MEMBER,
-  pOrganizationId: 'o-a1b2c3d4e5',
-  pSRAStagingS3BucketName: 'staging',
-  pEnabledRegions: '',
-  pLambdaLogGroupKmsKey: '',
-  pSRAAlarmEmail: '',
-  pDetectiveConfigurationRoleName: 'sra-detective-configuration',
-  pDetectiveOrgLambdaRoleName: 'sra-detective-org-lambda',
-};
 
 /** GIVEN the templates, each in a stack of its account, in one app with the Aspect; THEN the warnings of each stack, by role. */
 function findings(...templates: Included[]): Record<string, string[]> {
@@ -90,7 +81,7 @@ describe('CrossAccountChecks on real templates', () => {
       account: MEMBER,
       parameters: { pManagementAccountId: MANAGEMENT, pDetectiveOrgLambdaRoleName: 'sra-detective-org-lambda' },
     }, {}],
-    ['sra-detective-org (aws:PrincipalOrgID limits the caller, not the role assumed)', { file: 'sra-detective-org', account: MANAGEMENT, parameters: DETECTIVE_ORG },
+    ['sra-detective-org (aws:PrincipalOrgID limits the caller, not the role assumed)', { file: 'sra-detective-org', account: MANAGEMENT, parameters: DETECTIVE_ORG_PARAMETERS },
       { '/sra-detective-org/Template/rDetectiveOrgLambdaRole': ['assumeRoleInAnyAccount'] }],
     ['cdk-ecs-docker-label', { file: 'cdk-ecs-docker-label', account: MEMBER },
       { '/cdk-ecs-docker-label/Template/TaskDefTaskRole1EDB4A67': ['confusedDeputyGuardOff'] }],
@@ -113,7 +104,7 @@ describe('CrossAccountChecks on chains between real templates', () => {
 
   test('the Detective Lambda role and the configuration role that trusts it agree', () => {
     expect(findings(
-      { file: 'sra-detective-org', account: MANAGEMENT, parameters: DETECTIVE_ORG },
+      { file: 'sra-detective-org', account: MANAGEMENT, parameters: DETECTIVE_ORG_PARAMETERS },
       {
         file: 'sra-detective-configuration-role',
         account: MEMBER,
@@ -124,7 +115,7 @@ describe('CrossAccountChecks on chains between real templates', () => {
 
   test('a configuration role named otherwise than the Lambda role may assume disagrees with it', () => {
     expect(findings(
-      { file: 'sra-detective-org', account: MANAGEMENT, parameters: DETECTIVE_ORG },
+      { file: 'sra-detective-org', account: MANAGEMENT, parameters: DETECTIVE_ORG_PARAMETERS },
       {
         file: 'sra-detective-configuration-role',
         account: MEMBER,
