@@ -17,7 +17,7 @@ import {
   DESTINATION_ACCOUNT, ROOT, SOURCE_ACCOUNT, Workspace, appDirectory, createWorkspace, installCdk, installLibrary, mustRun, packLibrary,
   readmeCommands, runCommand,
 } from '../support/e2e-workspace';
-import { MotoServer, iamClient, startMotoServer, storeInlinePoliciesAsJson } from '../support/moto-server';
+import { MotoServer, RecordedCall, iamClient, startMotoServer, storeInlinePoliciesAsJson } from '../support/moto-server';
 import { NO_BOTO3, RUN_PYTHON, pythonWithBoto3 } from '../support/python';
 
 /**
@@ -523,6 +523,20 @@ function doctorCommand(source: string, destination: string, extra = ''): string 
   return explicit.replace(TASK_ROLE, source).replace(DESTINATION_ROLE, destination) + extra;
 }
 
+/** How many times each action was called. */
+function countCalls(calls: RecordedCall[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { action } of calls) {
+    counts[action] = (counts[action] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The roles assumed while the calls were recorded (the profiles' role_arn), sorted. */
+function profileCredentialCalls(calls: RecordedCall[]): string[] {
+  return calls.filter(c => c.action === 'AssumeRole').map(c => c.parameters.RoleArn).sort();
+}
+
 /** The lines of the doctor's report that say a check failed, and their causes. */
 function failures(output: string): string {
   return output.split('\n').filter(line => /^\s*(\[✗\]|✗)/.test(line)).join('\n');
@@ -549,6 +563,38 @@ describe('the doctor on the deployed chains', () => {
       await doctor(doctorCommand(REPORTS_TASK_ROLE, REPORTS_READER, ` --external-id ${EXTERNAL_ID}`)),
     ];
     expect(results.map(r => r.exitCode)).toEqual([0, 0]);
+  });
+
+  test('one chain takes at most 10 calls, as moto\'s request recorder counts them', async () => {
+    let exitCode: number | undefined;
+    const calls = await moto.recordCalls(async () => {
+      ({ exitCode } = await doctor(doctorCommand(TASK_ROLE, DESTINATION_ROLE)));
+    });
+
+    expect(exitCode).toBe(0);
+    // The two profiles get their credentials by assuming each account's administrator role (role_arn),
+    // once each: the SDK's credential provider, not the doctor's checks.
+    expect(profileCredentialCalls(calls)).toEqual([roleArn(SOURCE_ACCOUNT, 'admin'), roleArn(DESTINATION_ACCOUNT, 'admin')]);
+    // moto has no iam:SimulatePrincipalPolicy (HTTP 500): asked once, then the role's policies are read.
+    const checks = calls.filter(c => c.action !== 'AssumeRole');
+    expect(countCalls(checks)).toEqual({
+      GetCallerIdentity: 2, GetRole: 2, SimulatePrincipalPolicy: 1, ListRolePolicies: 1, GetRolePolicy: 1, ListAttachedRolePolicies: 1,
+    });
+    expect(checks.length).toBeLessThanOrEqual(10);
+  });
+
+  test('every chain of an app: each role and each policy read once, as moto\'s request recorder counts them', async () => {
+    let exitCode: number | undefined;
+    const calls = await moto.recordCalls(async () => {
+      ({ exitCode } = await doctor('npx cdk-cross-account-task-roles doctor --app cdk.out --source-profile source --destination-profile destination'));
+    });
+
+    expect(exitCode).toBe(0);
+    expect(profileCredentialCalls(calls)).toEqual([roleArn(SOURCE_ACCOUNT, 'admin'), roleArn(DESTINATION_ACCOUNT, 'admin')]);
+    const reads = calls.filter(c => !['AssumeRole', 'GetCallerIdentity', 'SimulatePrincipalPolicy'].includes(c.action))
+      .map(c => `${c.action} ${c.parameters.RoleName ?? c.parameters.PolicyArn ?? ''} ${c.parameters.PolicyName ?? ''}`.trim());
+    expect(reads.filter((read, i) => reads.indexOf(read) !== i)).toEqual([]);
+    expect(countCalls(calls)).toMatchObject({ GetCallerIdentity: 2, SimulatePrincipalPolicy: 1 });
   });
 
   test('the destination\'s trust rewritten to another role: exit 1, the trust does not admit the task role', async () => {

@@ -1,5 +1,8 @@
 import { ChildProcess, execFile, spawn } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
 import { createServer } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { promisify } from 'util';
 import {
   GetRolePolicyCommand, IAMClient, IAMClientConfig, ListRolePoliciesCommand, ListRolesCommand, PutRolePolicyCommand,
@@ -21,6 +24,11 @@ export interface MotoServer {
   readonly endpoint: string;
   /** Turns IAM enforcement on or off (it starts off: every request is allowed). */
   enforceIam(on: boolean): Promise<void>;
+  /**
+   * The API calls (`GetRole`, `GetCallerIdentity`, ...) moto received while `during` ran, in order,
+   * from moto's request recorder.
+   */
+  recordCalls(during: () => Promise<unknown>): Promise<RecordedCall[]>;
   stop(): Promise<void>;
 }
 
@@ -61,9 +69,12 @@ async function requireMoto(): Promise<void> {
   }
 }
 
-async function startOn(port: number): Promise<{ child: ChildProcess; exited: () => boolean; output: () => string }> {
-  // Its own process group, so that stop() ends moto and nothing else.
-  const child = spawn(motoCommand(), ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startOn(port: number, recording: string): Promise<{ child: ChildProcess; exited: () => boolean; output: () => string }> {
+  // Its own process group, so that stop() ends moto and nothing else. Its recorder writes only between
+  // start-recording and stop-recording, to a file of the run's own.
+  const child = spawn(motoCommand(), ['-H', '127.0.0.1', '-p', String(port)], {
+    detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MOTO_RECORDER_FILEPATH: recording },
+  });
   let output = '';
   let exited = false;
   child.stdout!.on('data', chunk => { output += chunk; });
@@ -77,16 +88,57 @@ async function startOn(port: number): Promise<{ child: ChildProcess; exited: () 
   return { child, exited: () => exited, output: () => output };
 }
 
+export interface RecordedCall {
+  /** `GetRole`, or the path of a request that names no action. */
+  readonly action: string;
+  /** The form parameters of a query-protocol call (IAM, STS), such as `RoleName`. */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/**
+ * The calls of a recording of moto (a JSON line per request): the `Action` of a query-protocol call
+ * (IAM, STS), in the form body or the URL, or the `X-Amz-Target` operation.
+ */
+export function callsOfRecording(recording: string): RecordedCall[] {
+  return recording.split('\n').filter(line => line.trim() !== '').map(line => {
+    const entry = JSON.parse(line) as { url: string; headers: Record<string, string>; body?: string; body_encoded?: boolean };
+    const body = entry.body_encoded ? Buffer.from(entry.body ?? '', 'base64').toString('utf-8') : entry.body ?? '';
+    const form = new URLSearchParams(body);
+    const url = new URL(entry.url);
+    const target = Object.entries(entry.headers).find(([name]) => name.toLowerCase() === 'x-amz-target')?.[1];
+    const action = form.get('Action') ?? url.searchParams.get('Action') ?? target?.split('.').pop() ?? url.pathname;
+    return { action, parameters: Object.fromEntries(form.entries()) };
+  });
+}
+
 export async function startMotoServer(): Promise<MotoServer> {
   await requireMoto();
+  const scratch = mkdtempSync(join(tmpdir(), 'moto-recording-'));
   // Another process may take the free port before moto binds it: try again on another.
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const started = await startOn(port);
+    const started = await startOn(port, join(scratch, 'requests.jsonl'));
     const endpoint = `http://localhost:${port}`;
+    const recorder = async (step: string) => {
+      const response = await fetch(`${endpoint}/moto-api/recorder/${step}`, { method: step === 'download-recording' ? 'GET' : 'POST' });
+      if (!response.ok) {
+        throw new Error(`moto's recorder refused ${step}: HTTP ${response.status} ${await response.text()}`);
+      }
+      return response.text();
+    };
     if (!started.exited() && await answers(`${endpoint}/moto-api/data.json`)) {
       return {
         endpoint,
+        async recordCalls(during) {
+          await recorder('reset-recording');
+          await recorder('start-recording');
+          try {
+            await during();
+          } finally {
+            await recorder('stop-recording');
+          }
+          return callsOfRecording(await recorder('download-recording'));
+        },
         async enforceIam(on) {
           // POST /moto-api/reset-auth: the number of requests still allowed before enforcement starts.
           const response = await fetch(`${endpoint}/moto-api/reset-auth`, {
@@ -102,6 +154,7 @@ export async function startMotoServer(): Promise<MotoServer> {
             process.kill(-started.child.pid!, 'SIGTERM');
             await exit;
           }
+          rmSync(scratch, { recursive: true, force: true });
         },
       };
     }
