@@ -434,7 +434,7 @@ describe('two apps, two teams: TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN with an exte
   });
 });
 
-describe('seed 004: an EC2 instance role assumes the role of a bucket in the other account', () => {
+describe('the EC2 walkthrough: an EC2 instance role assumes the role of a bucket in the other account', () => {
   test('the deployed trust admits the instance role (offline simulation of the deployed documents)', async () => {
     const roles = await deployedChain();
     expect(await canAssume(roles, { callerArn: INSTANCE_ROLE, targetArn: BUCKET_ROLE })).toEqual({ identity: 'allowed', trust: 'allowed', result: 'allowed' });
@@ -483,7 +483,7 @@ describe('seed 004: an EC2 instance role assumes the role of a bucket in the oth
   });
 });
 
-describe('seed 002: the task execution role', () => {
+describe('the walkthrough\'s task execution role', () => {
   test('is deployed with exactly the pulls, logs and parameter it was given, trusted by ECS tasks', async () => {
     const role = await deployedRole(iam.source, 'walkthrough-execution-role');
     expect(role.trustPolicy.Statement).toEqual([
@@ -557,7 +557,7 @@ describe('the doctor on the deployed chains', () => {
     }
   });
 
-  test('the other chains pass too: seed 004 from its cloud assembly, the reports chain with its external ID', async () => {
+  test('the other chains pass too: the EC2 walkthrough from its cloud assembly, the reports chain with its external ID', async () => {
     const results = [
       await doctor('npx cdk-cross-account-task-roles doctor --app cdk.out --source-profile source --destination-profile destination', 'ec2-s3-walkthrough'),
       await doctor(doctorCommand(REPORTS_TASK_ROLE, REPORTS_READER, ` --external-id ${EXTERNAL_ID}`)),
