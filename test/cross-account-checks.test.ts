@@ -301,3 +301,19 @@ describe('CrossAccountChecks on the examples', () => {
     expect(messages.map(m => `${m.id}: ${m.entry.data}`)).toEqual([]);
   });
 });
+
+describe('CrossAccountChecks: what the library\'s roles check themselves', () => {
+  const admitsEveryone = () => new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AnyPrincipal()] });
+
+  test('a TaskExecutionRole whose trust admits everyone is reported once, by the role', () => {
+    // GIVEN
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const stack = sourceStack(app);
+    // WHEN
+    new TaskExecutionRole(stack, 'ExecutionRole').assumeRolePolicy!.addStatements(admitsEveryone());
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('*', warningOf('wholeAccountTrust'));
+    expect(warnings.map(w => w.id)).toEqual(['/SourceStack/ExecutionRole']);
+  });
+});
