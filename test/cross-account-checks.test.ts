@@ -316,4 +316,36 @@ describe('CrossAccountChecks: what the library\'s roles check themselves', () =>
     const warnings = Annotations.fromStack(stack).findWarning('*', warningOf('wholeAccountTrust'));
     expect(warnings.map(w => w.id)).toEqual(['/SourceStack/ExecutionRole']);
   });
+
+  test('an L1 role created inside a library role is reviewed as any other role', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      new iam.CfnRole(new TaskExecutionRole(stack, 'ExecutionRole'), 'Helper', {
+        assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: '*' }] },
+      });
+      return stack;
+    }).hasWarning('/SourceStack/ExecutionRole/Helper', warningOf('wholeAccountTrust'));
+  });
+
+  test('an L1 role created inside a library role is in chains as a role that is not the library\'s', () => {
+    // GIVEN a role of the library in the destination account, and inside it an L1 role that trusts a role of the app
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const source = sourceStack(app);
+    new CrossAccountTaskRole(source, 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+    });
+    const destination = destinationStack(app);
+    const destinationRole = new TrustedDestinationRole(destination, 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' })],
+    });
+    new iam.CfnRole(destinationRole, 'Helper', {
+      roleName: 'helper',
+      assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${SOURCE_ACCOUNT}:role/my-ECS-task-role` } }] },
+    });
+    // THEN the trust that names a role that may not assume it is reported
+    Annotations.fromStack(destination).hasWarning('/DestinationStack/DestinationRole/Helper', warningOf('chainHalvesDisagree'));
+  });
 });

@@ -14,9 +14,12 @@ export function reviewOf(cfnRole: iam.CfnRole, iamQuotas: IamQuotas | undefined)
   return reviewRole(cfnRole, { iamQuotas, ofLibrary: isLibraryRole(cfnRole), isLibraryRole });
 }
 
-/** Whether the role is the resource of a role of this library. */
+/**
+ * Whether the role is the resource of a role of this library: its default child,
+ * not any other `CfnRole` created inside one, which no check of the library reads.
+ */
 function isLibraryRole(cfnRole: iam.CfnRole): boolean {
   const role = cfnRole.node.scope;
-  return CrossAccountTaskRole.isCrossAccountTaskRole(role) || TrustedDestinationRole.isTrustedDestinationRole(role)
-    || TaskExecutionRole.isTaskExecutionRole(role);
+  return role?.node.defaultChild === cfnRole && (CrossAccountTaskRole.isCrossAccountTaskRole(role)
+    || TrustedDestinationRole.isTrustedDestinationRole(role) || TaskExecutionRole.isTaskExecutionRole(role));
 }
