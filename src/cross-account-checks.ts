@@ -61,8 +61,9 @@ export interface CrossAccountChecksProps {
  * - the two halves of a chain in one app that disagree (`chainHalvesDisagree`);
  * - IAM quotas and sizes (`nearIamQuota`, and an error past a quota).
  *
- * The roles of this library check themselves: only their identity policies and
- * chains are reviewed here, so that nothing is reported twice. Policies are read as
+ * The roles of this library check their trust and quotas themselves (and a
+ * `TrustedDestinationRole` its session duration): only the rest is reviewed here,
+ * so that nothing is reported twice. Policies are read as
  * the app's templates write them; managed policies of AWS or of other apps are not read.
  *
  * @example

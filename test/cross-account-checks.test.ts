@@ -348,4 +348,45 @@ describe('CrossAccountChecks: what the library\'s roles check themselves', () =>
     // THEN the trust that names a role that may not assume it is reported
     Annotations.fromStack(destination).hasWarning('/DestinationStack/DestinationRole/Helper', warningOf('chainHalvesDisagree'));
   });
+
+  test.each<[string, (stack: Stack) => iam.Role]>([
+    ['CrossAccountTaskRole', stack => new CrossAccountTaskRole(stack, 'Role', {
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })], maxSessionDuration: Duration.hours(4),
+    })],
+    ['TaskExecutionRole', stack => new TaskExecutionRole(stack, 'Role', { maxSessionDuration: Duration.hours(4) })],
+  ])('a %s over 1 hour that a role may assume is reported as chainedSessionDuration, which it does not check itself', (_name, create) => {
+    // GIVEN
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const stack = sourceStack(app);
+    // WHEN a role may assume it (role chaining)
+    create(stack).assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`)],
+    }));
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('*', warningOf('chainedSessionDuration'));
+    expect(warnings.map(w => w.id)).toEqual(['/SourceStack/Role/Resource']);
+  });
+
+  test('a TaskExecutionRole over 1 hour that only ECS assumes is not reported', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      new TaskExecutionRole(stack, 'Role', { maxSessionDuration: Duration.hours(4) });
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a TrustedDestinationRole over 1 hour is reported once, by the role', () => {
+    // GIVEN
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const stack = destinationStack(app);
+    // WHEN
+    new TrustedDestinationRole(stack, 'Role', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'caller' })], maxSessionDuration: Duration.hours(4),
+    });
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('*', warningOf('chainedSessionDuration'));
+    expect(warnings.map(w => w.id)).toEqual(['/DestinationStack/Role']);
+  });
 });

@@ -7,11 +7,17 @@ import { RoleReview, reviewRole } from './checks/role-review';
 
 /**
  * The review of any role of an app (`CrossAccountChecks`, `CrossAccountNagPack`):
- * the library's own roles check their trust, session duration and quotas
- * themselves, so only their identity policies and chains are reviewed.
+ * the library's own roles check their trust and quotas themselves, and a
+ * `TrustedDestinationRole` its session duration, so that nothing is reported twice.
  */
 export function reviewOf(cfnRole: iam.CfnRole, iamQuotas: IamQuotas | undefined): RoleReview {
-  return reviewRole(cfnRole, { iamQuotas, ofLibrary: isLibraryRole(cfnRole), isLibraryRole });
+  const ofLibrary = isLibraryRole(cfnRole);
+  return reviewRole(cfnRole, {
+    iamQuotas,
+    ofLibrary,
+    checksSessionDuration: ofLibrary && TrustedDestinationRole.isTrustedDestinationRole(cfnRole.node.scope),
+    isLibraryRole,
+  });
 }
 
 /**

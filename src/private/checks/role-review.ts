@@ -33,10 +33,16 @@ export interface RoleReviewOptions {
   /** The account's raised quotas, if any. */
   readonly iamQuotas?: IamQuotas;
   /**
-   * Whether the role is one of the library's, which checks its trust, session
-   * duration and quotas itself: only its identity policies and chains are reviewed.
+   * Whether the role is one of the library's, which checks its trust and quotas
+   * itself: they are not reviewed.
    */
   readonly ofLibrary: boolean;
+  /**
+   * Whether the role checks its session duration itself (`TrustedDestinationRole`):
+   * it is not reviewed. The library's other roles do not check it, since only ECS
+   * assumes them unless their trust is widened by hand.
+   */
+  readonly checksSessionDuration: boolean;
   /** Whether a role of the app is one of the library's: a chain between two of them is checked by the library. */
   readonly isLibraryRole: (cfnRole: iam.CfnRole) => boolean;
 }
@@ -52,19 +58,19 @@ export function reviewRole(cfnRole: iam.CfnRole, options: RoleReviewOptions): Ro
   const stack = Stack.of(cfnRole);
   const findings: Finding[] = [];
   let errors: string[] = [];
+  const trust = tryTrust(cfnRole);
   if (!options.ofLibrary) {
-    const trust = tryTrust(cfnRole);
     findings.push(...trustFindings(stack, trust));
     findings.push(...serviceGuardFindings(cfnRole, trust));
-    if (trustedByRoles(trust)) {
-      const seconds = stack.resolve(cfnRole.maxSessionDuration);
-      findings.push(...chainedSessionDurationFindings(typeof seconds === 'number' ? seconds : undefined));
-    }
     const quotas = quotaFindings(cfnRole, options.iamQuotas, {
       trust: 'Trust fewer principals, or raise the quota (up to 4,096) in Service Quotas and declare it with iamQuotas.trustPolicySize.',
     });
     findings.push(...quotas.warnings);
     errors = quotas.errors;
+  }
+  if (!options.checksSessionDuration && trustedByRoles(trust)) {
+    const seconds = stack.resolve(cfnRole.maxSessionDuration);
+    findings.push(...chainedSessionDurationFindings(typeof seconds === 'number' ? seconds : undefined));
   }
   const { inlineDocuments, managedInApp } = policiesOf(cfnRole);
   findings.push(...assumeRoleScopeFindings([
