@@ -1,4 +1,4 @@
-import { App, Aspects, Duration, Stack, aws_ecs as ecs, aws_iam as iam, Annotations as CoreAnnotations } from 'aws-cdk-lib';
+import { App, Aspects, Aws, CfnOutput, Duration, Fn, Stack, aws_ecs as ecs, aws_iam as iam, Annotations as CoreAnnotations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
 import { createFargateServiceExample } from '../examples/fargate-service';
@@ -388,5 +388,63 @@ describe('CrossAccountChecks: what the library\'s roles check themselves', () =>
     // THEN
     const warnings = Annotations.fromStack(stack).findWarning('*', warningOf('chainedSessionDuration'));
     expect(warnings.map(w => w.id)).toEqual(['/DestinationStack/Role']);
+  });
+});
+
+describe('CrossAccountChecks: an ECS task role used by a task definition of another stack', () => {
+  const ecsTrust = { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } }] };
+  const containers = [{ name: 'app', image: 'nginx' }];
+
+  /** GIVEN an L1 role trusted by ECS without the conditions in a stack Roles, WHEN `use` makes a task definition in a stack Service. */
+  function rolesAndService(use: (service: Stack, role: iam.CfnRole) => void, serviceAccount = SOURCE_ACCOUNT): Annotations {
+    return checked(app => {
+      const roles = sourceStack(app, 'Roles');
+      const role = new iam.CfnRole(roles, 'Role', { roleName: 'app-task', path: '/app/', assumeRolePolicyDocument: ecsTrust });
+      use(new Stack(app, 'Service', { env: { account: serviceAccount, region: 'us-east-1' } }), role);
+      return roles;
+    });
+  }
+
+  test('an iam.Role used by an L2 task definition is reported as confusedDeputyGuardOff', () => {
+    checked(app => {
+      const roles = sourceStack(app, 'Roles');
+      const role = plainRole(roles, 'Role', new iam.ServicePrincipal('ecs-tasks.amazonaws.com'));
+      new ecs.FargateTaskDefinition(sourceStack(app, 'Service'), 'Task', { taskRole: role });
+      return roles;
+    }).hasWarning('/Roles/Role/Resource', warningOf('confusedDeputyGuardOff'));
+  });
+
+  test.each<[string, (service: Stack, role: iam.CfnRole) => string]>([
+    ['its ARN attribute', (_service, role) => role.attrArn],
+    ['an import of an output of its stack', (_service, role) => {
+      new CfnOutput(Stack.of(role), 'TaskRoleArn', { value: role.attrArn, exportName: 'TaskRoleArn' });
+      return Fn.importValue('TaskRoleArn');
+    }],
+    ['its literal ARN', () => `arn:aws:iam::${SOURCE_ACCOUNT}:role/app/app-task`],
+    ['its ARN joined with the partition', () => `arn:${Aws.PARTITION}:iam::${SOURCE_ACCOUNT}:role/app/app-task`],
+    ['its name', () => 'app-task'],
+    ['its name in another case, which IAM takes for the same role', () => 'App-Task'],
+  ])('an L1 role given to an L1 task definition as %s is reported', (_case, taskRoleArn) => {
+    rolesAndService((service, role) => new ecs.CfnTaskDefinition(service, 'Task', {
+      taskRoleArn: taskRoleArn(service, role), containerDefinitions: containers,
+    })).hasWarning('/Roles/Role', warningOf('confusedDeputyGuardOff'));
+  });
+
+  test('a role used only as the execution role of a task definition of another stack is not reported', () => {
+    rolesAndService((service, role) => new ecs.CfnTaskDefinition(service, 'Task', { executionRoleArn: role.attrArn, containerDefinitions: containers }))
+      .hasNoWarning('*', Match.anyValue());
+  });
+
+  test.each([
+    ['a role of the same name in another account', `arn:aws:iam::${OTHER_ACCOUNT}:role/app/app-task`],
+    ['a role of the same name on another path', `arn:aws:iam::${SOURCE_ACCOUNT}:role/app-task`],
+  ])('%s is not the role', (_case, taskRoleArn) => {
+    rolesAndService(service => new ecs.CfnTaskDefinition(service, 'Task', { taskRoleArn, containerDefinitions: containers }))
+      .hasNoWarning('*', Match.anyValue());
+  });
+
+  test('its name in a stack of another account is not the role', () => {
+    rolesAndService(service => new ecs.CfnTaskDefinition(service, 'Task', { taskRoleArn: 'app-task', containerDefinitions: containers }), OTHER_ACCOUNT)
+      .hasNoWarning('*', Match.anyValue());
   });
 });
