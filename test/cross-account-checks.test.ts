@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { App, Aspects, Aws, CfnOutput, Duration, Fn, Stack, aws_ecs as ecs, aws_iam as iam, Annotations as CoreAnnotations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
+import { IConstruct } from 'constructs';
 import { createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
 import { createFargateServiceExample } from '../examples/fargate-service';
 import { createSeedWalkthrough } from '../examples/seed-walkthrough';
@@ -446,5 +451,58 @@ describe('CrossAccountChecks: an ECS task role used by a task definition of anot
   test('its name in a stack of another account is not the role', () => {
     rolesAndService(service => new ecs.CfnTaskDefinition(service, 'Task', { taskRoleArn: 'app-task', containerDefinitions: containers }), OTHER_ACCOUNT)
       .hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('CrossAccountChecks: a finding acknowledged on the role itself', () => {
+  const wholeAccountTrust = { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: SOURCE_ACCOUNT } }] };
+
+  /** The role's resource, as each way of writing a role makes it. */
+  const roles: Array<[string, (stack: Stack) => IConstruct]> = [
+    ['an L1 role', stack => new iam.CfnRole(stack, 'Role', { assumeRolePolicyDocument: wholeAccountTrust })],
+    ['a role of a template brought in with cloudformation-include', stack => {
+      const directory = mkdtempSync(join(tmpdir(), 'include-'));
+      const templateFile = join(directory, 'template.json');
+      writeFileSync(templateFile, JSON.stringify({ Resources: { Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: wholeAccountTrust } } } }));
+      try {
+        return new CfnInclude(stack, 'Template', { templateFile }).getResource('Role');
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    }],
+    ['the resource of an iam.Role', stack => plainRole(stack, 'Role', new iam.AccountPrincipal(SOURCE_ACCOUNT)).node.defaultChild!],
+  ];
+
+  test.each(roles)('FindingLevel.ERROR accepts it on %s', (_case, role) => {
+    // GIVEN
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks({ level: FindingLevel.ERROR }));
+    // WHEN
+    CoreAnnotations.of(role(destinationStack(app))).acknowledgeWarning(ID('wholeAccountTrust'), 'the account is ours alone');
+    // THEN
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test.each(roles)('FindingLevel.WARNING reports no warning for it on %s', (_case, role) => {
+    checked(app => {
+      const stack = destinationStack(app);
+      CoreAnnotations.of(role(stack)).acknowledgeWarning(ID('wholeAccountTrust'), 'the account is ours alone');
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('an acknowledgement of another ID on the role does not accept it', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks({ level: FindingLevel.ERROR }));
+    CoreAnnotations.of(roles[0][1](destinationStack(app))).acknowledgeWarning(ID('nearIamQuota'), 'another finding');
+    expect(() => app.synth()).toThrow(/DestinationStack\/Role\] the trust policy admits every principal of 111122223333 .*\[cdk-cross-account-task-roles:wholeAccountTrust; /);
+  });
+
+  test('the role\'s construct tree is left as it was', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const role = roles[0][1](destinationStack(app));
+    app.synth();
+    expect(role.node.children).toEqual([]);
   });
 });
