@@ -506,3 +506,42 @@ describe('CrossAccountChecks: a finding acknowledged on the role itself', () => 
     expect(role.node.children).toEqual([]);
   });
 });
+
+describe('CrossAccountChecks: a chain whose caller has policies that are not in the app', () => {
+  /** GIVEN a role `caller` with the given policies, and a role of another account whose trust names it. */
+  function trustedCaller(props: Partial<iam.RoleProps>): Annotations {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    plainRole(sourceStack(app), 'Caller', new iam.ServicePrincipal('lambda.amazonaws.com'), { roleName: 'caller', ...props });
+    const destination = destinationStack(app);
+    plainRole(destination, 'Target', new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`), { roleName: 'target' });
+    return Annotations.fromStack(destination);
+  }
+
+  test('an AWS managed policy, which may allow sts:AssumeRole, leaves the trust unreported', () => {
+    trustedCaller({ managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')] }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a customer managed policy of another app leaves the trust unreported', () => {
+    trustedCaller({ managedPolicies: [iam.ManagedPolicy.fromManagedPolicyArn(newApp(), 'Central', `arn:aws:iam::${SOURCE_ACCOUNT}:policy/assume-target`)] })
+      .hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a managed policy of the app that does not allow it is read, and the trust is reported', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const source = sourceStack(app);
+    plainRole(source, 'Caller', new iam.ServicePrincipal('lambda.amazonaws.com'), {
+      roleName: 'caller',
+      managedPolicies: [new iam.ManagedPolicy(source, 'Reads', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] })],
+    });
+    const destination = destinationStack(app);
+    plainRole(destination, 'Target', new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`), { roleName: 'target' });
+    Annotations.fromStack(destination).hasWarning('/DestinationStack/Target/Resource', warningOf('chainHalvesDisagree'));
+  });
+
+  test('a permissions boundary, which allows nothing by itself, does not leave the trust unreported', () => {
+    trustedCaller({ permissionsBoundary: iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess') })
+      .hasWarning('/DestinationStack/Target/Resource', warningOf('chainHalvesDisagree'));
+  });
+});
