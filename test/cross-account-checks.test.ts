@@ -4,7 +4,7 @@ import { join } from 'path';
 import { App, Aspects, Aws, CfnOutput, Duration, Fn, Stack, aws_ecs as ecs, aws_iam as iam, Annotations as CoreAnnotations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
 import { createFargateServiceExample } from '../examples/fargate-service';
 import { createSeedWalkthrough } from '../examples/seed-walkthrough';
@@ -496,6 +496,19 @@ describe('CrossAccountChecks: a finding acknowledged on the role itself', () => 
     Aspects.of(app).add(new CrossAccountChecks({ level: FindingLevel.ERROR }));
     CoreAnnotations.of(roles[0][1](destinationStack(app))).acknowledgeWarning(ID('nearIamQuota'), 'another finding');
     expect(() => app.synth()).toThrow(/DestinationStack\/Role\] the trust policy admits every principal of 111122223333 .*\[cdk-cross-account-task-roles:wholeAccountTrust; /);
+  });
+
+  test('it is accepted on a role that holds a construct of any name, which stays', () => {
+    // GIVEN an L1 role with a child named as the construct the check adds for a moment
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks({ level: FindingLevel.ERROR }));
+    const role = roles[0][1](destinationStack(app));
+    const child = new Construct(role, 'AcknowledgementProbe');
+    // WHEN
+    CoreAnnotations.of(role).acknowledgeWarning(ID('wholeAccountTrust'), 'the account is ours alone');
+    // THEN
+    expect(() => app.synth()).not.toThrow();
+    expect(role.node.children).toEqual([child]);
   });
 
   test('the role\'s construct tree is left as it was', () => {
