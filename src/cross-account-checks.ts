@@ -1,5 +1,6 @@
 import { IAspect, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { acknowledgedOn } from './private/checks/acknowledgements';
 import { Finding, report } from './private/checks/warnings';
 import { reviewOf } from './private/library-roles';
 import { IamQuotas } from './role-options';
@@ -12,8 +13,9 @@ import { enumOf } from './rules/values';
 export enum FindingLevel {
   /**
    * As warnings, each with its ID (`cdk-cross-account-task-roles:<rule>`), which
-   * `Annotations.of(scope).acknowledgeWarning(id, reason)` acknowledges on the role
-   * or above; `cdk synth --strict` fails on them.
+   * `Annotations.of(scope).acknowledgeWarning(id, reason)` acknowledges, called
+   * before synthesis on the role's `CfnRole` (an L1 or included role itself), on
+   * the `iam.Role`, or on any construct above; `cdk synth --strict` fails on them.
    */
   WARNING = 'WARNING',
 
@@ -61,8 +63,9 @@ export interface CrossAccountChecksProps {
  * - the two halves of a chain in one app that disagree (`chainHalvesDisagree`);
  * - IAM quotas and sizes (`nearIamQuota`, and an error past a quota).
  *
- * The roles of this library check themselves: only their identity policies and
- * chains are reviewed here, so that nothing is reported twice. Policies are read as
+ * The roles of this library check their trust and quotas themselves (and a
+ * `TrustedDestinationRole` its session duration): only the rest is reviewed here,
+ * so that nothing is reported twice. Policies are read as
  * the app's templates write them; managed policies of AWS or of other apps are not read.
  *
  * @example
@@ -87,7 +90,8 @@ export class CrossAccountChecks implements IAspect {
     }
     this.reviewed.add(node);
     const review = reviewOf(node, this.iamQuotas);
-    report(node, review.findings);
+    // aws-cdk-lib would not see an acknowledgement made on the role itself (an L1 or included role).
+    report(node, review.findings.filter(finding => !acknowledgedOn(node, finding.id)));
     const level = this.level;
     node.node.addValidation({
       validate: () => [...review.errors, ...(level === FindingLevel.ERROR ? unacknowledged(node, review.findings) : [])],

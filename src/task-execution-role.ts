@@ -13,7 +13,7 @@ import { addResolvedValueChecks, deferred } from './private/checks/cfn-literals'
 import { refusePolicyNameClash } from './private/checks/policy-names';
 import { cfnRoleOf, reportIdentityStatements } from './private/checks/precreated';
 import { addQuotaChecks } from './private/checks/quotas';
-import { addEcsTrustGuardCheck } from './private/checks/trust-principals';
+import { addEcsTrustGuardCheck, addWholeAccountTrustCheck } from './private/checks/trust-principals';
 import { addImagePullLimitCheck } from './private/checks/warnings';
 import {
   Conditions,
@@ -302,6 +302,8 @@ export class TaskExecutionRole extends iam.Role {
     if (props.confusedDeputyGuard) {
       addEcsTrustGuardCheck(this);
     }
+    // Whoever may assume the execution role gets the secrets and images it may read: a trust widened by hand is warned about too.
+    addWholeAccountTrustCheck(this);
     if (executionRolePolicy === ExecutionRolePolicy.AWS_MANAGED) {
       this.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(AWS_MANAGED_POLICY_NAME));
     }

@@ -1,5 +1,10 @@
-import { App, Aspects, Duration, Stack, aws_ecs as ecs, aws_iam as iam, Annotations as CoreAnnotations } from 'aws-cdk-lib';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Aspects, Aws, CfnOutput, Duration, Fn, Stack, aws_ecs as ecs, aws_iam as iam, Annotations as CoreAnnotations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
+import { Construct, IConstruct } from 'constructs';
 import { createEc2S3Walkthrough } from '../examples/ec2-s3-walkthrough';
 import { createFargateServiceExample } from '../examples/fargate-service';
 import { createSeedWalkthrough } from '../examples/seed-walkthrough';
@@ -299,5 +304,257 @@ describe('CrossAccountChecks on the examples', () => {
     build(app);
     const messages = app.synth().stacks.flatMap(stack => stack.messages).filter(m => m.level !== 'info');
     expect(messages.map(m => `${m.id}: ${m.entry.data}`)).toEqual([]);
+  });
+});
+
+describe('CrossAccountChecks: what the library\'s roles check themselves', () => {
+  const admitsEveryone = () => new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AnyPrincipal()] });
+
+  test('a TaskExecutionRole whose trust admits everyone is reported once, by the role', () => {
+    // GIVEN
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const stack = sourceStack(app);
+    // WHEN
+    new TaskExecutionRole(stack, 'ExecutionRole').assumeRolePolicy!.addStatements(admitsEveryone());
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('*', warningOf('wholeAccountTrust'));
+    expect(warnings.map(w => w.id)).toEqual(['/SourceStack/ExecutionRole']);
+  });
+
+  test('an L1 role created inside a library role is reviewed as any other role', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      new iam.CfnRole(new TaskExecutionRole(stack, 'ExecutionRole'), 'Helper', {
+        assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: '*' }] },
+      });
+      return stack;
+    }).hasWarning('/SourceStack/ExecutionRole/Helper', warningOf('wholeAccountTrust'));
+  });
+
+  test('an L1 role created inside a library role is in chains as a role that is not the library\'s', () => {
+    // GIVEN a role of the library in the destination account, and inside it an L1 role that trusts a role of the app
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const source = sourceStack(app);
+    new CrossAccountTaskRole(source, 'TaskRole', {
+      roleName: 'my-ECS-task-role',
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+    });
+    const destination = destinationStack(app);
+    const destinationRole = new TrustedDestinationRole(destination, 'DestinationRole', {
+      roleName: 'destination-account-role',
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'my-ECS-task-role' })],
+    });
+    new iam.CfnRole(destinationRole, 'Helper', {
+      roleName: 'helper',
+      assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${SOURCE_ACCOUNT}:role/my-ECS-task-role` } }] },
+    });
+    // THEN the trust that names a role that may not assume it is reported
+    Annotations.fromStack(destination).hasWarning('/DestinationStack/DestinationRole/Helper', warningOf('chainHalvesDisagree'));
+  });
+
+  test.each<[string, (stack: Stack) => iam.Role]>([
+    ['CrossAccountTaskRole', stack => new CrossAccountTaskRole(stack, 'Role', {
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })], maxSessionDuration: Duration.hours(4),
+    })],
+    ['TaskExecutionRole', stack => new TaskExecutionRole(stack, 'Role', { maxSessionDuration: Duration.hours(4) })],
+  ])('a %s over 1 hour that a role may assume is reported as chainedSessionDuration, which it does not check itself', (_name, create) => {
+    // GIVEN
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const stack = sourceStack(app);
+    // WHEN a role may assume it (role chaining)
+    create(stack).assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`)],
+    }));
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('*', warningOf('chainedSessionDuration'));
+    expect(warnings.map(w => w.id)).toEqual(['/SourceStack/Role/Resource']);
+  });
+
+  test('a TaskExecutionRole over 1 hour that only ECS assumes is not reported', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      new TaskExecutionRole(stack, 'Role', { maxSessionDuration: Duration.hours(4) });
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a TrustedDestinationRole over 1 hour is reported once, by the role', () => {
+    // GIVEN
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const stack = destinationStack(app);
+    // WHEN
+    new TrustedDestinationRole(stack, 'Role', {
+      trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'caller' })], maxSessionDuration: Duration.hours(4),
+    });
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('*', warningOf('chainedSessionDuration'));
+    expect(warnings.map(w => w.id)).toEqual(['/DestinationStack/Role']);
+  });
+});
+
+describe('CrossAccountChecks: an ECS task role used by a task definition of another stack', () => {
+  const ecsTrust = { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } }] };
+  const containers = [{ name: 'app', image: 'nginx' }];
+
+  /** GIVEN an L1 role trusted by ECS without the conditions in a stack Roles, WHEN `use` makes a task definition in a stack Service. */
+  function rolesAndService(use: (service: Stack, role: iam.CfnRole) => void, serviceAccount = SOURCE_ACCOUNT): Annotations {
+    return checked(app => {
+      const roles = sourceStack(app, 'Roles');
+      const role = new iam.CfnRole(roles, 'Role', { roleName: 'app-task', path: '/app/', assumeRolePolicyDocument: ecsTrust });
+      use(new Stack(app, 'Service', { env: { account: serviceAccount, region: 'us-east-1' } }), role);
+      return roles;
+    });
+  }
+
+  test('an iam.Role used by an L2 task definition is reported as confusedDeputyGuardOff', () => {
+    checked(app => {
+      const roles = sourceStack(app, 'Roles');
+      const role = plainRole(roles, 'Role', new iam.ServicePrincipal('ecs-tasks.amazonaws.com'));
+      new ecs.FargateTaskDefinition(sourceStack(app, 'Service'), 'Task', { taskRole: role });
+      return roles;
+    }).hasWarning('/Roles/Role/Resource', warningOf('confusedDeputyGuardOff'));
+  });
+
+  test.each<[string, (service: Stack, role: iam.CfnRole) => string]>([
+    ['its ARN attribute', (_service, role) => role.attrArn],
+    ['an import of an output of its stack', (_service, role) => {
+      new CfnOutput(Stack.of(role), 'TaskRoleArn', { value: role.attrArn, exportName: 'TaskRoleArn' });
+      return Fn.importValue('TaskRoleArn');
+    }],
+    ['its literal ARN', () => `arn:aws:iam::${SOURCE_ACCOUNT}:role/app/app-task`],
+    ['its ARN joined with the partition', () => `arn:${Aws.PARTITION}:iam::${SOURCE_ACCOUNT}:role/app/app-task`],
+    ['its name', () => 'app-task'],
+    ['its name in another case, which IAM takes for the same role', () => 'App-Task'],
+  ])('an L1 role given to an L1 task definition as %s is reported', (_case, taskRoleArn) => {
+    rolesAndService((service, role) => new ecs.CfnTaskDefinition(service, 'Task', {
+      taskRoleArn: taskRoleArn(service, role), containerDefinitions: containers,
+    })).hasWarning('/Roles/Role', warningOf('confusedDeputyGuardOff'));
+  });
+
+  test('a role used only as the execution role of a task definition of another stack is not reported', () => {
+    rolesAndService((service, role) => new ecs.CfnTaskDefinition(service, 'Task', { executionRoleArn: role.attrArn, containerDefinitions: containers }))
+      .hasNoWarning('*', Match.anyValue());
+  });
+
+  test.each([
+    ['a role of the same name in another account', `arn:aws:iam::${OTHER_ACCOUNT}:role/app/app-task`],
+    ['a role of the same name on another path', `arn:aws:iam::${SOURCE_ACCOUNT}:role/app-task`],
+  ])('%s is not the role', (_case, taskRoleArn) => {
+    rolesAndService(service => new ecs.CfnTaskDefinition(service, 'Task', { taskRoleArn, containerDefinitions: containers }))
+      .hasNoWarning('*', Match.anyValue());
+  });
+
+  test('its name in a stack of another account is not the role', () => {
+    rolesAndService(service => new ecs.CfnTaskDefinition(service, 'Task', { taskRoleArn: 'app-task', containerDefinitions: containers }), OTHER_ACCOUNT)
+      .hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('CrossAccountChecks: a finding acknowledged on the role itself', () => {
+  const wholeAccountTrust = { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: SOURCE_ACCOUNT } }] };
+
+  /** The role's resource, as each way of writing a role makes it. */
+  const roles: Array<[string, (stack: Stack) => IConstruct]> = [
+    ['an L1 role', stack => new iam.CfnRole(stack, 'Role', { assumeRolePolicyDocument: wholeAccountTrust })],
+    ['a role of a template brought in with cloudformation-include', stack => {
+      const directory = mkdtempSync(join(tmpdir(), 'include-'));
+      const templateFile = join(directory, 'template.json');
+      writeFileSync(templateFile, JSON.stringify({ Resources: { Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: wholeAccountTrust } } } }));
+      try {
+        return new CfnInclude(stack, 'Template', { templateFile }).getResource('Role');
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    }],
+    ['the resource of an iam.Role', stack => plainRole(stack, 'Role', new iam.AccountPrincipal(SOURCE_ACCOUNT)).node.defaultChild!],
+  ];
+
+  test.each(roles)('FindingLevel.ERROR accepts it on %s', (_case, role) => {
+    // GIVEN
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks({ level: FindingLevel.ERROR }));
+    // WHEN
+    CoreAnnotations.of(role(destinationStack(app))).acknowledgeWarning(ID('wholeAccountTrust'), 'the account is ours alone');
+    // THEN
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test.each(roles)('FindingLevel.WARNING reports no warning for it on %s', (_case, role) => {
+    checked(app => {
+      const stack = destinationStack(app);
+      CoreAnnotations.of(role(stack)).acknowledgeWarning(ID('wholeAccountTrust'), 'the account is ours alone');
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('an acknowledgement of another ID on the role does not accept it', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks({ level: FindingLevel.ERROR }));
+    CoreAnnotations.of(roles[0][1](destinationStack(app))).acknowledgeWarning(ID('nearIamQuota'), 'another finding');
+    expect(() => app.synth()).toThrow(/DestinationStack\/Role\] the trust policy admits every principal of 111122223333 .*\[cdk-cross-account-task-roles:wholeAccountTrust; /);
+  });
+
+  test('it is accepted on a role that holds a construct of any name, which stays', () => {
+    // GIVEN an L1 role with a child named as the construct the check adds for a moment
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks({ level: FindingLevel.ERROR }));
+    const role = roles[0][1](destinationStack(app));
+    const child = new Construct(role, 'AcknowledgementProbe');
+    // WHEN
+    CoreAnnotations.of(role).acknowledgeWarning(ID('wholeAccountTrust'), 'the account is ours alone');
+    // THEN
+    expect(() => app.synth()).not.toThrow();
+    expect(role.node.children).toEqual([child]);
+  });
+
+  test('the role\'s construct tree is left as it was', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const role = roles[0][1](destinationStack(app));
+    app.synth();
+    expect(role.node.children).toEqual([]);
+  });
+});
+
+describe('CrossAccountChecks: a chain whose caller has policies that are not in the app', () => {
+  /** GIVEN a role `caller` with the given policies, and a role of another account whose trust names it. */
+  function trustedCaller(props: Partial<iam.RoleProps>): Annotations {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    plainRole(sourceStack(app), 'Caller', new iam.ServicePrincipal('lambda.amazonaws.com'), { roleName: 'caller', ...props });
+    const destination = destinationStack(app);
+    plainRole(destination, 'Target', new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`), { roleName: 'target' });
+    return Annotations.fromStack(destination);
+  }
+
+  test('an AWS managed policy, which may allow sts:AssumeRole, leaves the trust unreported', () => {
+    trustedCaller({ managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')] }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a customer managed policy of another app leaves the trust unreported', () => {
+    trustedCaller({ managedPolicies: [iam.ManagedPolicy.fromManagedPolicyArn(newApp(), 'Central', `arn:aws:iam::${SOURCE_ACCOUNT}:policy/assume-target`)] })
+      .hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a managed policy of the app that does not allow it is read, and the trust is reported', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const source = sourceStack(app);
+    plainRole(source, 'Caller', new iam.ServicePrincipal('lambda.amazonaws.com'), {
+      roleName: 'caller',
+      managedPolicies: [new iam.ManagedPolicy(source, 'Reads', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] })],
+    });
+    const destination = destinationStack(app);
+    plainRole(destination, 'Target', new iam.ArnPrincipal(`arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`), { roleName: 'target' });
+    Annotations.fromStack(destination).hasWarning('/DestinationStack/Target/Resource', warningOf('chainHalvesDisagree'));
+  });
+
+  test('a permissions boundary, which allows nothing by itself, does not leave the trust unreported', () => {
+    trustedCaller({ permissionsBoundary: iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess') })
+      .hasWarning('/DestinationStack/Target/Resource', warningOf('chainHalvesDisagree'));
   });
 });

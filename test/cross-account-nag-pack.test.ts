@@ -1,8 +1,8 @@
-import { Aspects, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Aspects, Stack, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { NagSuppressions } from 'cdk-nag';
 import { CrossAccountNagPack } from '../src';
-import { SOURCE_ACCOUNT, destinationStack, newApp } from './support/app';
+import { SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from './support/app';
 
 /** GIVEN an app with the pack and a plain role trusting `principal`, WHEN `suppress` runs, THEN the stack. */
 function packed(principal: iam.IPrincipal, suppress?: (role: iam.Role) => void): Stack {
@@ -13,6 +13,21 @@ function packed(principal: iam.IPrincipal, suppress?: (role: iam.Role) => void):
   suppress?.(role);
   return stack;
 }
+
+// Before the test that mocks cdk-nag away, whose mock stays registered.
+describe('CrossAccountNagPack: what cdk-nag reads before synthesis', () => {
+  test('an ECS task role used by a task definition of another stack is reported as CrossAccount-ConfusedDeputyGuardOff', () => {
+    // GIVEN
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountNagPack({ reports: false }));
+    const roles = sourceStack(app, 'Roles');
+    // WHEN the task definition is in another stack, which references the role before synthesis turns it into an import
+    const role = new iam.Role(roles, 'Role', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    new ecs.FargateTaskDefinition(sourceStack(app, 'Service'), 'Task', { taskRole: role });
+    // THEN
+    Annotations.fromStack(roles).hasWarning('/Roles/Role/Resource', Match.stringLikeRegexp('^CrossAccount-ConfusedDeputyGuardOff: the trust policy lets ecs-tasks'));
+  });
+});
 
 describe('CrossAccountNagPack', () => {
   test('reports a finding of the checks as a cdk-nag warning of its rule, with the library\'s message', () => {

@@ -1,5 +1,6 @@
 import {
   Annotations as CoreAnnotations,
+  CfnParameter,
   Lazy,
   Stack,
   aws_ecr as ecr,
@@ -72,6 +73,24 @@ describe('trust', () => {
       },
     });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('warns when a statement added to the trust admits everyone, as the other roles of the library do', () => {
+    // GIVEN
+    const stack = sourceStack();
+    // WHEN
+    role(stack).assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AnyPrincipal()] }));
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/SourceStack/ExecutionRole',
+      Match.stringLikeRegexp('^the trust policy admits every principal of \\* that is allowed sts:AssumeRole there.*\\[ack: cdk-cross-account-task-roles:wholeAccountTrust\\]$'));
+  });
+
+  test('warns when a statement added to the trust admits a principal known only at deploy time', () => {
+    const stack = sourceStack();
+    const principal = new CfnParameter(stack, 'Caller').valueAsString;
+    role(stack).assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(principal)] }));
+    Annotations.fromStack(stack).hasWarning('/SourceStack/ExecutionRole',
+      Match.stringLikeRegexp('known only at deploy time.*\\[ack: cdk-cross-account-task-roles:unknownTrustPrincipal\\]$'));
   });
 
   test('is recognised by isTaskExecutionRole', () => {

@@ -7,16 +7,25 @@ import { RoleReview, reviewRole } from './checks/role-review';
 
 /**
  * The review of any role of an app (`CrossAccountChecks`, `CrossAccountNagPack`):
- * the library's own roles check their trust, session duration and quotas
- * themselves, so only their identity policies and chains are reviewed.
+ * the library's own roles check their trust and quotas themselves, and a
+ * `TrustedDestinationRole` its session duration, so that nothing is reported twice.
  */
 export function reviewOf(cfnRole: iam.CfnRole, iamQuotas: IamQuotas | undefined): RoleReview {
-  return reviewRole(cfnRole, { iamQuotas, ofLibrary: isLibraryRole(cfnRole), isLibraryRole });
+  const ofLibrary = isLibraryRole(cfnRole);
+  return reviewRole(cfnRole, {
+    iamQuotas,
+    ofLibrary,
+    checksSessionDuration: ofLibrary && TrustedDestinationRole.isTrustedDestinationRole(cfnRole.node.scope),
+    isLibraryRole,
+  });
 }
 
-/** Whether the role is the resource of a role of this library. */
+/**
+ * Whether the role is the resource of a role of this library: its default child,
+ * not any other `CfnRole` created inside one, which no check of the library reads.
+ */
 function isLibraryRole(cfnRole: iam.CfnRole): boolean {
   const role = cfnRole.node.scope;
-  return CrossAccountTaskRole.isCrossAccountTaskRole(role) || TrustedDestinationRole.isTrustedDestinationRole(role)
-    || TaskExecutionRole.isTaskExecutionRole(role);
+  return role?.node.defaultChild === cfnRole && (CrossAccountTaskRole.isCrossAccountTaskRole(role)
+    || TrustedDestinationRole.isTrustedDestinationRole(role) || TaskExecutionRole.isTaskExecutionRole(role));
 }

@@ -2,7 +2,7 @@ import { Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { allowsAction, namesResource, statementsOf, valuesOf, wildcardMatches } from './iam-matching';
 import { renderLikeIam } from './policy-size';
-import { policiesOf } from './role-policies';
+import { policiesOf, refersTo } from './role-policies';
 import { templateTrustPolicy } from './trust-principals';
 import { Finding, WARNINGS } from './warnings';
 import { partitionOfRegion } from '../../rules/identifiers';
@@ -21,7 +21,15 @@ interface ChainRole {
   /** `arn:<partition>:iam::<account>:role<path><name>`, the partition that of the stack's Region, else `aws`. */
   readonly arn: string;
   readonly trust: any;
+  /** The statements of its inline policies and of the managed policies of the app attached to it. */
   readonly identityStatements: any[];
+  /**
+   * Whether it has a managed policy that is not in the app (of AWS, such as
+   * `AdministratorAccess`, or of another app), whose statements cannot be read: what
+   * the role may do is then not known. A permissions boundary allows nothing by
+   * itself, so it does not count.
+   */
+  readonly unreadablePolicies: boolean;
 }
 
 const rolesByApp = new WeakMap<IConstruct, { size: number; roles: ChainRole[] }>();
@@ -53,7 +61,7 @@ function chainRoleOf(cfnRole: iam.CfnRole): ChainRole[] {
   } catch {
     return [];
   }
-  const { inlineDocuments, managedInApp } = policiesOf(cfnRole);
+  const { inlineDocuments, managedArns, managedInApp } = policiesOf(cfnRole);
   const identityStatements = [
     ...inlineDocuments.map(d => renderLikeIam(d.stack, d.document)),
     ...managedInApp.map(p => renderLikeIam(Stack.of(p), p.policyDocument)),
@@ -66,6 +74,7 @@ function chainRoleOf(cfnRole: iam.CfnRole): ChainRole[] {
     arn: `arn:${partition}:iam::${stack.account}:role${rolePath}${name}`,
     trust,
     identityStatements,
+    unreadablePolicies: managedArns.some(arn => !managedInApp.some(policy => refersTo(stack, arn, policy))),
   }];
 }
 
@@ -91,7 +100,8 @@ export function chainFindings(cfnRole: iam.CfnRole, skip: (other: iam.CfnRole) =
           + `${self.arn}, so the call would be denied: trust this role there, or remove the statement.`,
       });
     }
-    const trustsOther = namedByTrust(self.trust, other.arn);
+    // Whether a policy of the other role that cannot be read allows it is not known: nothing is said.
+    const trustsOther = namedByTrust(self.trust, other.arn) && !other.unreadablePolicies;
     if (trustsOther && !other.identityStatements.some(s => allowsAction(s, 'sts:AssumeRole') && namesResource(s, self.arn))) {
       findings.push({
         id: WARNINGS.chainHalvesDisagree,

@@ -49,12 +49,12 @@ export function policiesOf(cfnRole: iam.CfnRole): RolePolicies {
 
 /**
  * Whether a value, as `consumer` writes it, is the reference to `target`: a `Ref`
- * in the same stack, or in another stack an import of the output of `target`'s
- * stack that holds that `Ref`.
+ * (or the given attribute, `Fn::GetAtt`) in the same stack, or in another stack an
+ * import of the output of `target`'s stack that holds that reference.
  */
-function refersTo(consumer: Stack, value: unknown, target: CfnResource): boolean {
+export function refersTo(consumer: Stack, value: unknown, target: CfnResource, attribute?: string): boolean {
   const targetStack = Stack.of(target);
-  const reference = JSON.stringify(targetStack.resolve(target.ref));
+  const reference = JSON.stringify(targetStack.resolve(attribute === undefined ? target.ref : target.getAtt(attribute)));
   const resolved = consumer.resolve(value);
   if (consumer === targetStack) {
     return JSON.stringify(resolved) === reference;
