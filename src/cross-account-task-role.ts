@@ -1,4 +1,4 @@
-import { Annotations, Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { Lazy, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { OrganizationRoles } from './organization-roles';
 import { ChainEnd, addChainChecks } from './private/chain/chain-end';
@@ -10,7 +10,7 @@ import { cfnRoleOf, reportIdentityStatements } from './private/checks/precreated
 import { addQuotaChecks } from './private/checks/quotas';
 import { addTaskDefinitionChecks } from './private/checks/task-definitions';
 import { addEcsTrustGuardCheck, addWholeAccountTrustCheck } from './private/checks/trust-principals';
-import { WARNINGS, warnIfConfusedDeputyGuardOff } from './private/checks/warnings';
+import { WARNINGS, warn, warnIfConfusedDeputyGuardOff } from './private/checks/warnings';
 import { assumeRoleActions, assumeStatements } from './private/policy/identity';
 import { ecsTasksPrincipal } from './private/policy/trust';
 import { commonRoleProps, pathOf, refuseAssumeRoleGrant } from './private/role-setup';
@@ -266,7 +266,7 @@ export class CrossAccountTaskRole extends iam.Role {
   /** Warns, once the app is complete, when the role may assume no role at all. */
   private warnWithoutDestination(): string[] {
     if (this.chain.isEmpty) {
-      Annotations.of(this).addWarningV2(WARNINGS.taskRoleWithoutDestination,
+      warn(this, WARNINGS.taskRoleWithoutDestination,
         'has no destination role, so its tasks may assume no role of another account: give destinationRoles '
         + '(or destinationOrganizationRoles), or call addDestination() with the RoleReference of the role to assume. '
         + 'A task that needs no other account needs no CrossAccountTaskRole: use an iam.Role trusted by ecs-tasks.amazonaws.com.');

@@ -1,7 +1,8 @@
-import { Duration, Stack, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, Duration, Stack, aws_ecs as ecs, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { IConstruct } from 'constructs';
 import { CrossAccountTaskRole, RoleReference, TaskExecutionRole, TrustedDestinationRole } from '../../src';
-import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from '../support/app';
+import { DESTINATION_ACCOUNT, SOURCE_ACCOUNT, destinationStack, newApp, sourceStack } from '../support/app';
 
 /** The warnings of src/private/checks/warnings.ts: when each is given, and its whole text. */
 
@@ -95,5 +96,45 @@ describe('warnings say the whole rule', () => {
     const stack = sourceStack();
     build(stack);
     expect(warningText(stack, id)).toBe(expected);
+  });
+});
+
+describe('a warning added at synthesis, acknowledged on the construct it is about', () => {
+  // aws-cdk-lib looks for an acknowledgement only above the construct a warning is added to:
+  // a warning the library adds at synthesis must still honour one made on the role itself.
+  const ACK = (id: string) => `cdk-cross-account-task-roles:${id}`;
+
+  test.each<[string, (app: App) => { scope: IConstruct; stack: Stack }]>([
+    ['wholeAccountTrust', app => {
+      const stack = destinationStack(app);
+      const role = new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [taskRole] });
+      role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AccountPrincipal(SOURCE_ACCOUNT)] }));
+      return { scope: role, stack };
+    }],
+    ['trustedRoleOutsideApp', app => {
+      const stack = destinationStack(app);
+      return { scope: new TrustedDestinationRole(stack, 'DestinationRole', { trustedRoles: [taskRole] }), stack };
+    }],
+    ['taskRoleWithoutDestination', app => {
+      const stack = sourceStack(app);
+      return { scope: new CrossAccountTaskRole(stack, 'TaskRole'), stack };
+    }],
+    ['directGrantInDestinationAccount', app => {
+      const stack = sourceStack(app);
+      const role = new CrossAccountTaskRole(stack, 'TaskRole', {
+        destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+      });
+      new s3.Bucket(destinationStack(app), 'Bucket', { bucketName: 'reports-bucket' }).grantRead(role);
+      return { scope: role, stack };
+    }],
+  ])('%s', (id, build) => {
+    // GIVEN the warning without an acknowledgement
+    const warned = build(newApp());
+    Annotations.fromStack(warned.stack).hasWarning(`/${warned.scope.node.path}`, Match.stringLikeRegexp(`\\[ack: ${ACK(id)}\\]$`));
+    // WHEN it is acknowledged on the construct itself, before synthesis
+    const acknowledged = build(newApp());
+    CoreAnnotations.of(acknowledged.scope).acknowledgeWarning(ACK(id), 'accepted');
+    // THEN synthesis adds no such warning
+    Annotations.fromStack(acknowledged.stack).hasNoWarning('*', Match.stringLikeRegexp(`\\[ack: ${ACK(id)}\\]$`));
   });
 });

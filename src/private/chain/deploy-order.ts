@@ -1,10 +1,10 @@
-import { Annotations, Aspects, IAspect, Stack } from 'aws-cdk-lib';
+import { Aspects, IAspect, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ChainEnd } from './chain-end';
 import { tryReferenceOfRole } from './references';
 import { chainEndOf, nearestRole, sourceReferences, sourcesNamed } from './registry';
 import { RoleReference } from '../../role-reference';
-import { WARNINGS } from '../checks/warnings';
+import { WARNINGS, warn } from '../checks/warnings';
 
 /** Orders the stack of a `TrustMode.ROLE_ARN` destination role after the stacks of the roles it trusts (see below). */
 export function deployAfterTrustedRoles(destination: ChainEnd): void {
@@ -53,7 +53,7 @@ class DeployAfterTrustedRoles implements IAspect {
       }
     }
     if (outside.length > 0) {
-      Annotations.of(node).addWarningV2(WARNINGS.trustedRoleOutsideApp,
+      warn(node, WARNINGS.trustedRoleOutsideApp,
         `trusts ${outside.map(String).join(', ')} by ARN (TrustMode.ROLE_ARN), but no construct of this app is that role, so nothing orders the deployments: `
         + 'IAM refuses a trust policy that names a role that does not exist yet (Invalid principal in policy), so deploy the source first. '
         + 'TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN removes that ordering.'

@@ -1,7 +1,7 @@
-import { Annotations, Reference, Stack, Token, Tokenization, aws_iam as iam } from 'aws-cdk-lib';
+import { Reference, Stack, Token, Tokenization, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { renderLikeIam } from './policy-size';
-import { WARNINGS } from './warnings';
+import { WARNINGS, warn } from './warnings';
 import { RoleReference } from '../../role-reference';
 
 /**
@@ -35,7 +35,7 @@ export function warnAboutDirectGrants(role: IConstruct, statements: readonly iam
   }
   for (const [account, granted] of byAccount) {
     const destinationRoles = destinations.filter(d => d.account === account).map(String).join(', ');
-    Annotations.of(role).addWarningV2(WARNINGS.directGrantInDestinationAccount,
+    warn(role, WARNINGS.directGrantInDestinationAccount,
       `is granted ${[...granted.actions].join(', ')} on ${[...granted.resources].join(', ')} of account ${account}, `
       + `where this role may assume ${destinationRoles}: a grant to this role itself is a second way into that account that bypasses `
       + 'the destination role and its trust (external ID, session name, conditions), open as soon as the resource\'s policy '

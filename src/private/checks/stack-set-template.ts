@@ -1,5 +1,6 @@
 import { Annotations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { warn } from './warnings';
 import { invalidValue } from '../../rules/rule';
 
 /**
@@ -13,7 +14,7 @@ export function repeatMessage(scope: Construct, level: string, text: string): vo
   const acknowledgeable = /^([\s\S]*) \[ack: ([^\]]+)\]$/.exec(text);
   if (level === 'warning') {
     if (acknowledgeable) {
-      Annotations.of(scope).addWarningV2(acknowledgeable[2], acknowledgeable[1]);
+      warn(scope, acknowledgeable[2], acknowledgeable[1]);
     } else {
       Annotations.of(scope).addWarning(text);
     }

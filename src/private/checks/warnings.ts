@@ -1,5 +1,6 @@
 import { Annotations, Duration, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { acknowledgedOn } from './acknowledgements';
 
 /**
  * The warnings for legal but risky choices. Each has an ID that a user can
@@ -28,7 +29,18 @@ export interface Finding {
 /** Reports each finding as a warning of the construct, which a user can acknowledge by its ID. */
 export function report(scope: IConstruct, findings: readonly Finding[]): void {
   for (const finding of findings) {
-    Annotations.of(scope).addWarningV2(finding.id, finding.message);
+    warn(scope, finding.id, finding.message);
+  }
+}
+
+/**
+ * Adds a warning to the construct unless its ID is acknowledged on the construct
+ * itself or above it: a warning added at synthesis, after the user acknowledged
+ * it on the role, would otherwise stay (aws-cdk-lib looks only above the construct).
+ */
+export function warn(scope: IConstruct, id: string, message: string): void {
+  if (!acknowledgedOn(scope, id)) {
+    Annotations.of(scope).addWarningV2(id, message);
   }
 }
 
