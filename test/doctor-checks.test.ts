@@ -77,6 +77,19 @@ test('a condition the doctor cannot know makes the chain unverified, not working
   expect(report).toMatchObject({ status: 'unverified', works: false });
 });
 
+test('ForAnyValue:StringNotEquals sts:ExternalId without --external-id: IAM finds no value, the condition is false, the chain does not work', async () => {
+  // WHEN no external ID is given
+  const report = await checkChain(CHAIN, ...accounts({ 'ForAnyValue:StringNotEquals': { 'sts:ExternalId': 'x' } }));
+
+  // THEN
+  expect(report.status).toBe('broken');
+  expect(report.checks[2]).toMatchObject({
+    id: 3,
+    verdict: 'error',
+    findings: [{ cause: 'The trust requires an external ID (ForAnyValue:StringNotEquals sts:ExternalId in statement 1) and none was given.' }],
+  });
+});
+
 test('a destination role that cannot be read: checks of its trust and its session are skipped, the chain is broken', async () => {
   // GIVEN
   const [source, destination] = accounts();
