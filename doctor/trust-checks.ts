@@ -27,7 +27,7 @@ export function applyingDeny(trust: TrustEvaluation): StatementResult | undefine
 }
 
 /** Denies that apply unless a value the doctor cannot know says otherwise. */
-function undecidedDenies(trust: TrustEvaluation): StatementResult[] {
+export function undecidedDenies(trust: TrustEvaluation): StatementResult[] {
   return trust.statements.filter(s => s.effect === 'Deny' && s.failed.length === 0 && (s.unknown.length > 0 || s.notPrincipalMissing));
 }
 
