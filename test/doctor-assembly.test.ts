@@ -166,14 +166,18 @@ const destinationArn = (name: string) => `arn:aws:iam::${DESTINATION_ACCOUNT}:ro
 const chainsOf = (outdir: string) => readAssembly(outdir).chains.map(c => [c.sourceRoleArn, c.destinationRoleArn]);
 
 describe('what a role may assume: every policy of the app it is given, and values CloudFormation resolves', () => {
-  test('a managed policy of the app given through the role\'s ManagedPolicyArns (role.addManagedPolicy) is read', () => {
+  test.each([
+    ['by reference (role.addManagedPolicy)', (_stack: Stack, policy: iam.ManagedPolicy) => policy],
+    ['by its ARN (ManagedPolicy.fromManagedPolicyName)', (stack: Stack) => iam.ManagedPolicy.fromManagedPolicyName(stack, 'ByName', 'assume-third')],
+  ])('a managed policy of the app given through the role\'s ManagedPolicyArns %s is read', (_, given) => {
     // GIVEN
     const outdir = synthesize(app => {
       const stack = sourceStackOf(app);
       const role = new iam.Role(stack, 'C', { roleName: 'c', assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
-      role.addManagedPolicy(new iam.ManagedPolicy(stack, 'MP', {
+      role.addManagedPolicy(given(stack, new iam.ManagedPolicy(stack, 'MP', {
+        managedPolicyName: 'assume-third',
         statements: [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [destinationArn('third')] })],
-      }));
+      })));
     });
 
     // THEN
