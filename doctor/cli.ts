@@ -59,7 +59,10 @@ evaluates them itself.
 
 Exit code: 0 every check passed, 1 a chain does not work, 2 usage error,
 3 could not verify: some check could not run or depends on a value the doctor
-cannot read (the output says which permission or option would let it verify).
+cannot read (the output says which permission or option would let it verify),
+or --app found a role that may assume a role it cannot name (a parameter, an
+import, a generated role name: check that chain with --source-role and
+--destination-role).
 `;
 
 export interface DoctorIo {
@@ -75,6 +78,8 @@ class UsageError extends Error {}
 interface DoctorArguments {
   readonly chains: Chain[];
   readonly notes: string[];
+  /** Chains of the app that could not be resolved: the run cannot say the app works. */
+  readonly unresolved: string[];
   readonly sourceProfile?: string;
   readonly destinationProfile?: string;
   readonly externalId?: string;
@@ -136,6 +141,7 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
   const destinationRole = values['destination-role'];
   let chains: Chain[];
   let notes: string[] = [];
+  let unresolved: string[] = [];
   if (values.app !== undefined) {
     if (sourceRole !== undefined || destinationRole !== undefined) {
       throw new UsageError('give either --app or --source-role and --destination-role, not both');
@@ -146,11 +152,12 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    if (assembly.chains.length === 0) {
+    if (assembly.chains.length === 0 && assembly.unresolved.length === 0) {
       throw new UsageError(`${values.app} holds no role whose policies allow sts:AssumeRole on a role ARN`);
     }
     chains = values.region ? assembly.chains.map(c => ({ ...c, region: values.region })) : assembly.chains;
     notes = assembly.notes;
+    unresolved = assembly.unresolved;
   } else {
     if (sourceRole === undefined || destinationRole === undefined) {
       throw new UsageError('give --source-role and --destination-role, or --app');
@@ -172,6 +179,7 @@ function parseDoctorArguments(args: string[]): DoctorArguments | 'help' {
   return {
     chains,
     notes,
+    unresolved,
     sourceProfile: values['source-profile'],
     destinationProfile: values['destination-profile'],
     externalId: values['external-id'],
@@ -216,8 +224,10 @@ export async function runDoctor(args: string[], io: DoctorIo, accountFactory: Ac
       accountFor(options.destinationProfile, parseRoleArn(chain.destinationRoleArn)!.partition),
       { externalId: options.externalId, roleSessionName: options.roleSessionName, assume: options.assume }));
   }
-  const exitCode = exitCodeOf(reports);
-  io.out(options.json ? formatJson(reports, options.notes, exitCode) : formatTable(reports, options.notes));
+  const exitCode = exitCodeOf(reports, options.unresolved);
+  io.out(options.json
+    ? formatJson(reports, [...options.notes, ...options.unresolved], exitCode)
+    : formatTable(reports, options.notes, options.unresolved));
   return exitCode;
 }
 

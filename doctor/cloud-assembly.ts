@@ -2,31 +2,28 @@
  * Finds the chains of a synthesized cloud assembly (`cdk.out`): every role, made by this
  * library or not, one of whose policies has a statement that allows `sts:AssumeRole`,
  * and each concrete role ARN such a statement names. A role's policies are its inline
- * `Policies` and the `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy`
- * resources attached to it by `Ref` or by name.
+ * `Policies`, the `AWS::IAM::ManagedPolicy` resources its `ManagedPolicyArns` name, and the
+ * `AWS::IAM::Policy`, `AWS::IAM::RolePolicy` and `AWS::IAM::ManagedPolicy` resources attached
+ * to it by `Ref` or by name. What only a deployment resolves (a parameter, an import, a
+ * condition) is never dropped: it is reported, and the run cannot say that the app works.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'fs';
 import { isAbsolute, join, relative, sep } from 'path';
 import type { Chain } from './checks';
 import { parseRoleArn } from './checks';
-import { partitionOfRegion, urlSuffixOf } from './partitions';
+import { partitionOfRegion } from './partitions';
+import { type StackEnvironment, branches, isFunction, managedPolicyArn, resolve, roleArn } from './template-values';
 import { glob } from './trust-policy';
-
-type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
-
-interface StackEnvironment {
-  /** The stack's name for `cdk deploy`: its display name (`Stage/Stack` in a nested assembly). */
-  readonly name: string;
-  readonly account: string;
-  readonly region: string;
-  readonly partition: string;
-  readonly resources: Resources;
-}
 
 export interface AssemblyChains {
   readonly chains: Chain[];
   /** What was found but cannot be checked, such as organization-wide patterns. */
   readonly notes: string[];
+  /**
+   * Chains of the app the doctor cannot name: a role that may assume a value only a deployment
+   * resolves, or a role whose name CloudFormation generates. Each makes the run unverified.
+   */
+  readonly unresolved: string[];
 }
 
 /** The largest file of an assembly the doctor reads: CloudFormation takes templates up to 1 MB, manifests of big apps are larger. */
@@ -100,8 +97,9 @@ export function readAssembly(directory: string): AssemblyChains {
   }
   const stacks: StackEnvironment[] = [];
   const notes: string[] = [];
+  const unresolved: string[] = [];
   readStacks(root, root, directory, 0, stacks, notes, new Set());
-  return { chains: chainsOf(stacks, notes), notes };
+  return { chains: chainsOf(stacks, notes, unresolved), notes, unresolved };
 }
 
 /** The stacks of one assembly and of the assemblies nested in it (a Stage, as CDK Pipelines use). */
@@ -152,7 +150,7 @@ function readStacks(root: string, directory: string, shownDirectory: string, dep
   }
 }
 
-function chainsOf(stacks: StackEnvironment[], notes: string[]): Chain[] {
+function chainsOf(stacks: StackEnvironment[], notes: string[], unresolved: string[]): Chain[] {
   const chains: Chain[] = [];
   for (const stack of stacks) {
     for (const [logicalId, resource] of Object.entries(stack.resources)) {
@@ -160,18 +158,24 @@ function chainsOf(stacks: StackEnvironment[], notes: string[]): Chain[] {
         continue;
       }
       const sourceRoleArn = roleArn(stack, logicalId);
-      const destinations = destinationsOf(stack, logicalId);
-      if (destinations.length > 0 && !sourceRoleArn) {
-        notes.push(`${stack.name}/${logicalId}: a role without a literal roleName, so its ARN is known only after deployment`);
-        continue;
+      const targets = targetsOf(stack, logicalId);
+      const role = sourceRoleArn ? `role ${sourceRoleArn} (${logicalId} of stack ${stack.name})` : `role ${logicalId} of stack ${stack.name}, whose name CloudFormation generates,`;
+      for (const value of targets.unresolved) {
+        unresolved.push(`${role} may assume ${templateText(value)}, which the doctor cannot resolve to a role ARN: only a deployment knows it; `
+          + `check that chain with --source-role ${sourceRoleArn ?? '<the role\'s ARN>'} --destination-role <the role ARN it deploys as>`);
       }
-      for (const destination of destinations) {
+      for (const destination of targets.arns) {
+        if (!sourceRoleArn) {
+          unresolved.push(`${role} may assume ${destination}: its ARN is known only after deployment; `
+            + `check that chain with --source-role <the role's ARN> --destination-role ${destination}`);
+          continue;
+        }
         if (!parseRoleArn(destination)) {
           notes.push(`${sourceRoleArn} may assume ${destination}: a pattern, not one role; check one of them with --destination-role`);
           continue;
         }
         chains.push({
-          sourceRoleArn: sourceRoleArn!,
+          sourceRoleArn: sourceRoleArn,
           destinationRoleArn: destination,
           region: stack.region,
           sourceStack: stack.name,
@@ -183,73 +187,94 @@ function chainsOf(stacks: StackEnvironment[], notes: string[]): Chain[] {
   return chains;
 }
 
-function destinationsOf(stack: StackEnvironment, roleId: string): string[] {
+/** A template value as the notes show it: its JSON, cut short. */
+function templateText(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.length > 300 ? `${text.slice(0, 300)}...` : text;
+}
+
+/** The policy documents of the app that apply to a role. */
+function policyDocumentsOf(stack: StackEnvironment, roleId: string): unknown[] {
   const role = stack.resources[roleId];
   const roleName = resolve(stack, role.Properties?.RoleName);
   const isThisRole = (reference: unknown) => (reference as any)?.Ref === roleId
     || (typeof roleName === 'string' && resolve(stack, reference) === roleName);
-  const documents: unknown[] = (role.Properties?.Policies ?? []).map((p: any) => p.PolicyDocument);
-  for (const resource of Object.values(stack.resources)) {
-    const properties = resource.Properties ?? {};
-    const attached = resource.Type === 'AWS::IAM::RolePolicy'
+  // ManagedPolicyArns names a managed policy of the template by Ref (role.addManagedPolicy), or by its ARN when it has a name.
+  const managedArns = [role.Properties?.ManagedPolicyArns ?? []].flat();
+  const givenToRole = (policyId: string) => managedArns.some((arn: any) => arn?.Ref === policyId
+    || (resolve(stack, arn) !== undefined && resolve(stack, arn) === managedPolicyArn(stack, policyId)));
+  const documents: unknown[] = [role.Properties?.Policies ?? []].flat().map((p: any) => p?.PolicyDocument);
+  for (const [id, resource] of Object.entries(stack.resources)) {
+    const properties = resource?.Properties ?? {};
+    const attached = resource?.Type === 'AWS::IAM::RolePolicy'
       ? isThisRole(properties.RoleName)
-      : ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(resource.Type) && [properties.Roles ?? []].flat().some(isThisRole);
+      : resource?.Type === 'AWS::IAM::Policy' ? [properties.Roles ?? []].flat().some(isThisRole)
+        : resource?.Type === 'AWS::IAM::ManagedPolicy' && ([properties.Roles ?? []].flat().some(isThisRole) || givenToRole(id));
     if (attached) {
       documents.push(properties.PolicyDocument);
     }
   }
-  const destinations = documents
-    .flatMap((document: any) => [document?.Statement ?? []].flat())
-    .filter((statement: any) => statement?.Effect === 'Allow' && allowsAssumeRole(statement))
-    .flatMap((statement: any) => [statement.Resource ?? []].flat())
-    .map(resource => resolve(stack, resource))
-    .filter((arn): arn is string => typeof arn === 'string');
-  return [...new Set(destinations)];
+  return documents;
 }
 
-/** `true` when the statement's Action (or NotAction) covers `sts:AssumeRole`. */
-function allowsAssumeRole(statement: any): boolean {
-  if (statement.NotAction !== undefined) {
-    return ![statement.NotAction].flat().some((pattern: unknown) => typeof pattern === 'string' && glob(pattern, 'sts:AssumeRole', true));
-  }
-  return [statement.Action ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && glob(pattern, 'sts:AssumeRole', true));
-}
-
-function roleArn(stack: StackEnvironment, logicalId: string): string | undefined {
-  const properties = stack.resources[logicalId]?.Properties ?? {};
-  const name = resolve(stack, properties.RoleName);
-  const path = properties.Path === undefined ? '/' : resolve(stack, properties.Path);
-  if (stack.resources[logicalId]?.Type !== 'AWS::IAM::Role' || typeof name !== 'string' || typeof path !== 'string') {
-    return undefined;
-  }
-  return `arn:${stack.partition}:iam::${stack.account}:role${path}${name}`;
-}
-
-/** The value of a template expression as CloudFormation would deploy it, or `undefined` when only a deployment knows it. */
-function resolve(stack: StackEnvironment, value: any): unknown {
-  if (typeof value !== 'object' || value === null) {
-    return value;
-  }
-  if (Array.isArray(value)) {
-    return value.map(v => resolve(stack, v));
-  }
-  if ('Ref' in value) {
-    switch (value.Ref) {
-      case 'AWS::Partition': return stack.partition;
-      case 'AWS::AccountId': return stack.account;
-      case 'AWS::Region': return stack.region;
-      case 'AWS::URLSuffix': return urlSuffixOf(stack.partition);
-      default: return stack.resources[value.Ref]?.Type === 'AWS::IAM::Role' ? resolve(stack, stack.resources[value.Ref].Properties?.RoleName) : undefined;
+/** What a role may assume: role ARNs (or patterns) as written, and the values only a deployment resolves. */
+function targetsOf(stack: StackEnvironment, roleId: string): { arns: string[]; unresolved: unknown[] } {
+  const arns: string[] = [];
+  const unresolved: unknown[] = [];
+  for (const document of policyDocumentsOf(stack, roleId)) {
+    // A document or statement chosen at deploy time (Fn::If) counts when one of its branches may allow sts:AssumeRole.
+    if (isFunction(document)) {
+      if (mayAllowAssumeRole(document)) {
+        unresolved.push(document);
+      }
+      continue;
+    }
+    for (const statement of [(document as any)?.Statement ?? []].flat()) {
+      if (isFunction(statement)) {
+        if (mayAllowAssumeRole(statement)) {
+          unresolved.push(statement);
+        }
+        continue;
+      }
+      const allows = statement?.Effect === 'Allow' ? allowsAssumeRole(statement) : false;
+      if (allows === false) {
+        continue;
+      }
+      if (statement.NotResource !== undefined) {
+        arns.push(`every role but ${templateText(statement.NotResource)}`);
+        continue;
+      }
+      for (const value of [statement.Resource ?? []].flat()) {
+        const arn = resolve(stack, value);
+        // An Action that only a deployment resolves may or may not allow it: the statement is not checked either.
+        if (typeof arn === 'string' && allows === true) {
+          arns.push(arn);
+        } else {
+          unresolved.push(allows === true ? value : statement);
+        }
+      }
     }
   }
-  if ('Fn::Join' in value) {
-    const [separator, parts] = value['Fn::Join'];
-    const resolved = [parts].flat().map((p: unknown) => resolve(stack, p));
-    return resolved.every(p => typeof p === 'string') ? resolved.join(separator) : undefined;
+  const once = unresolved.filter((value, i) => unresolved.findIndex(other => JSON.stringify(other) === JSON.stringify(value)) === i);
+  return { arns: [...new Set(arns)], unresolved: once };
+}
+
+/** Whether a value an Fn::If may take is, or holds, a statement that may allow sts:AssumeRole. */
+function mayAllowAssumeRole(value: unknown): boolean {
+  return branches(value).some(branch => branch?.Statement !== undefined
+    ? mayAllowAssumeRole(branch.Statement)
+    : branch?.Effect !== 'Deny' && allowsAssumeRole(branch) !== false);
+}
+
+/**
+ * `true` when the statement's Action (or NotAction) covers `sts:AssumeRole`, `false` when it does
+ * not, `undefined` when that depends on an action only a deployment resolves.
+ */
+function allowsAssumeRole(statement: any): boolean | undefined {
+  const notAction = statement?.NotAction !== undefined;
+  const patterns = [(notAction ? statement.NotAction : statement?.Action) ?? []].flat();
+  if (patterns.some((pattern: unknown) => typeof pattern === 'string' && glob(pattern, 'sts:AssumeRole', true))) {
+    return !notAction;
   }
-  if ('Fn::GetAtt' in value) {
-    const [logicalId, attribute] = [value['Fn::GetAtt']].flat().join('.').split(/\.(.*)/);
-    return attribute === 'Arn' ? roleArn(stack, logicalId) : undefined;
-  }
-  return undefined;
+  return patterns.every((pattern: unknown) => typeof pattern === 'string') ? notAction : undefined;
 }

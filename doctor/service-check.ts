@@ -3,9 +3,9 @@
  * names the service), with the confused-deputy conditions for the account and Region of the tasks.
  */
 import type { DeployedRole } from './aws-account';
-import { type CheckOutcome, type Side, conditionText, outcome } from './check-result';
-import { applyingDeny } from './trust-checks';
-import { contextOf, evaluateTrust, statementsOf } from './trust-policy';
+import { type CheckOutcome, type Finding, type Side, conditionText, outcome } from './check-result';
+import { applyingDeny, undecidedDenies } from './trust-checks';
+import { type ConditionTest, contextOf, evaluateTrust, statementsOf } from './trust-policy';
 
 const ECS_TASKS = 'ecs-tasks.amazonaws.com';
 
@@ -41,15 +41,26 @@ export function serviceCheck(role: DeployedRole, source: Side, region: string | 
     }]);
   }
   const keys = passing.conditions.map(t => t.key.toLowerCase());
-  if (passing.unknown.length > 0) {
-    const regionUnknown = passing.unknown.some(t => t.key.toLowerCase() === 'aws:sourcearn') && !region;
-    return outcome('unverified', `could not verify: ${service} only if ${passing.unknown.map(t => t.key).join(', ')} allow${passing.unknown.length === 1 ? 's' : ''} it`,
-      passing.unknown.map(test => ({
-        cause: `${passing.name} admits ${service} only if ${conditionText(test)}.`,
-        fix: regionUnknown && test.key.toLowerCase() === 'aws:sourcearn'
-          ? 'Run again with --region <the Region of the tasks> (--app takes it from the stack).'
-          : `Make sure the service's call meets ${test.key}.`,
-      })));
+  // Without --region, aws:SourceArn is the one unknown key an option can make known.
+  const needsRegion = (test: ConditionTest) => !region && test.key.toLowerCase() === 'aws:sourcearn';
+  const regionFix = 'Run again with --region <the Region of the tasks> (--app takes it from the stack).';
+  // As in check 2: a Deny that no known condition rules out may apply, so the check cannot pass.
+  const denies = undecidedDenies(trust);
+  const findings: Finding[] = [
+    ...passing.unknown.map(test => ({
+      cause: `${passing.name} admits ${service} only if ${conditionText(test)}.`,
+      fix: needsRegion(test) ? regionFix : `Make sure the service's call meets ${test.key}.`,
+    })),
+    ...denies.flatMap(undecided => undecided.unknown.map(test => ({
+      cause: `${undecided.name} denies ${service} if ${conditionText(test)}.`,
+      fix: needsRegion(test) ? regionFix : `Make sure the service's call does not meet ${test.key}`
+        + `${undecided.principal === 'everyone' ? '; a Deny of every principal applies to AWS services too, unless it leaves them out '
+          + '(BoolIfExists aws:PrincipalIsAWSService false)' : ''}.`,
+    }))),
+  ];
+  if (findings.length > 0) {
+    const unknownKeys = [...new Set([...passing.unknown, ...denies.flatMap(undecided => undecided.unknown)].map(t => t.key))];
+    return outcome('unverified', `could not verify: ${service} only if ${unknownKeys.join(', ')} allow${unknownKeys.length === 1 ? 's' : ''} it`, findings);
   }
   if (!keys.includes('aws:sourceaccount') && !keys.includes('aws:sourcearn')) {
     return outcome('warning', `${service}, without confused-deputy conditions`, [{

@@ -1,8 +1,9 @@
 /**
  * Checks 2 and 3: the destination's trust admits the source role, and the caller meets the
- * trust's conditions. A condition on a value the doctor cannot read (the caller's organization,
- * its tags, the address its calls come from) is never taken as met: the check could not verify,
- * and says which keys and how to check them.
+ * trust's conditions, both judged on the same statement of the trust (see decidingStatement).
+ * A condition on a value the doctor cannot read (the caller's organization, its tags, the address
+ * its calls come from) is never taken as met: the check could not verify, and says which keys and
+ * how to check them.
  */
 import type { DeployedRole } from './aws-account';
 import { type CheckOutcome, type Finding, type Side, deployCommand, conditionText, outcome } from './check-result';
@@ -21,13 +22,25 @@ function admitting(trust: TrustEvaluation): StatementResult[] {
   return trust.statements.filter(s => s.effect === 'Allow' && !s.failed.some(t => isPrincipalKey(t.key)));
 }
 
+/**
+ * The one Allow statement checks 2 and 3 both judge: a statement admits the caller only if its
+ * principal and all its conditions hold, so the checks must not pass on two different statements.
+ * First one whose conditions all hold; else one that only conditions on unknown values stand in the
+ * way (the fewest first: could not verify); else one whose principal admits the caller but some
+ * condition on the call fails (the chain does not work, check 3 says why); else none.
+ */
+export function decidingStatement(trust: TrustEvaluation): StatementResult | undefined {
+  const rank = (s: StatementResult) => s.failed.length > 0 ? 2 : s.unknown.length > 0 ? 1 : 0;
+  return [...admitting(trust)].sort((a, b) => rank(a) - rank(b) || a.unknown.length - b.unknown.length)[0];
+}
+
 /** A Deny that surely applies: no condition failed or unknown, and a NotPrincipal (if any) that does not list the caller. */
 export function applyingDeny(trust: TrustEvaluation): StatementResult | undefined {
   return trust.statements.find(s => s.effect === 'Deny' && s.failed.length === 0 && s.unknown.length === 0 && !s.notPrincipalMissing);
 }
 
 /** Denies that apply unless a value the doctor cannot know says otherwise. */
-function undecidedDenies(trust: TrustEvaluation): StatementResult[] {
+export function undecidedDenies(trust: TrustEvaluation): StatementResult[] {
   return trust.statements.filter(s => s.effect === 'Deny' && s.failed.length === 0 && (s.unknown.length > 0 || s.notPrincipalMissing));
 }
 
@@ -51,7 +64,7 @@ export function trustCheck(trust: TrustEvaluation, source: Side, destination: Si
         fix: `Remove the Deny from the trust policy, or exclude the source role from it; then run ${redeploy}.`,
       }]);
   }
-  const candidates = admitting(trust);
+  const best = decidingStatement(trust);
   const stale = trust.uniqueIdPrincipals;
   const staleFinding: Finding = {
     cause: `The trust names ${stale.join(', ')} instead of a role ARN: IAM shows a principal as its unique ID when the role it named `
@@ -61,7 +74,7 @@ export function trustCheck(trust: TrustEvaluation, source: Side, destination: Si
       + `(CloudFormation skips an unchanged template), or \`aws iam update-assume-role-policy --role-name ${destination.parts.roleName} `
       + '--policy-document file://trust.json\`. TrustMode.ACCOUNT_WITH_PRINCIPAL_ARN (account root + aws:PrincipalArn) survives a recreation.',
   };
-  if (candidates.length === 0) {
+  if (!best) {
     if (stale.length > 0) {
       return outcome('error', 'a principal of the trust is a deleted role', [staleFinding]);
     }
@@ -75,7 +88,6 @@ export function trustCheck(trust: TrustEvaluation, source: Side, destination: Si
         + `and run ${redeploy}.`,
     }]);
   }
-  const best = [...candidates].sort((a, b) => principalUnknowns(a).length - principalUnknowns(b).length)[0];
   const keys = best.conditions.map(t => t.key.toLowerCase());
   const findings: Finding[] = stale.length > 0 ? [{ ...staleFinding, fix: `Remove ${stale.join(', ')} from the trust.`, verdict: 'warning' }] : [];
   findings.push(...principalUnknowns(best).map(test => ({
@@ -161,37 +173,34 @@ function conditionFinding(test: ConditionTest, source: Side, deny?: string): Fin
 }
 
 export function callerConditionsCheck(trust: TrustEvaluation, externalId: string | undefined, roleSessionName: string | undefined): CheckOutcome {
-  const candidates = admitting(trust);
-  if (candidates.length === 0) {
+  const best = decidingStatement(trust);
+  if (!best) {
     return outcome('skipped', 'no statement of the trust admits the source role');
   }
-  const callerFailed = (s: StatementResult) => s.failed.filter(t => !isPrincipalKey(t.key));
-  const passing = candidates.filter(s => callerFailed(s).length === 0);
-  if (passing.length === 0) {
-    const statement = candidates[0];
-    return outcome('error', `${statement.name} is not met`, callerFailed(statement).map(test => {
+  // The statement's principal conditions did not fail (check 2): what failed is a condition on the call.
+  if (best.failed.length > 0) {
+    return outcome('error', `${best.name} is not met`, best.failed.map(test => {
       if (test.key.toLowerCase() === 'sts:externalid') {
         return externalId === undefined
           ? {
-            cause: `The trust requires an external ID (${test.operator} sts:ExternalId in ${statement.name}) and none was given.`,
+            cause: `The trust requires an external ID (${test.operator} sts:ExternalId in ${best.name}) and none was given.`,
             fix: 'Run again with --external-id <value>: the external_id the task\'s profile sends (AwsConfigProfile.render(..., { externalId })).',
           }
           : {
-            cause: `The external ID given does not match the one the trust requires (${test.operator} sts:ExternalId in ${statement.name}).`,
+            cause: `The external ID given does not match the one the trust requires (${test.operator} sts:ExternalId in ${best.name}).`,
             fix: 'Use the same value in the TrustedDestinationRole (externalId), the task\'s profile (external_id) and --external-id.',
           };
       }
       if (test.key.toLowerCase() === SESSION_NAME_KEY) {
         return {
-          cause: `The session name given (${roleSessionName}) does not meet ${conditionText(test)} (${statement.name}).`,
+          cause: `The session name given (${roleSessionName}) does not meet ${conditionText(test)} (${best.name}).`,
           fix: 'Use a session name that matches, the same in the task\'s profile (role_session_name, AwsConfigProfile roleSessionName) '
             + 'and in --role-session-name.',
         };
       }
-      return { cause: `The request does not meet ${conditionText(test)} (${statement.name}).`, fix: `Send a request that meets ${test.key}, or change the trust.` };
+      return { cause: `The request does not meet ${conditionText(test)} (${best.name}).`, fix: `Send a request that meets ${test.key}, or change the trust.` };
     }));
   }
-  const best = [...passing].sort((a, b) => a.unknown.length - b.unknown.length)[0];
   const unknown = best.unknown.filter(t => !isPrincipalKey(t.key));
   if (unknown.length > 0) {
     return outcome('unverified', `could not verify: depends on ${unknown.map(t => t.key).join(', ')}`, unknown.map(test => ({

@@ -189,6 +189,7 @@ export function conditionTests(statement: Pick<PolicyStatement, 'Condition'>): C
 export function testCondition(test: ConditionTest, context: RequestContext): boolean | undefined {
   let operator = test.operator.replace(/^(ForAnyValue|ForAllValues):/i, '');
   const forAll = /^ForAllValues:/i.test(test.operator);
+  const forAny = /^ForAnyValue:/i.test(test.operator);
   const ifExists = /IfExists$/i.test(operator);
   operator = operator.replace(/IfExists$/i, '');
   const key = test.key.toLowerCase();
@@ -201,7 +202,8 @@ export function testCondition(test: ConditionTest, context: RequestContext): boo
   }
   const negated = /^(StringNot|ArnNot|NotIpAddress)/i.test(operator);
   if (value === undefined) {
-    return negated || ifExists || forAll;
+    // IAM: ForAnyValue over no value is false, whatever the operator (negated, IfExists); ForAllValues over none is true.
+    return !forAny && (negated || ifExists || forAll);
   }
   const compare = comparison(operator.replace(/^StringNot/i, 'String').replace(/^ArnNot/i, 'Arn'));
   if (!compare) {

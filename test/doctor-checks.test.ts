@@ -2,6 +2,8 @@
 // checks, the request it judges the trust with, and the chain's status.
 import type { AwsAccount } from '../doctor/aws-account';
 import { checkChain } from '../doctor/checks';
+import { runDoctor } from '../doctor/cli';
+import type { PolicyStatement } from '../doctor/trust-policy';
 import { DESTINATION_ARN, SOURCE_ARN, deployedRole, inMemoryAccount } from './support/doctor-sides';
 
 const GUARDED_ECS = {
@@ -13,6 +15,11 @@ const GUARDED_ECS = {
 
 /** The walkthrough as deployed, its destination trusting the source role under `condition`. */
 function accounts(condition?: Record<string, Record<string, unknown>>): [AwsAccount, AwsAccount] {
+  return withDestinationTrust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: SOURCE_ARN }, ...(condition ? { Condition: condition } : {}) });
+}
+
+/** The walkthrough as deployed, the destination's trust made of `statements`. */
+function withDestinationTrust(...statements: PolicyStatement[]): [AwsAccount, AwsAccount] {
   const source = inMemoryAccount({
     callerIdentity: async () => ({ account: '111122223333', arn: 'arn:aws:sts::111122223333:assumed-role/my-ECS-task-role/task' }),
     getRole: async () => deployedRole(SOURCE_ARN, { Statement: [GUARDED_ECS] }),
@@ -20,9 +27,7 @@ function accounts(condition?: Record<string, Record<string, unknown>>): [AwsAcco
   });
   const destination = inMemoryAccount({
     callerIdentity: async () => ({ account: '555566667777', arn: 'arn:aws:sts::555566667777:assumed-role/Admin/x' }),
-    getRole: async () => deployedRole(DESTINATION_ARN, {
-      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: SOURCE_ARN }, ...(condition ? { Condition: condition } : {}) }],
-    }),
+    getRole: async () => deployedRole(DESTINATION_ARN, { Statement: statements }),
   });
   return [source, destination];
 }
@@ -77,6 +82,19 @@ test('a condition the doctor cannot know makes the chain unverified, not working
   expect(report).toMatchObject({ status: 'unverified', works: false });
 });
 
+test('ForAnyValue:StringNotEquals sts:ExternalId without --external-id: IAM finds no value, the condition is false, the chain does not work', async () => {
+  // WHEN no external ID is given
+  const report = await checkChain(CHAIN, ...accounts({ 'ForAnyValue:StringNotEquals': { 'sts:ExternalId': 'x' } }));
+
+  // THEN
+  expect(report.status).toBe('broken');
+  expect(report.checks[2]).toMatchObject({
+    id: 3,
+    verdict: 'error',
+    findings: [{ cause: 'The trust requires an external ID (ForAnyValue:StringNotEquals sts:ExternalId in statement 1) and none was given.' }],
+  });
+});
+
 test('a destination role that cannot be read: checks of its trust and its session are skipped, the chain is broken', async () => {
   // GIVEN
   const [source, destination] = accounts();
@@ -105,4 +123,85 @@ test('a source role that cannot be read: checks 4 and 5 are skipped', async () =
     [4, 'the source role could not be read'],
     [5, 'the source role could not be read'],
   ]);
+});
+
+describe('checks 2 and 3 judge the same statement of the trust: its principal and all its conditions', () => {
+  const BY_ARN_WITH_EXTERNAL_ID: PolicyStatement = {
+    Sid: 'ByArnWithExternalId',
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    Principal: { AWS: SOURCE_ARN },
+    Condition: { StringEquals: { 'sts:ExternalId': 'secret' } },
+  };
+  const BY_ORGANIZATION: PolicyStatement = {
+    Sid: 'ByOrg',
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+    Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } },
+  };
+
+  test('without the external ID, the statement by ARN does not admit: the one by organization decides, and it could not be verified (exit 3)', async () => {
+    // GIVEN
+    const [source, destination] = withDestinationTrust(BY_ARN_WITH_EXTERNAL_ID, BY_ORGANIZATION);
+    let out = '';
+
+    // WHEN
+    const exitCode = await runDoctor(['doctor', '--source-role', SOURCE_ARN, '--destination-role', DESTINATION_ARN, '--region', 'us-east-1',
+      '--source-profile', 'source', '--destination-profile', 'destination'], { out: text => out += text, err: () => undefined },
+    profile => profile === 'destination' ? destination : source);
+
+    // THEN
+    expect(exitCode).toBe(3);
+    expect(out).toMatch(/^\[\?\] 2\. The destination's trust admits the source role: could not verify: by organization \(ByOrg\), if aws:PrincipalOrgID allows it\n    \? Admitted only if the source account meets StringEquals aws:PrincipalOrgID o-abcdefghij: the doctor cannot read AWS Organizations\.$/m);
+    expect(out).toMatch(/^\[✓\] 3\. The caller meets the trust's conditions: none required$/m);
+  });
+
+  test('with the external ID, the statement by ARN is proven and decides both checks', async () => {
+    // WHEN
+    const report = await checkChain(CHAIN, ...withDestinationTrust(BY_ARN_WITH_EXTERNAL_ID, BY_ORGANIZATION), { externalId: 'secret' });
+
+    // THEN
+    expect(report.status).toBe('works');
+    expect(report.checks.slice(1, 3).map(c => [c.verdict, c.detail])).toEqual([
+      ['ok', 'by its ARN (ByArnWithExternalId)'],
+      ['ok', 'the external ID given matches'],
+    ]);
+  });
+
+  test('a statement proven on every condition is chosen over one whose session-name condition is unknown', async () => {
+    // GIVEN a statement by ARN that needs a session name not given, and one for the whole account without conditions
+    const bySessionName: PolicyStatement = {
+      Sid: 'BySessionName',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { AWS: SOURCE_ARN },
+      Condition: { StringLike: { 'sts:RoleSessionName': 'reports-*' } },
+    };
+    const byAccount: PolicyStatement = { Sid: 'ByAccount', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::111122223333:root' } };
+
+    // WHEN
+    const report = await checkChain(CHAIN, ...withDestinationTrust(bySessionName, byAccount));
+
+    // THEN the statement that admits the source role is the whole account's: check 2 says so
+    expect(report.status).toBe('works');
+    expect(report.checks.slice(1, 3).map(c => [c.verdict, c.detail])).toEqual([
+      ['warning', 'by the whole account 111122223333 (ByAccount)'],
+      ['ok', 'none required'],
+    ]);
+  });
+
+  test('no statement admits on every condition: check 2 names the statement whose principal admits, check 3 its failed condition', async () => {
+    // WHEN no external ID is given
+    const report = await checkChain(CHAIN, ...withDestinationTrust(
+      { Sid: 'OtherAccount', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::444455556666:root' } },
+      BY_ARN_WITH_EXTERNAL_ID));
+
+    // THEN
+    expect(report.status).toBe('broken');
+    expect(report.checks.slice(1, 3).map(c => [c.verdict, c.detail])).toEqual([
+      ['ok', 'by its ARN (ByArnWithExternalId)'],
+      ['error', 'ByArnWithExternalId is not met'],
+    ]);
+  });
 });

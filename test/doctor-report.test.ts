@@ -48,6 +48,36 @@ describe('formatTable', () => {
   test('no chain at all', () => {
     expect(formatTable([])).toBe('✗ No chain to check.\n');
   });
+
+  test('chains of the app that could not be resolved are listed with ?, after the notes', () => {
+    expect(formatTable([chain('works', check(1, 'ok'))], ['a pattern'], ['a parameter']).split('\n').slice(-4))
+      .toEqual(['Not checked: a pattern', '? Not checked: a parameter', '? Could not resolve 1 chain of the app (see ?); the chain checked works.', '']);
+  });
+});
+
+describe('the summary line when chains of the app could not be resolved', () => {
+  const summaryWith = (reports: ChainReport[], unresolved: string[]) => formatTable(reports, [], unresolved).trimEnd().split('\n').pop();
+
+  test.each<[string, ChainReport[], string[], string]>([
+    ['no chain found', [], ['x'], '? Could not resolve 1 chain of the app (see ?); no chain was checked.'],
+    ['the chains checked work, with a warning', [chain('works', check(1, 'warning')), chain('works', check(1, 'ok'))], ['x', 'y'],
+      '? Could not resolve 2 chains of the app (see ?); all 2 chains checked work, with 1 warning.'],
+    ['a chain could not be verified', [chain('unverified', check(1, 'unverified'))], ['x'],
+      '? Could not verify 1 check, 1 chain could not be resolved: the chain is not proven to work (see ?).'],
+    ['a chain does not work', [chain('broken', check(1, 'error'))], ['x'],
+      '✗ Doctor found 1 problem, 1 chain could not be resolved: the chain does not work.'],
+  ])('%s', (_, reports, unresolved, line) => {
+    expect(summaryWith(reports, unresolved)).toBe(line);
+  });
+
+  test.each<[ChainStatus[], number]>([
+    [['works'], 3],
+    [[], 3],
+    [['unverified'], 3],
+    [['broken'], 1],
+  ])('chains %j and one chain not resolved: exit code %d', (statuses, exitCode) => {
+    expect(exitCodeOf(statuses.map(s => chain(s, check(1, 'ok'))), ['x'])).toBe(exitCode);
+  });
 });
 
 describe('the summary line', () => {

@@ -160,3 +160,71 @@ test('the service request is a service\'s: aws:PrincipalIsAWSService is true', (
   // THEN
   expect(serviceCheck(role, SOURCE, 'us-east-1').verdict).toBe('ok');
 });
+
+describe('a Deny whose conditions the doctor cannot decide: could not verify, naming the keys, as check 2 does', () => {
+  test('a data-perimeter Deny for every principal on aws:PrincipalOrgID, which the doctor cannot read', () => {
+    // GIVEN
+    const role = trust(allowService(ECS, GUARD),
+      { Sid: 'Perimeter', Effect: 'Deny', Action: 'sts:AssumeRole', Principal: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } });
+
+    // THEN
+    expect(serviceCheck(role, SOURCE, 'us-east-1')).toEqual({
+      verdict: 'unverified',
+      detail: `could not verify: ${ECS} only if aws:PrincipalOrgID allows it`,
+      findings: [{
+        cause: `Perimeter denies ${ECS} if StringNotEquals aws:PrincipalOrgID o-abcdefghij.`,
+        fix: 'Make sure the service\'s call does not meet aws:PrincipalOrgID; a Deny of every principal applies to AWS services too, '
+          + 'unless it leaves them out (BoolIfExists aws:PrincipalIsAWSService false).',
+      }],
+    });
+  });
+
+  test('a Deny of the service outside a Region, without --region: the fix names --region', () => {
+    // GIVEN
+    const role = trust(allowService(ECS, { StringEquals: { 'aws:SourceAccount': '111122223333' } }),
+      {
+        Sid: 'OtherRegion',
+        Effect: 'Deny',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: ECS },
+        Condition: { StringNotLike: { 'aws:SourceArn': 'arn:aws:ecs:eu-west-1:111122223333:*' } },
+      });
+
+    // THEN
+    expect(serviceCheck(role, SOURCE, undefined)).toEqual({
+      verdict: 'unverified',
+      detail: `could not verify: ${ECS} only if aws:SourceArn allows it`,
+      findings: [{
+        cause: `OtherRegion denies ${ECS} if StringNotLike aws:SourceArn arn:aws:ecs:eu-west-1:111122223333:*.`,
+        fix: 'Run again with --region <the Region of the tasks> (--app takes it from the stack).',
+      }],
+    });
+  });
+
+  test('with --region the same Deny is decided: it denies the tasks of us-east-1', () => {
+    // GIVEN
+    const role = trust(allowService(ECS, GUARD),
+      {
+        Sid: 'OtherRegion',
+        Effect: 'Deny',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: ECS },
+        Condition: { StringNotLike: { 'aws:SourceArn': 'arn:aws:ecs:eu-west-1:111122223333:*' } },
+      });
+
+    // THEN
+    expect(serviceCheck(role, SOURCE, 'us-east-1')).toMatchObject({ verdict: 'error', findings: [{ cause: `OtherRegion denies ${ECS}.` }] });
+  });
+
+  test('the unknown keys of the Allow and of the Deny are both named', () => {
+    // GIVEN
+    const role = trust(allowService(ECS, { ...GUARD, StringEquals: { 'aws:SourceAccount': '111122223333', 'ecs:cluster': 'reports' } }),
+      { Sid: 'Perimeter', Effect: 'Deny', Action: 'sts:AssumeRole', Principal: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } });
+
+    // THEN
+    expect(serviceCheck(role, SOURCE, 'us-east-1')).toMatchObject({
+      verdict: 'unverified',
+      detail: `could not verify: ${ECS} only if ecs:cluster, aws:PrincipalOrgID allow it`,
+    });
+  });
+});

@@ -52,6 +52,13 @@ describe('conditions', () => {
     ['Null', 'sts:ExternalId', 'true', true],
     ['Null', 'aws:PrincipalArn', 'true', false],
     ['ForAnyValue:StringLike', 'aws:PrincipalArn', '*my-ECS*', true],
+    // IAM: a ForAnyValue: operator on a key absent from the request is false, negated or IfExists too;
+    // ForAllValues: on an absent key is true.
+    ['ForAnyValue:StringNotEquals', 'sts:ExternalId', 'x', false],
+    ['ForAnyValue:StringEqualsIfExists', 'sts:ExternalId', 'x', false],
+    ['ForAnyValue:StringEquals', 'sts:ExternalId', 'x', false],
+    ['ForAllValues:StringEquals', 'sts:ExternalId', 'x', true],
+    ['ForAllValues:StringNotEquals', 'sts:ExternalId', 'x', true],
     ['StringEquals', 'aws:PrincipalOrgID', 'o-a1b2c3d4e5', undefined],
     ['NumericLessThan', 'aws:PrincipalArn', '3', undefined],
   ])('%s %s %s is %s', (operator, key, value, expected) => {
