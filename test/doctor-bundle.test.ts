@@ -63,7 +63,8 @@ test('the bundled command checks a working chain and exits 0, with only read cal
   cleanup();
 
   // THEN
-  expect(run.stderr).toBe('');
+  // Nothing on stderr but the progress lines a call slower than a second prints (a busy machine).
+  expect(run.stderr.split('\n').filter(line => line !== '' && !/^Waiting for \S+/.test(line))).toEqual([]);
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^\[✓\] 4\. The source role may call sts:AssumeRole on the destination: allowed/m);
   expect(run.stdout).toMatch(/^✓ No issues found: the chain works\.$/m);
