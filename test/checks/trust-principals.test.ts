@@ -247,6 +247,42 @@ describe('identity providers: made in the app, and limited by a subject that nam
   });
 });
 
+describe('GitHub subjects: every subject a value can match starts with repo:<owner>/, the owner written out', () => {
+  const githubArn = `arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/${GITHUB}`;
+  const withSubject = (operator: string, subject: string | string[]) => () => webIdentity(new iam.WebIdentityPrincipal(githubArn), {
+    StringEquals: { [`${GITHUB}:aud`]: 'sts.amazonaws.com' },
+    [operator]: { [`${GITHUB}:sub`]: subject },
+  });
+
+  test.each<[string | string[], string]>([
+    ['rep*', 'StringLike'],
+    ['r*', 'StringLike'],
+    ['*:*', 'StringLike'],
+    ['repo:*', 'StringLike'],
+    ['repo:*/app', 'StringLike'],
+    ['repo:o*/app', 'StringLike'],
+    ['repo:octo-?rg/app:*', 'StringLike'],
+    ['repo:/app:*', 'StringLike'],
+    ['*repo:octo-org/*', 'StringLike'],
+    ['environment:production', 'StringEquals'],
+    ['rep*', 'ForAnyValue:StringLike'],
+    [['repo:octo-org/*', 'repo:*'], 'StringLike'],
+    [['repo:octo-org/app:ref:refs/heads/main', 'environment:production'], 'StringEquals'],
+    [[], 'StringLike'],
+  ])('warns about a subject %j under %s', (subject, operator) => {
+    Annotations.fromStack(destinationTrusting(withSubject(operator, subject))).hasWarning('/DestinationStack/R', EVERY_IDENTITY(githubArn));
+  });
+
+  test.each<[string | string[], string]>([
+    ['repo:octo-org/*', 'StringLike'],
+    ['repo:octo-org/app:ref:refs/heads/main', 'StringEquals'],
+    ['repo:octo-org/app:*', 'ForAnyValue:StringLike'],
+    [['repo:octo-org/*', 'repo:other-org/deploy:environment:production'], 'StringLike'],
+  ])('does not warn about a subject %j under %s', (subject, operator) => {
+    Annotations.fromStack(destinationTrusting(withSubject(operator, subject))).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every identity'));
+  });
+});
+
 describe('a trusted principal known only at deploy time', () => {
   const UNKNOWN = (shown: string) => Match.stringLikeRegexp(
     `^the trust policy admits ${shown}, known only at deploy time \\(a parameter, an import, or another value CloudFormation resolves\\): `

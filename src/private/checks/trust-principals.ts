@@ -222,22 +222,36 @@ function limitingEntries(condition: Record<string, Record<string, unknown>>): Ar
     .flatMap(([, keys]) => Object.entries(Object(keys)));
 }
 
+/**
+ * Whether a condition has values and each is a string that passes `names`: an empty
+ * list names nothing, and one value that does not limit the key undoes the others
+ * (the values of a key are OR-ed).
+ */
+function everyValueNames(value: unknown, names: (value: string) => boolean): boolean {
+  const values = [value].flat();
+  return values.length > 0 && values.every(v => typeof v === 'string' && names(v));
+}
+
 /** Whether every value of a condition names something: a string with a character that is not a wildcard. */
-function namesSomething(value: unknown, meaningless: RegExp = /[*?]/g): boolean {
-  return [value].flat().every(v => typeof v === 'string' && v.replace(meaningless, '').length > 0);
+function namesSomething(value: unknown): boolean {
+  return everyValueNames(value, v => v.replace(/[*?]/g, '').length > 0);
 }
 
 const GITHUB_ACTIONS = 'token.actions.githubusercontent.com';
 
 /**
- * Whether a subject of GitHub Actions names an owner: `repo:<owner>/...` with an
- * owner of literal characters (anyone can create an owner that a wildcard matches).
- * Other forms (customized subject claims) need a character that is not a wildcard.
+ * Whether a subject of GitHub Actions names an owner: every subject the value can
+ * match starts with `repo:<owner>/`, the owner written out, with no wildcard (anyone
+ * can create an owner that a wildcard matches; `rep*` or `*:*` match every owner).
+ * A subject in another form comes from a customized subject template, which the
+ * owner of any repository can set for it, so it names no owner. `StringEquals`
+ * takes the same rule: a wildcard is a character there, so an owner written with
+ * one names an owner GitHub does not allow, and is reported rather than read two ways.
  *
  * @see https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims
  */
 function namesGitHubSubject(value: unknown): boolean {
-  return [value].flat().every(v => typeof v === 'string' && (v.startsWith('repo:') ? /^repo:[^*?/:]+\//.test(v) : namesSomething(v)));
+  return everyValueNames(value, v => /^repo:[^*?/:${}]+\//.test(v));
 }
 
 /**
