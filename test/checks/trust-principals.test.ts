@@ -200,6 +200,22 @@ describe('identity providers: made in the app, and limited by a subject that nam
     ['a web identity provider limited by an audience of only wildcards',
       () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), { StringLike: { 'cognito-identity.amazonaws.com:aud': '*' } }),
       'cognito-identity.amazonaws.com'],
+    ['Amazon Cognito limited only by amr (authenticated), which holds for the identities of every identity pool',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), { 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }),
+      'cognito-identity.amazonaws.com'],
+    ['Amazon Cognito limited to every identity pool of a Region (us-east-1:*)',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), { StringLike: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:*' } }),
+      'cognito-identity.amazonaws.com'],
+    ['Amazon Cognito limited only by a subject, not by an identity pool',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), { StringLike: { 'cognito-identity.amazonaws.com:sub': 'us-east-1:*' } }),
+      'cognito-identity.amazonaws.com'],
+    ['Amazon Cognito with a list of identity pools of which one is a wildcard',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
+        StringLike: { 'cognito-identity.amazonaws.com:aud': ['us-east-1:12345678-1234-1234-1234-123456789012', 'us-east-1:1234*'] },
+      }), 'cognito-identity.amazonaws.com'],
+    ['Google limited only by a key that names neither an application nor a user',
+      () => webIdentity(new iam.WebIdentityPrincipal('accounts.google.com'), { StringEquals: { 'accounts.google.com:hd': 'example.com' } }),
+      'accounts.google.com'],
   ])('warns about %s', (_case, statement, provider) => {
     Annotations.fromStack(destinationTrusting(statement)).hasWarning('/DestinationStack/R', EVERY_IDENTITY(provider));
   });
@@ -225,6 +241,17 @@ describe('identity providers: made in the app, and limited by a subject that nam
       () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
         StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:12345678-1234-1234-1234-123456789012' },
       })],
+    ['Amazon Cognito limited to an identity pool and to its authenticated identities',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
+        'StringEquals': { 'cognito-identity.amazonaws.com:aud': ['us-east-1:12345678-1234-1234-1234-123456789012', 'eu-west-1:87654321-4321-4321-4321-210987654321'] },
+        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+      })],
+    ['Google limited to an application (accounts.google.com:aud)',
+      () => webIdentity(new iam.WebIdentityPrincipal('accounts.google.com'), { StringEquals: { 'accounts.google.com:aud': '123456789012-abc.apps.googleusercontent.com' } })],
+    ['Google limited to an application of a hybrid app (accounts.google.com:oaud)',
+      () => webIdentity(new iam.WebIdentityPrincipal('accounts.google.com'), { StringEquals: { 'accounts.google.com:oaud': '123456789012-abc.apps.googleusercontent.com' } })],
+    ['Login with Amazon limited to an application (www.amazon.com:app_id)',
+      () => webIdentity(new iam.WebIdentityPrincipal('www.amazon.com'), { StringEquals: { 'www.amazon.com:app_id': 'amzn1.application.0123456789abcdef' } })],
   ])('does not warn about %s', (_case, statement) => {
     Annotations.fromStack(destinationTrusting(statement)).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every identity'));
   });
@@ -452,6 +479,17 @@ describe('the whole text of the new warnings', () => {
       + `that names the intended identities: add a subject condition, ${GITHUB}:sub, that names more than wildcards `
       + `(repo:<owner>/<repository>:..., with the owner written out): its audience, ${GITHUB}:aud, is the provider's client ID, `
       + 'the same for every identity it issues.',
+    ]);
+  });
+
+  test('Amazon Cognito limited only by amr', () => {
+    const stack = destinationTrusting(() => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'),
+      { 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }));
+    expect(textOf(stack, 'cdk-cross-account-task-roles:wholeAccountTrust')).toEqual([
+      'the trust policy admits every identity of cognito-identity.amazonaws.com, with no condition on the provider\'s keys '
+      + 'that names the intended identities: add a condition on cognito-identity.amazonaws.com:aud that names your identity pools '
+      + '(<region>:<ID>, written out): cognito-identity.amazonaws.com:amr only says whether an identity signed in, and holds for '
+      + 'the identities of every identity pool.',
     ]);
   });
 

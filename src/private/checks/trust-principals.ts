@@ -254,15 +254,33 @@ function namesGitHubSubject(value: unknown): boolean {
   return everyValueNames(value, v => /^repo:[^*?/:${}]+\//.test(v));
 }
 
+const COGNITO_IDENTITY = 'cognito-identity.';
+
+/**
+ * The keys of a web identity provider that name an application or a user: `aud`,
+ * `oaud` and `sub` (Google, Amazon Cognito), `app_id`, `id` and `user_id` (Facebook,
+ * Login with Amazon). Not `amr`, which says how an identity signed in.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif
+ */
+const WEB_IDENTITY_KEYS = ['aud', 'oaud', 'sub', 'app_id', 'id', 'user_id'];
+
+/** Whether every value names an identity pool of Amazon Cognito, `<region>:<ID>`, with no wildcard. */
+function namesIdentityPool(value: unknown): boolean {
+  return everyValueNames(value, v => /^[\w-]+:[\w-]+$/.test(v));
+}
+
 /**
  * The identity providers (web identity, OpenID Connect, SAML) a statement trusts
  * without a limiting condition that names the intended identities: every identity
  * they issue would be admitted. An OpenID Connect provider of IAM needs its subject
  * (`<issuer>:sub`): its audience is its client ID, the same for every identity it
  * issues (`sts.amazonaws.com` for GitHub Actions and EKS). A SAML provider needs
- * one of its keys (`SAML:aud`, ...), another web identity provider (Amazon Cognito,
- * Google, ...) one of its keys, such as `cognito-identity.amazonaws.com:aud`, the
- * identity pool. A provider of the app (`iam.OpenIdConnectProvider`,
+ * one of its keys (`SAML:aud`, ...). Amazon Cognito needs its identity pools
+ * (`cognito-identity.amazonaws.com:aud`, each written out): `amr` (`authenticated`)
+ * holds for an identity of any pool of any account. Another web identity provider
+ * (Google, ...) needs one of its keys that name an application or a user
+ * (`WEB_IDENTITY_KEYS`). A provider of the app (`iam.OpenIdConnectProvider`,
  * `iam.OidcProviderNative`, `iam.SamlProvider`) is found by its reference.
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
@@ -284,8 +302,16 @@ function unconditionedProviders(stack: Stack, statement: any): Array<{ shown: st
         : [{ shown, fix: 'add a condition on one of its keys, such as SAML:aud (SamlConsolePrincipal adds it)' }];
     }
     if (provider.kind === 'web') {
-      return limitedBy(key => key.startsWith(`${provider.issuer.toLowerCase()}:`)) ? []
-        : [{ shown, fix: `add a condition on one of its keys that names your application, such as ${provider.issuer}:aud` }];
+      const issuer = provider.issuer.toLowerCase();
+      if (issuer.startsWith(COGNITO_IDENTITY)) {
+        return limitedBy(key => key === `${issuer}:aud`, namesIdentityPool) ? [] : [{
+          shown,
+          fix: `add a condition on ${provider.issuer}:aud that names your identity pools (<region>:<ID>, written out): `
+            + `${provider.issuer}:amr only says whether an identity signed in, and holds for the identities of every identity pool`,
+        }];
+      }
+      return limitedBy(key => WEB_IDENTITY_KEYS.some(name => key === `${issuer}:${name}`)) ? []
+        : [{ shown, fix: `add a condition on one of its keys that names your application or users, such as ${provider.issuer}:aud` }];
     }
     const issuer = provider.issuer ?? '<issuer>';
     const subject = provider.issuer === undefined ? (key: string) => key.endsWith(':sub') : (key: string) => key === `${issuer.toLowerCase()}:sub`;
