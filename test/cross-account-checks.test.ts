@@ -142,6 +142,8 @@ describe('CrossAccountChecks: sts:AssumeRole on roles of any account', () => {
   test.each([
     ['a named account', { resources: [`arn:aws:iam::${DESTINATION_ACCOUNT}:role/reader`] }],
     ['aws:ResourceOrgID', { resources: ['arn:aws:iam::*:role/reader'], conditions: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } } }],
+    ['aws:ResourceOrgPaths', { resources: ['arn:aws:iam::*:role/reader'], conditions: { StringLike: { 'aws:ResourceOrgPaths': 'o-a1b2c3d4e5/r-ab12/*' } } }],
+    ['aws:ResourceAccount', { resources: ['*'], conditions: { StringEquals: { 'aws:ResourceAccount': DESTINATION_ACCOUNT } } }],
     ['another action', { actions: ['s3:GetObject'], resources: ['*'] }],
   ])('%s is not reported', (_case, statement) => {
     checked(app => {
@@ -150,6 +152,36 @@ describe('CrossAccountChecks: sts:AssumeRole on roles of any account', () => {
         .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], ...statement }));
       return stack;
     }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test.each<[string, Record<string, Record<string, string>>]>([
+    ['aws:ResourceAccount = ${aws:PrincipalAccount}', { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } }],
+    ['aws:ResourceAccount like ${aws:PrincipalAccount}', { StringLike: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } }],
+    ['aws:ResourceOrgID = ${aws:PrincipalOrgID}', { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } }],
+  ])('a condition that the role be in the caller\'s own account or organization, %s, limits it', (_case, conditions) => {
+    checked(app => {
+      const stack = sourceStack(app);
+      plainRole(stack, 'Role', new iam.ServicePrincipal('lambda.amazonaws.com'))
+        .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: ['*'], conditions }));
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test.each<[string, Record<string, Record<string, string>>]>([
+    ['under StringEqualsIfExists, true when the key is absent', { StringEqualsIfExists: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } }],
+    ['under ForAllValues:StringEquals, true when the key is absent', { 'ForAllValues:StringEquals': { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } }],
+    ['under StringNotEquals', { StringNotEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } }],
+    ['aws:ResourceOrgPaths = ${aws:PrincipalOrgPaths}, a multivalued key that IAM does not take as a policy variable',
+      { 'ForAnyValue:StringLike': { 'aws:ResourceOrgPaths': '${aws:PrincipalOrgPaths}' } }],
+    ['aws:ResourceAccount = ${aws:PrincipalOrgID}, another key\'s variable', { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalOrgID}' } }],
+    ['aws:ResourceAccount = ${aws:PrincipalTag/account}, a value the caller may set', { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalTag/account}' } }],
+  ])('a caller\'s own account or organization %s does not limit it', (_case, conditions) => {
+    checked(app => {
+      const stack = sourceStack(app);
+      plainRole(stack, 'Role', new iam.ServicePrincipal('lambda.amazonaws.com'))
+        .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: ['*'], conditions }));
+      return stack;
+    }).hasWarning('/SourceStack/Role/Resource', warningOf('assumeRoleInAnyAccount'));
   });
 
   test('a role of this library given such a statement is reported too (its own checks do not read it)', () => {
