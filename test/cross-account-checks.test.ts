@@ -84,6 +84,73 @@ describe('CrossAccountChecks: trusts of more than named roles', () => {
   });
 });
 
+describe('CrossAccountChecks: statements and values written with Fn::If', () => {
+  const NO_VALUE = { Ref: 'AWS::NoValue' };
+  const anyRole = { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' };
+  const lambdaTrust = { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] };
+  const l1Role = (stack: Stack, trust: unknown, policy?: unknown) => new iam.CfnRole(stack, 'Role', {
+    assumeRolePolicyDocument: trust,
+    policies: policy === undefined ? undefined : [{ policyName: 'Policy', policyDocument: policy }],
+  });
+
+  test('a trust statement that is an Fn::If is read: one that admits everyone is reported as wholeAccountTrust', () => {
+    checked(app => {
+      const stack = destinationStack(app);
+      l1Role(stack, { Statement: [{ 'Fn::If': ['Open', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: '*' }, NO_VALUE] }] });
+      return stack;
+    }).hasWarning('/DestinationStack/Role', warningOf('wholeAccountTrust'));
+  });
+
+  test.each<[string, unknown]>([
+    ['a statement that is an Fn::If', { Statement: [{ 'Fn::If': ['Wide', anyRole, NO_VALUE] }] }],
+    ['a Resource that is an Fn::If', { Statement: [{ ...anyRole, Resource: { 'Fn::If': ['Wide', '*', `arn:aws:iam::${DESTINATION_ACCOUNT}:role/reader`] } }] }],
+    ['an Action that is an Fn::If', { Statement: [{ ...anyRole, Action: { 'Fn::If': ['Wide', 'sts:AssumeRole', 'sts:GetCallerIdentity'] } }] }],
+    ['a Condition that is an Fn::If, one branch of which is no condition', {
+      Statement: [{ ...anyRole, Condition: { 'Fn::If': ['Strict', { StringEquals: { 'aws:ResourceAccount': DESTINATION_ACCOUNT } }, NO_VALUE] } }],
+    }],
+  ])('an identity policy with %s is read: sts:AssumeRole on * in a branch is reported as assumeRoleInAnyAccount', (_case, policy) => {
+    checked(app => {
+      const stack = sourceStack(app);
+      l1Role(stack, lambdaTrust, policy);
+      return stack;
+    }).hasWarning('/SourceStack/Role', warningOf('assumeRoleInAnyAccount'));
+  });
+
+  test('a NotAction entry that an Fn::If may remove is read both ways: without it, sts:AssumeRole on * is allowed and reported', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      l1Role(stack, lambdaTrust, {
+        Statement: [{ Effect: 'Allow', NotAction: ['iam:*', { 'Fn::If': ['Strict', 'sts:*', NO_VALUE] }], Resource: '*' }],
+      });
+      return stack;
+    }).hasWarning('/SourceStack/Role', warningOf('assumeRoleInAnyAccount'));
+  });
+
+  test('an identity policy whose Condition limits the account in every branch of an Fn::If is not reported', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      l1Role(stack, lambdaTrust, {
+        Statement: [{
+          ...anyRole,
+          Condition: { 'Fn::If': ['Prod', { StringEquals: { 'aws:ResourceAccount': DESTINATION_ACCOUNT } }, { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } }] },
+        }],
+      });
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('the ECS statement of a task role that is an Fn::If is reported as confusedDeputyGuardOff', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      const role = l1Role(stack, {
+        Statement: [{ 'Fn::If': ['Loose', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } }, NO_VALUE] }],
+      });
+      new ecs.CfnTaskDefinition(stack, 'Task', { taskRoleArn: role.attrArn, containerDefinitions: [{ name: 'app', image: 'app' }] });
+      return stack;
+    }).hasWarning('/SourceStack/Role', warningOf('confusedDeputyGuardOff'));
+  });
+});
+
 describe('CrossAccountChecks: services that send aws:SourceAccount and aws:SourceArn', () => {
   test('the task role of a task definition, trusted by ECS without the conditions, is reported as confusedDeputyGuardOff', () => {
     checked(app => {

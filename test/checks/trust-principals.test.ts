@@ -459,11 +459,74 @@ describe('statements put into the trust with an override of the role\'s resource
       Effect: 'Allow',
       Action: 'sts:AssumeRole',
       Principal: { AWS: SOURCE_ACCOUNT },
-      Condition: { 'Fn::If': ['Strict', { StringEquals: { 'aws:PrincipalArn': 'x' } }, { Ref: 'AWS::NoValue' }] },
+      Condition: { 'Fn::FindInMap': ['Conditions', 'Strict', 'Trust'] },
     });
     Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
-      Match.stringLikeRegexp('^a statement of the trust policy has a Condition made of Fn::If, a CloudFormation function'));
+      Match.stringLikeRegexp('^a statement of the trust policy has a Condition made of Fn::FindInMap, a CloudFormation function'));
     Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+  });
+});
+
+describe('a trust written with Fn::If: each branch of a statement and of its elements is read', () => {
+  const NO_VALUE = { Ref: 'AWS::NoValue' };
+  const wholeAccount = { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: SOURCE_ACCOUNT } };
+  const namedRole = { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${SOURCE_ACCOUNT}:role/caller` } };
+
+  function destinationOverridden(path: string, value: unknown): Stack {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    (role.node.defaultChild as iam.CfnRole).addPropertyOverride(`AssumeRolePolicyDocument.${path}`, value);
+    return stack;
+  }
+
+  test.each<[string, string, unknown]>([
+    ['a statement that is an Fn::If', 'Statement.1', { 'Fn::If': ['Wide', wholeAccount, NO_VALUE] }],
+    ['the list of statements chosen by an Fn::If', 'Statement', { 'Fn::If': ['Wide', [wholeAccount], [namedRole]] }],
+    ['a Principal that is an Fn::If', 'Statement.1', { ...namedRole, Principal: { 'Fn::If': ['Wide', '*', namedRole.Principal] } }],
+    ['an Effect that is an Fn::If', 'Statement.1', { ...wholeAccount, Effect: { 'Fn::If': ['Open', 'Allow', 'Deny'] } }],
+    ['a Condition that is an Fn::If, one branch of which is no condition', 'Statement.1', {
+      ...wholeAccount, Condition: { 'Fn::If': ['Strict', { StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/caller` } }, NO_VALUE] },
+    }],
+    ['an aws:PrincipalArn value that an Fn::If removes', 'Statement.1', {
+      ...wholeAccount, Condition: { StringEquals: { 'aws:PrincipalArn': { 'Fn::If': ['Strict', `arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`, NO_VALUE] } } },
+    }],
+  ])('%s is warned about when a branch admits a whole account', (_case, path, value) => {
+    Annotations.fromStack(destinationOverridden(path, value)).hasWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+  });
+
+  test('an aws:PrincipalArn condition whose every branch names a role limits the account', () => {
+    const stack = destinationOverridden('Statement.1', {
+      ...wholeAccount,
+      Condition: { StringEquals: { 'aws:PrincipalArn': { 'Fn::If': ['Prod', `arn:aws:iam::${SOURCE_ACCOUNT}:role/prod`, `arn:aws:iam::${SOURCE_ACCOUNT}:role/dev`] } } },
+    });
+    Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('cdk-cross-account-task-roles:(wholeAccountTrust|unknownTrustPrincipal)'));
+  });
+
+  test('an ECS statement that is an Fn::If undoes the confused-deputy guard', () => {
+    const stack = sourceStack();
+    const role = new CrossAccountTaskRole(stack, 'TaskRole');
+    (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1', {
+      'Fn::If': ['Loose', { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }, NO_VALUE],
+    });
+    Annotations.fromStack(stack).hasWarning('/SourceStack/TaskRole', Match.stringLikeRegexp('undoes the confused-deputy guard'));
+  });
+
+  test.each([
+    ['Fn::FindInMap', { 'Fn::FindInMap': ['Trusts', 'Prod', 'Statement'] }],
+    ['Fn::Select', { 'Fn::Select': [0, { Ref: 'Statements' }] }],
+  ])('a statement made of %s, which cannot be read at synth, is said to be unreadable', (name, value) => {
+    Annotations.fromStack(destinationOverridden('Statement.1', value)).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(
+      `^a statement of the trust policy is made of ${name}, which cannot be read at synth: .*\\[ack: cdk-cross-account-task-roles:unknownTrustPrincipal\\]$`));
+  });
+
+  test('a statement of more than 1,024 combinations of branches is said to be unreadable, not read in part', () => {
+    // Each entry of a NotAction list may be there or not: 2^11 combinations.
+    const { Action: _action, ...statement } = wholeAccount;
+    const stack = destinationOverridden('Statement.1', {
+      ...statement, NotAction: Array.from({ length: 11 }, (_, i) => ({ 'Fn::If': [`Deny${i}`, `iam:Action${i}`, NO_VALUE] })),
+    });
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(
+      '^a statement of the trust policy is made of Fn::If \\(more than 1024 combinations of branches\\), which cannot be read at synth'));
   });
 });
 

@@ -1,6 +1,8 @@
 import { CfnResource, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { statementsOf } from './iam-matching';
 import { renderLikeIam } from './policy-size';
 import { cfnRoleOf } from './precreated';
+import { MAX_BRANCHES, alternativesOf } from './statement-branches';
 import { Finding, WARNINGS, report } from './warnings';
 
 /**
@@ -31,15 +33,25 @@ export function addWholeAccountTrustCheck(role: iam.Role): void {
  * read: `"*"` (`StarPrincipal`), `{"AWS": "*"}` (`AnyPrincipal`,
  * `OrganizationPrincipal`), an account ID or root ARN (`AccountPrincipal`,
  * `AccountRootPrincipal`, `ArnPrincipal`), each of a `CompositePrincipal`, and
- * `NotPrincipal`, which admits everyone but the principals it lists.
+ * `NotPrincipal`, which admits everyone but the principals it lists. Each branch of
+ * an `Fn::If` is read (`statementsOf()`); a statement made of another CloudFormation
+ * function cannot be, and is said so.
  *
  * @param trust the trust policy as IAM will read it (`renderLikeIam()`)
  */
 export function trustFindings(stack: Stack, trust: any): Finding[] {
   const findings: Finding[] = [];
-  // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
-  for (const statement of [trust?.Statement ?? []].flat()) {
-    if (statement?.Effect !== 'Allow') {
+  for (const statement of statementsOf(trust)) {
+    const made = Object.keys(statement).filter(key => key === 'Ref' || key.startsWith('Fn::'));
+    if (made.length > 0) {
+      findings.push({
+        id: WARNINGS.unknownTrustPrincipal,
+        message: `a statement of the trust policy is made of ${made.join(', ')}, which cannot be read at synth: what it admits cannot be checked. `
+          + `Write the statement out (each branch of an Fn::If is read, up to ${MAX_BRANCHES.toLocaleString('en-US')} combinations in a statement).`,
+      });
+      continue;
+    }
+    if (statement.Effect !== 'Allow') {
       continue;
     }
     const functions = Object.keys(Object(statement.Condition)).filter(key => key.startsWith('Fn::'));
@@ -154,9 +166,8 @@ export const ECS_TASKS: GuardedService = {
  * account, once per statement.
  */
 export function unguardedServiceStatements(trust: any, services: readonly GuardedService[]): GuardedService[] {
-  // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
-  return [trust?.Statement ?? []].flat().flatMap((statement: any) => {
-    if (statement?.Effect !== 'Allow') {
+  return statementsOf(trust).flatMap(statement => {
+    if (statement.Effect !== 'Allow') {
       return [];
     }
     // By the service's name: a principal may end in another domain (amazonaws.com.cn).
@@ -182,22 +193,7 @@ function wideningPrincipals(statement: any): string[] {
     return ['*'];
   }
   // A policy read from JSON may give an account as a number; a CloudFormation function is an object, and no account.
-  return alternatives(principal?.AWS).map(String).filter(isWholeAccount);
-}
-
-/**
- * The values a principal element can take: each of a list, and each branch of an
- * `Fn::If` (a template brought in with `cloudformation-include` keeps its
- * conditions), but for `AWS::NoValue`.
- */
-function alternatives(value: unknown): unknown[] {
-  return [value].flat().flatMap(v => {
-    const branches = Object(v)['Fn::If'];
-    if (Array.isArray(branches) && branches.length === 3) {
-      return [branches[1], branches[2]].flatMap(alternatives);
-    }
-    return v === undefined || Object(v).Ref === 'AWS::NoValue' ? [] : [v];
-  });
+  return alternativesOf(principal?.AWS).map(String).filter(isWholeAccount);
 }
 
 function isWholeAccount(principal: string): boolean {
@@ -290,7 +286,7 @@ function unconditionedProviders(stack: Stack, statement: any): Array<{ shown: st
   const entries = limitingEntries(statement.Condition ?? {}).map(([key, value]): [string, unknown] => [key.toLowerCase(), value]);
   const limitedBy = (accepts: (key: string) => boolean, names: (value: unknown) => boolean = namesSomething) =>
     entries.some(([key, value]) => accepts(key) && names(value));
-  return alternatives(statement.Principal?.Federated).flatMap((federated: unknown) => {
+  return alternativesOf(statement.Principal?.Federated).flatMap((federated: unknown) => {
     const provider = providerOf(stack, federated);
     if (provider === undefined) {
       // Neither a provider named at synth nor one of the app: reported as a principal known only at deploy time.
@@ -365,7 +361,7 @@ function unknownPrincipals(stack: Stack, statement: any): string[] {
   if (principal === null || typeof principal !== 'object') {
     return [];
   }
-  return Object.entries(principal).flatMap(([kind, values]) => alternatives(values)
+  return Object.entries(principal).flatMap(([kind, values]) => alternativesOf(values)
     .filter(value => (typeof value === 'string' ? !knownShape(value) : !knownResource(stack, value)))
     .map(value => `${kind} ${typeof value === 'string' ? value : JSON.stringify(value)}`));
 }
