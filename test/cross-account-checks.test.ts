@@ -318,6 +318,17 @@ describe('CrossAccountChecks: quotas', () => {
     plainRole(stack, 'Role', new iam.CompositePrincipal(...principals));
     expect(() => app.synth()).toThrow(/the trust policy is [\d,]+ characters .*the IAM quota is 2,048: deploying would fail/);
   });
+
+  test('a trust policy that an override of the role\'s resource takes over its quota fails synthesis', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const role = new iam.CfnRole(destinationStack(app), 'Role', {
+      assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] },
+    });
+    role.addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Principal',
+      { AWS: Array.from({ length: 60 }, (_, i) => `arn:aws:iam::${OTHER_ACCOUNT}:role/some-long-role-name-number-${i}`) });
+    expect(() => app.synth()).toThrow(/the trust policy is [\d,]+ characters .*the IAM quota is 2,048: deploying would fail/);
+  });
 });
 
 describe('CrossAccountChecks: the library\'s own roles and the walkthrough', () => {

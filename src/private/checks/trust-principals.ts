@@ -3,6 +3,7 @@ import { statementsOf } from './iam-matching';
 import { renderLikeIam } from './policy-size';
 import { cfnRoleOf } from './precreated';
 import { MAX_BRANCHES, alternativesOf } from './statement-branches';
+import { templatePropertiesOf } from './template-properties';
 import { Finding, WARNINGS, report } from './warnings';
 
 /**
@@ -116,9 +117,7 @@ function deployedTrustPolicy(role: iam.Role): any {
 
 /** The trust policy of a `CfnRole` as its template holds it, overrides included, as IAM will read it. */
 export function templateTrustPolicy(cfnRole: iam.CfnRole): any {
-  const stack = Stack.of(cfnRole);
-  const resource = stack.resolve(cfnRole._toCloudFormation()).Resources[stack.resolve(cfnRole.logicalId)];
-  return renderLikeIam(stack, resource.Properties.AssumeRolePolicyDocument);
+  return renderLikeIam(Stack.of(cfnRole), templatePropertiesOf(cfnRole).AssumeRolePolicyDocument);
 }
 
 /**
