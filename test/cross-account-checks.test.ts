@@ -89,6 +89,73 @@ describe('CrossAccountChecks: trusts of more than named roles', () => {
   });
 });
 
+describe('CrossAccountChecks: statements and values written with Fn::If', () => {
+  const NO_VALUE = { Ref: 'AWS::NoValue' };
+  const anyRole = { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' };
+  const lambdaTrust = { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] };
+  const l1Role = (stack: Stack, trust: unknown, policy?: unknown) => new iam.CfnRole(stack, 'Role', {
+    assumeRolePolicyDocument: trust,
+    policies: policy === undefined ? undefined : [{ policyName: 'Policy', policyDocument: policy }],
+  });
+
+  test('a trust statement that is an Fn::If is read: one that admits everyone is reported as wholeAccountTrust', () => {
+    checked(app => {
+      const stack = destinationStack(app);
+      l1Role(stack, { Statement: [{ 'Fn::If': ['Open', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: '*' }, NO_VALUE] }] });
+      return stack;
+    }).hasWarning('/DestinationStack/Role', warningOf('wholeAccountTrust'));
+  });
+
+  test.each<[string, unknown]>([
+    ['a statement that is an Fn::If', { Statement: [{ 'Fn::If': ['Wide', anyRole, NO_VALUE] }] }],
+    ['a Resource that is an Fn::If', { Statement: [{ ...anyRole, Resource: { 'Fn::If': ['Wide', '*', `arn:aws:iam::${DESTINATION_ACCOUNT}:role/reader`] } }] }],
+    ['an Action that is an Fn::If', { Statement: [{ ...anyRole, Action: { 'Fn::If': ['Wide', 'sts:AssumeRole', 'sts:GetCallerIdentity'] } }] }],
+    ['a Condition that is an Fn::If, one branch of which is no condition', {
+      Statement: [{ ...anyRole, Condition: { 'Fn::If': ['Strict', { StringEquals: { 'aws:ResourceAccount': DESTINATION_ACCOUNT } }, NO_VALUE] } }],
+    }],
+  ])('an identity policy with %s is read: sts:AssumeRole on * in a branch is reported as assumeRoleInAnyAccount', (_case, policy) => {
+    checked(app => {
+      const stack = sourceStack(app);
+      l1Role(stack, lambdaTrust, policy);
+      return stack;
+    }).hasWarning('/SourceStack/Role', warningOf('assumeRoleInAnyAccount'));
+  });
+
+  test('a NotAction entry that an Fn::If may remove is read both ways: without it, sts:AssumeRole on * is allowed and reported', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      l1Role(stack, lambdaTrust, {
+        Statement: [{ Effect: 'Allow', NotAction: ['iam:*', { 'Fn::If': ['Strict', 'sts:*', NO_VALUE] }], Resource: '*' }],
+      });
+      return stack;
+    }).hasWarning('/SourceStack/Role', warningOf('assumeRoleInAnyAccount'));
+  });
+
+  test('an identity policy whose Condition limits the account in every branch of an Fn::If is not reported', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      l1Role(stack, lambdaTrust, {
+        Statement: [{
+          ...anyRole,
+          Condition: { 'Fn::If': ['Prod', { StringEquals: { 'aws:ResourceAccount': DESTINATION_ACCOUNT } }, { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } }] },
+        }],
+      });
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('the ECS statement of a task role that is an Fn::If is reported as confusedDeputyGuardOff', () => {
+    checked(app => {
+      const stack = sourceStack(app);
+      const role = l1Role(stack, {
+        Statement: [{ 'Fn::If': ['Loose', { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } }, NO_VALUE] }],
+      });
+      new ecs.CfnTaskDefinition(stack, 'Task', { taskRoleArn: role.attrArn, containerDefinitions: [{ name: 'app', image: 'app' }] });
+      return stack;
+    }).hasWarning('/SourceStack/Role', warningOf('confusedDeputyGuardOff'));
+  });
+});
+
 describe('CrossAccountChecks: services that send aws:SourceAccount and aws:SourceArn', () => {
   test('the task role of a task definition, trusted by ECS without the conditions, is reported as confusedDeputyGuardOff', () => {
     checked(app => {
@@ -147,6 +214,8 @@ describe('CrossAccountChecks: sts:AssumeRole on roles of any account', () => {
   test.each([
     ['a named account', { resources: [`arn:aws:iam::${DESTINATION_ACCOUNT}:role/reader`] }],
     ['aws:ResourceOrgID', { resources: ['arn:aws:iam::*:role/reader'], conditions: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } } }],
+    ['aws:ResourceOrgPaths', { resources: ['arn:aws:iam::*:role/reader'], conditions: { StringLike: { 'aws:ResourceOrgPaths': 'o-a1b2c3d4e5/r-ab12/*' } } }],
+    ['aws:ResourceAccount', { resources: ['*'], conditions: { StringEquals: { 'aws:ResourceAccount': DESTINATION_ACCOUNT } } }],
     ['another action', { actions: ['s3:GetObject'], resources: ['*'] }],
   ])('%s is not reported', (_case, statement) => {
     checked(app => {
@@ -155,6 +224,36 @@ describe('CrossAccountChecks: sts:AssumeRole on roles of any account', () => {
         .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], ...statement }));
       return stack;
     }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test.each<[string, Record<string, Record<string, string>>]>([
+    ['aws:ResourceAccount = ${aws:PrincipalAccount}', { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } }],
+    ['aws:ResourceAccount like ${aws:PrincipalAccount}', { StringLike: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } }],
+    ['aws:ResourceOrgID = ${aws:PrincipalOrgID}', { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } }],
+  ])('a condition that the role be in the caller\'s own account or organization, %s, limits it', (_case, conditions) => {
+    checked(app => {
+      const stack = sourceStack(app);
+      plainRole(stack, 'Role', new iam.ServicePrincipal('lambda.amazonaws.com'))
+        .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: ['*'], conditions }));
+      return stack;
+    }).hasNoWarning('*', Match.anyValue());
+  });
+
+  test.each<[string, Record<string, Record<string, string>>]>([
+    ['under StringEqualsIfExists, true when the key is absent', { StringEqualsIfExists: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } }],
+    ['under ForAllValues:StringEquals, true when the key is absent', { 'ForAllValues:StringEquals': { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } }],
+    ['under StringNotEquals', { StringNotEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } }],
+    ['aws:ResourceOrgPaths = ${aws:PrincipalOrgPaths}, a multivalued key that IAM does not take as a policy variable',
+      { 'ForAnyValue:StringLike': { 'aws:ResourceOrgPaths': '${aws:PrincipalOrgPaths}' } }],
+    ['aws:ResourceAccount = ${aws:PrincipalOrgID}, another key\'s variable', { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalOrgID}' } }],
+    ['aws:ResourceAccount = ${aws:PrincipalTag/account}, a value the caller may set', { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalTag/account}' } }],
+  ])('a caller\'s own account or organization %s does not limit it', (_case, conditions) => {
+    checked(app => {
+      const stack = sourceStack(app);
+      plainRole(stack, 'Role', new iam.ServicePrincipal('lambda.amazonaws.com'))
+        .addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: ['*'], conditions }));
+      return stack;
+    }).hasWarning('/SourceStack/Role/Resource', warningOf('assumeRoleInAnyAccount'));
   });
 
   test('a role of this library given such a statement is reported too (its own checks do not read it)', () => {
@@ -222,6 +321,17 @@ describe('CrossAccountChecks: quotas', () => {
     const stack = destinationStack(app);
     const principals = Array.from({ length: 40 }, (_, i) => new iam.ArnPrincipal(`arn:aws:iam::${OTHER_ACCOUNT}:role/caller-with-a-long-name-${i}`));
     plainRole(stack, 'Role', new iam.CompositePrincipal(...principals));
+    expect(() => app.synth()).toThrow(/the trust policy is [\d,]+ characters .*the IAM quota is 2,048: deploying would fail/);
+  });
+
+  test('a trust policy that an override of the role\'s resource takes over its quota fails synthesis', () => {
+    const app = newApp();
+    Aspects.of(app).add(new CrossAccountChecks());
+    const role = new iam.CfnRole(destinationStack(app), 'Role', {
+      assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] },
+    });
+    role.addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Principal',
+      { AWS: Array.from({ length: 60 }, (_, i) => `arn:aws:iam::${OTHER_ACCOUNT}:role/some-long-role-name-number-${i}`) });
     expect(() => app.synth()).toThrow(/the trust policy is [\d,]+ characters .*the IAM quota is 2,048: deploying would fail/);
   });
 });

@@ -234,6 +234,38 @@ describe('managed policy size (6,144)', () => {
   });
 });
 
+describe('sizes measured as the template holds them, with the overrides of the role\'s resource', () => {
+  const sixtyRoles = { AWS: Array.from({ length: 60 }, (_, i) => roleArn(SOURCE_ACCOUNT, `some-long-role-name-number-${i}`)) };
+  const libraryRoles: Array<[string, (stack: Stack) => iam.Role]> = [
+    ['TrustedDestinationRole', stack => new TrustedDestinationRole(stack, 'Role', { trustedRoles: [RoleReference.of({ account: SOURCE_ACCOUNT, roleName: 'caller' })] })],
+    ['CrossAccountTaskRole', stack => new CrossAccountTaskRole(stack, 'Role', {
+      destinationRoles: [RoleReference.of({ account: DESTINATION_ACCOUNT, roleName: 'destination-account-role' })],
+    })],
+    ['TaskExecutionRole', stack => new TaskExecutionRole(stack, 'Role')],
+  ];
+  const overridden = (build: (stack: Stack) => iam.Role, path: string, value: unknown) => {
+    const stack = sourceStack();
+    (build(stack).node.defaultChild as iam.CfnRole).addPropertyOverride(path, value);
+    return stack;
+  };
+
+  test.each(libraryRoles)('a %s whose trust an override widens to 60 principals fails synth with the quota error', (_name, build) => {
+    const stack = overridden(build, 'AssumeRolePolicyDocument.Statement.0.Principal', sixtyRoles);
+    expect(() => Template.fromStack(stack)).toThrow(/the trust policy is [\d,]+ characters .*the IAM quota is 2,048: deploying would fail/);
+  });
+
+  test('inline policies that an override puts on a role count in the 10,240 characters', () => {
+    const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${'b'.repeat(10240)}/*` }] };
+    const stack = overridden(libraryRoles[0][1], 'Policies', [{ PolicyName: 'Reads', PolicyDocument: document }]);
+    expect(() => Template.fromStack(stack)).toThrow(/the inline policies together is 10,\d{3} characters .*the IAM quota is 10,240: deploying would fail/);
+  });
+
+  test('managed policies that an override gives a role count in the 10 per role', () => {
+    const stack = overridden(libraryRoles[0][1], 'ManagedPolicyArns', Array.from({ length: 11 }, (_, i) => `arn:aws:iam::${SOURCE_ACCOUNT}:policy/policy-${i}`));
+    expect(() => Template.fromStack(stack)).toThrow(/the number of managed policies is 11 policies, the IAM quota is 10: deploying would fail/);
+  });
+});
+
 describe('the way out a task execution role gives', () => {
   const executionRole = (inlinePolicies?: { [name: string]: iam.PolicyDocument }) => {
     const stack = sourceStack();

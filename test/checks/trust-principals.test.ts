@@ -200,6 +200,22 @@ describe('identity providers: made in the app, and limited by a subject that nam
     ['a web identity provider limited by an audience of only wildcards',
       () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), { StringLike: { 'cognito-identity.amazonaws.com:aud': '*' } }),
       'cognito-identity.amazonaws.com'],
+    ['Amazon Cognito limited only by amr (authenticated), which holds for the identities of every identity pool',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), { 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }),
+      'cognito-identity.amazonaws.com'],
+    ['Amazon Cognito limited to every identity pool of a Region (us-east-1:*)',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), { StringLike: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:*' } }),
+      'cognito-identity.amazonaws.com'],
+    ['Amazon Cognito limited only by a subject, not by an identity pool',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), { StringLike: { 'cognito-identity.amazonaws.com:sub': 'us-east-1:*' } }),
+      'cognito-identity.amazonaws.com'],
+    ['Amazon Cognito with a list of identity pools of which one is a wildcard',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
+        StringLike: { 'cognito-identity.amazonaws.com:aud': ['us-east-1:12345678-1234-1234-1234-123456789012', 'us-east-1:1234*'] },
+      }), 'cognito-identity.amazonaws.com'],
+    ['Google limited only by a key that names neither an application nor a user',
+      () => webIdentity(new iam.WebIdentityPrincipal('accounts.google.com'), { StringEquals: { 'accounts.google.com:hd': 'example.com' } }),
+      'accounts.google.com'],
   ])('warns about %s', (_case, statement, provider) => {
     Annotations.fromStack(destinationTrusting(statement)).hasWarning('/DestinationStack/R', EVERY_IDENTITY(provider));
   });
@@ -225,6 +241,17 @@ describe('identity providers: made in the app, and limited by a subject that nam
       () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
         StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:12345678-1234-1234-1234-123456789012' },
       })],
+    ['Amazon Cognito limited to an identity pool and to its authenticated identities',
+      () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
+        'StringEquals': { 'cognito-identity.amazonaws.com:aud': ['us-east-1:12345678-1234-1234-1234-123456789012', 'eu-west-1:87654321-4321-4321-4321-210987654321'] },
+        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+      })],
+    ['Google limited to an application (accounts.google.com:aud)',
+      () => webIdentity(new iam.WebIdentityPrincipal('accounts.google.com'), { StringEquals: { 'accounts.google.com:aud': '123456789012-abc.apps.googleusercontent.com' } })],
+    ['Google limited to an application of a hybrid app (accounts.google.com:oaud)',
+      () => webIdentity(new iam.WebIdentityPrincipal('accounts.google.com'), { StringEquals: { 'accounts.google.com:oaud': '123456789012-abc.apps.googleusercontent.com' } })],
+    ['Login with Amazon limited to an application (www.amazon.com:app_id)',
+      () => webIdentity(new iam.WebIdentityPrincipal('www.amazon.com'), { StringEquals: { 'www.amazon.com:app_id': 'amzn1.application.0123456789abcdef' } })],
   ])('does not warn about %s', (_case, statement) => {
     Annotations.fromStack(destinationTrusting(statement)).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every identity'));
   });
@@ -244,6 +271,42 @@ describe('identity providers: made in the app, and limited by a subject that nam
       const stack = destinationTrusting(s => webIdentity(new iam.OpenIdConnectPrincipal(provider(s)), { StringEquals: { 'issuer.example.com:sub': 'reports' } }));
       Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every identity'));
     });
+  });
+});
+
+describe('GitHub subjects: every subject a value can match starts with repo:<owner>/, the owner written out', () => {
+  const githubArn = `arn:aws:iam::${DESTINATION_ACCOUNT}:oidc-provider/${GITHUB}`;
+  const withSubject = (operator: string, subject: string | string[]) => () => webIdentity(new iam.WebIdentityPrincipal(githubArn), {
+    StringEquals: { [`${GITHUB}:aud`]: 'sts.amazonaws.com' },
+    [operator]: { [`${GITHUB}:sub`]: subject },
+  });
+
+  test.each<[string | string[], string]>([
+    ['rep*', 'StringLike'],
+    ['r*', 'StringLike'],
+    ['*:*', 'StringLike'],
+    ['repo:*', 'StringLike'],
+    ['repo:*/app', 'StringLike'],
+    ['repo:o*/app', 'StringLike'],
+    ['repo:octo-?rg/app:*', 'StringLike'],
+    ['repo:/app:*', 'StringLike'],
+    ['*repo:octo-org/*', 'StringLike'],
+    ['environment:production', 'StringEquals'],
+    ['rep*', 'ForAnyValue:StringLike'],
+    [['repo:octo-org/*', 'repo:*'], 'StringLike'],
+    [['repo:octo-org/app:ref:refs/heads/main', 'environment:production'], 'StringEquals'],
+    [[], 'StringLike'],
+  ])('warns about a subject %j under %s', (subject, operator) => {
+    Annotations.fromStack(destinationTrusting(withSubject(operator, subject))).hasWarning('/DestinationStack/R', EVERY_IDENTITY(githubArn));
+  });
+
+  test.each<[string | string[], string]>([
+    ['repo:octo-org/*', 'StringLike'],
+    ['repo:octo-org/app:ref:refs/heads/main', 'StringEquals'],
+    ['repo:octo-org/app:*', 'ForAnyValue:StringLike'],
+    [['repo:octo-org/*', 'repo:other-org/deploy:environment:production'], 'StringLike'],
+  ])('does not warn about a subject %j under %s', (subject, operator) => {
+    Annotations.fromStack(destinationTrusting(withSubject(operator, subject))).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('admits every identity'));
   });
 });
 
@@ -396,11 +459,74 @@ describe('statements put into the trust with an override of the role\'s resource
       Effect: 'Allow',
       Action: 'sts:AssumeRole',
       Principal: { AWS: SOURCE_ACCOUNT },
-      Condition: { 'Fn::If': ['Strict', { StringEquals: { 'aws:PrincipalArn': 'x' } }, { Ref: 'AWS::NoValue' }] },
+      Condition: { 'Fn::FindInMap': ['Conditions', 'Strict', 'Trust'] },
     });
     Annotations.fromStack(stack).hasWarning('/DestinationStack/R',
-      Match.stringLikeRegexp('^a statement of the trust policy has a Condition made of Fn::If, a CloudFormation function'));
+      Match.stringLikeRegexp('^a statement of the trust policy has a Condition made of Fn::FindInMap, a CloudFormation function'));
     Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+  });
+});
+
+describe('a trust written with Fn::If: each branch of a statement and of its elements is read', () => {
+  const NO_VALUE = { Ref: 'AWS::NoValue' };
+  const wholeAccount = { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: SOURCE_ACCOUNT } };
+  const namedRole = { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${SOURCE_ACCOUNT}:role/caller` } };
+
+  function destinationOverridden(path: string, value: unknown): Stack {
+    const stack = destinationStack();
+    const role = new TrustedDestinationRole(stack, 'R', { trustedRoles: [taskRole] });
+    (role.node.defaultChild as iam.CfnRole).addPropertyOverride(`AssumeRolePolicyDocument.${path}`, value);
+    return stack;
+  }
+
+  test.each<[string, string, unknown]>([
+    ['a statement that is an Fn::If', 'Statement.1', { 'Fn::If': ['Wide', wholeAccount, NO_VALUE] }],
+    ['the list of statements chosen by an Fn::If', 'Statement', { 'Fn::If': ['Wide', [wholeAccount], [namedRole]] }],
+    ['a Principal that is an Fn::If', 'Statement.1', { ...namedRole, Principal: { 'Fn::If': ['Wide', '*', namedRole.Principal] } }],
+    ['an Effect that is an Fn::If', 'Statement.1', { ...wholeAccount, Effect: { 'Fn::If': ['Open', 'Allow', 'Deny'] } }],
+    ['a Condition that is an Fn::If, one branch of which is no condition', 'Statement.1', {
+      ...wholeAccount, Condition: { 'Fn::If': ['Strict', { StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SOURCE_ACCOUNT}:role/caller` } }, NO_VALUE] },
+    }],
+    ['an aws:PrincipalArn value that an Fn::If removes', 'Statement.1', {
+      ...wholeAccount, Condition: { StringEquals: { 'aws:PrincipalArn': { 'Fn::If': ['Strict', `arn:aws:iam::${SOURCE_ACCOUNT}:role/caller`, NO_VALUE] } } },
+    }],
+  ])('%s is warned about when a branch admits a whole account', (_case, path, value) => {
+    Annotations.fromStack(destinationOverridden(path, value)).hasWarning('/DestinationStack/R', WHOLE_ACCOUNT);
+  });
+
+  test('an aws:PrincipalArn condition whose every branch names a role limits the account', () => {
+    const stack = destinationOverridden('Statement.1', {
+      ...wholeAccount,
+      Condition: { StringEquals: { 'aws:PrincipalArn': { 'Fn::If': ['Prod', `arn:aws:iam::${SOURCE_ACCOUNT}:role/prod`, `arn:aws:iam::${SOURCE_ACCOUNT}:role/dev`] } } },
+    });
+    Annotations.fromStack(stack).hasNoWarning('/DestinationStack/R', Match.stringLikeRegexp('cdk-cross-account-task-roles:(wholeAccountTrust|unknownTrustPrincipal)'));
+  });
+
+  test('an ECS statement that is an Fn::If undoes the confused-deputy guard', () => {
+    const stack = sourceStack();
+    const role = new CrossAccountTaskRole(stack, 'TaskRole');
+    (role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.1', {
+      'Fn::If': ['Loose', { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }, NO_VALUE],
+    });
+    Annotations.fromStack(stack).hasWarning('/SourceStack/TaskRole', Match.stringLikeRegexp('undoes the confused-deputy guard'));
+  });
+
+  test.each([
+    ['Fn::FindInMap', { 'Fn::FindInMap': ['Trusts', 'Prod', 'Statement'] }],
+    ['Fn::Select', { 'Fn::Select': [0, { Ref: 'Statements' }] }],
+  ])('a statement made of %s, which cannot be read at synth, is said to be unreadable', (name, value) => {
+    Annotations.fromStack(destinationOverridden('Statement.1', value)).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(
+      `^a statement of the trust policy is made of ${name}, which cannot be read at synth: .*\\[ack: cdk-cross-account-task-roles:unknownTrustPrincipal\\]$`));
+  });
+
+  test('a statement of more than 1,024 combinations of branches is said to be unreadable, not read in part', () => {
+    // Each entry of a NotAction list may be there or not: 2^11 combinations.
+    const { Action: _action, ...statement } = wholeAccount;
+    const stack = destinationOverridden('Statement.1', {
+      ...statement, NotAction: Array.from({ length: 11 }, (_, i) => ({ 'Fn::If': [`Deny${i}`, `iam:Action${i}`, NO_VALUE] })),
+    });
+    Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(
+      '^a statement of the trust policy is made of Fn::If \\(more than 1024 combinations of branches\\), which cannot be read at synth'));
   });
 });
 
@@ -416,6 +542,17 @@ describe('the whole text of the new warnings', () => {
       + `that names the intended identities: add a subject condition, ${GITHUB}:sub, that names more than wildcards `
       + `(repo:<owner>/<repository>:..., with the owner written out): its audience, ${GITHUB}:aud, is the provider's client ID, `
       + 'the same for every identity it issues.',
+    ]);
+  });
+
+  test('Amazon Cognito limited only by amr', () => {
+    const stack = destinationTrusting(() => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'),
+      { 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }));
+    expect(textOf(stack, 'cdk-cross-account-task-roles:wholeAccountTrust')).toEqual([
+      'the trust policy admits every identity of cognito-identity.amazonaws.com, with no condition on the provider\'s keys '
+      + 'that names the intended identities: add a condition on cognito-identity.amazonaws.com:aud that names your identity pools '
+      + '(<region>:<ID>, written out): cognito-identity.amazonaws.com:amr only says whether an identity signed in, and holds for '
+      + 'the identities of every identity pool.',
     ]);
   });
 

@@ -91,7 +91,8 @@ describe('warnings say the whole rule', () => {
       }));
     },
     'the trust policy admits every identity of cognito-identity.amazonaws.com, with no condition on the provider\'s keys that names '
-      + 'the intended identities: add a condition on one of its keys that names your application, such as cognito-identity.amazonaws.com:aud.'],
+      + 'the intended identities: add a condition on cognito-identity.amazonaws.com:aud that names your identity pools (<region>:<ID>, written out): '
+      + 'cognito-identity.amazonaws.com:amr only says whether an identity signed in, and holds for the identities of every identity pool.'],
   ])('%s (case %#)', (id, build, expected) => {
     const stack = sourceStack();
     build(stack);

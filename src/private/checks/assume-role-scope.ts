@@ -58,11 +58,29 @@ function canStartWith(pattern: string, prefix: string): boolean {
   return true;
 }
 
-/** The condition keys that limit the account of the resource, with an operator that needs the key and values that name something. */
+/**
+ * The condition keys that limit the account of the resource, with an operator that
+ * needs the key and values that name an organization or an account: literal, or
+ * the caller's own, as AWS documents it (`aws:ResourceAccount` =
+ * `${aws:PrincipalAccount}`, `aws:ResourceOrgID` = `${aws:PrincipalOrgID}`). Not
+ * `${aws:PrincipalOrgPaths}`: a multivalued key is no policy variable.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+ */
 function limitsResourceAccount(condition: Record<string, Record<string, unknown>>): boolean {
   return Object.entries(condition)
     .filter(([operator]) => /^(ForAnyValue:)?(StringEquals|StringLike)$/.test(operator))
     .flatMap(([, keys]) => Object.entries(Object(keys)))
-    .some(([key, value]) => /^aws:Resource(OrgID|OrgPaths|Account)$/i.test(key)
-      && [value].flat().every(v => typeof v === 'string' && /^(o-[a-z0-9]{10,32}(\/|$)|\d{12}$)/.test(v)));
+    .some(([key, value]) => {
+      const resourceKey = RESOURCE_ACCOUNT_KEYS.find(([name]) => name.test(key));
+      return resourceKey !== undefined && [value].flat().every(v => typeof v === 'string'
+        && (/^(o-[a-z0-9]{10,32}(\/|$)|\d{12}$)/.test(v) || (resourceKey[1] !== undefined && v === resourceKey[1])));
+    });
 }
+
+/** The keys of the resource's account, each with the caller's own value that names it, if AWS documents one. */
+const RESOURCE_ACCOUNT_KEYS: ReadonlyArray<[RegExp, string | undefined]> = [
+  [/^aws:ResourceAccount$/i, '${aws:PrincipalAccount}'],
+  [/^aws:ResourceOrgID$/i, '${aws:PrincipalOrgID}'],
+  [/^aws:ResourceOrgPaths$/i, undefined],
+];

@@ -1,3 +1,5 @@
+import { alternativesOf, statementBranches } from './statement-branches';
+
 /**
  * How IAM matches a policy's actions, resources and ARN conditions against a
  * request, as far as the checks need it: `*` matches any characters, `?` one;
@@ -13,9 +15,13 @@ export function wildcardMatches(pattern: string, value: string, ignoreCase = fal
   return new RegExp(`^${regex}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
-/** The values of a policy element as strings: a string, a list, or nothing; anything else (a CloudFormation function) as its JSON. */
+/**
+ * The values of a policy element as strings: a string, a list, or nothing, and
+ * each branch of an `Fn::If` but for `AWS::NoValue`; anything else (another
+ * CloudFormation function) as its JSON.
+ */
 export function valuesOf(element: unknown): string[] {
-  return element === undefined ? [] : [element].flat().map(v => (typeof v === 'string' ? v : JSON.stringify(v)));
+  return alternativesOf(element).map(v => (typeof v === 'string' ? v : JSON.stringify(v)));
 }
 
 /** Whether an identity statement (rendered like IAM) allows the action, whatever its resources and conditions. */
@@ -37,7 +43,12 @@ export function namesResource(statement: any, arn: string): boolean {
   return valuesOf(statement.Resource).some(r => wildcardMatches(r, arn));
 }
 
-/** The statements of a policy document rendered like IAM, each an object. */
+/**
+ * The statements of a policy document rendered like IAM, each an object, as
+ * CloudFormation may deploy them: each branch of an `Fn::If` read (see
+ * `statementBranches()`). A statement made of another CloudFormation function is
+ * an object with no `Effect`.
+ */
 export function statementsOf(document: any): any[] {
-  return [document?.Statement ?? []].flat().filter((s: unknown) => s !== null && typeof s === 'object');
+  return statementBranches(document).filter((s: unknown): s is object => s !== null && typeof s === 'object');
 }

@@ -2,6 +2,7 @@ import { Stack, aws_iam as iam } from 'aws-cdk-lib';
 import { policySize } from './policy-size';
 import { cfnRoleOf } from './precreated';
 import { policiesOf } from './role-policies';
+import { roleTemplateOf } from './template-properties';
 import { Finding, WARNINGS, report } from './warnings';
 import { IamQuotas } from '../../role-options';
 import { INLINE_POLICIES_PER_ROLE_SIZE, MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_SIZE, TRUST_POLICY_SIZE, WARNING_SHARE } from '../../rules/quotas';
@@ -82,7 +83,8 @@ function measureCfnRole(cfnRole: iam.CfnRole, quotas: IamQuotas | undefined, way
   const { inlineDocuments, managedArns, attachedByRoles, managedInApp } = policiesOf(cfnRole);
 
   return [
-    { ...trust, size: policySize(stack, cfnRole.assumeRolePolicyDocument) },
+    // As the template will hold it, with the overrides of the role's resource, which the trust checks read too.
+    { ...trust, size: policySize(stack, roleTemplateOf(cfnRole).trust) },
     {
       what: 'the inline policies together',
       size: inlineDocuments.reduce((sum: number, d) => sum + policySize(d.stack, d.document), 0),

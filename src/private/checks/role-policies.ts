@@ -1,9 +1,11 @@
 import { CfnOutput, CfnResource, Stack, Token, aws_iam as iam } from 'aws-cdk-lib';
+import { roleTemplateOf } from './template-properties';
 
 /**
- * The policies of a role, wherever the app writes them: the role's own `Policies`,
- * and the policies that attach to it from any stack of the app, by reference, by an
- * import of its name, or by its name.
+ * The policies of a role, wherever the app writes them: the role's own `Policies`
+ * (and `ManagedPolicyArns`) as its template holds them, overrides included, and the
+ * policies that attach to it from any stack of the app, by reference, by an import
+ * of its name, or by its name.
  */
 export interface RolePolicies {
   /** Its inline policies, each with the stack that writes it: its `Policies`, and each `AWS::IAM::Policy` or `AWS::IAM::RolePolicy` on it. */
@@ -30,16 +32,16 @@ export function policiesOf(cfnRole: iam.CfnRole): RolePolicies {
     // Stryker disable next-line ArrayDeclaration: a list without the role's name is as good as none
     return [policyStack.resolve(roles) ?? []].flat().some((r: unknown) => policyNamesRole(policyStack, r, cfnRole));
   };
+  // As the template will hold them, with the overrides of the role's resource.
+  const template = roleTemplateOf(cfnRole);
   const inlineDocuments = [
-    // Stryker disable next-line ArrayDeclaration: an entry without a document measures 0, as no entry does
-    ...[stack.resolve(cfnRole.policies) ?? []].flat().map((p: { policyDocument: unknown }) => ({ stack, document: p?.policyDocument })),
+    ...template.inlineDocuments.map(document => ({ stack, document })),
     ...constructs.filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy).filter(p => names(p.roles, p))
       .map(p => ({ stack: Stack.of(p), document: p.policyDocument })),
     ...constructs.filter((c): c is iam.CfnRolePolicy => c instanceof iam.CfnRolePolicy).filter(p => names(p.roleName, p))
       .map(p => ({ stack: Stack.of(p), document: p.policyDocument })),
   ];
-  // Stryker disable next-line ArrayDeclaration: one policy more than none is still far below the warning (90% of at least 10)
-  const managedArns: unknown[] = [stack.resolve(cfnRole.managedPolicyArns) ?? []].flat();
+  const managedArns = template.managedPolicyArns;
   const managedPolicies = constructs.filter((c): c is iam.CfnManagedPolicy => c instanceof iam.CfnManagedPolicy);
   const givenByArn = managedPolicies.filter(p => managedArns.some(arn => refersTo(stack, arn, p)));
   // A managed policy that names the role in its Roles is attached as one of those given by ARN; once, if it is both.

@@ -1,6 +1,9 @@
 import { CfnResource, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { statementsOf } from './iam-matching';
 import { renderLikeIam } from './policy-size';
 import { cfnRoleOf } from './precreated';
+import { MAX_BRANCHES, alternativesOf } from './statement-branches';
+import { templatePropertiesOf } from './template-properties';
 import { Finding, WARNINGS, report } from './warnings';
 
 /**
@@ -31,15 +34,25 @@ export function addWholeAccountTrustCheck(role: iam.Role): void {
  * read: `"*"` (`StarPrincipal`), `{"AWS": "*"}` (`AnyPrincipal`,
  * `OrganizationPrincipal`), an account ID or root ARN (`AccountPrincipal`,
  * `AccountRootPrincipal`, `ArnPrincipal`), each of a `CompositePrincipal`, and
- * `NotPrincipal`, which admits everyone but the principals it lists.
+ * `NotPrincipal`, which admits everyone but the principals it lists. Each branch of
+ * an `Fn::If` is read (`statementsOf()`); a statement made of another CloudFormation
+ * function cannot be, and is said so.
  *
  * @param trust the trust policy as IAM will read it (`renderLikeIam()`)
  */
 export function trustFindings(stack: Stack, trust: any): Finding[] {
   const findings: Finding[] = [];
-  // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
-  for (const statement of [trust?.Statement ?? []].flat()) {
-    if (statement?.Effect !== 'Allow') {
+  for (const statement of statementsOf(trust)) {
+    const made = Object.keys(statement).filter(key => key === 'Ref' || key.startsWith('Fn::'));
+    if (made.length > 0) {
+      findings.push({
+        id: WARNINGS.unknownTrustPrincipal,
+        message: `a statement of the trust policy is made of ${made.join(', ')}, which cannot be read at synth: what it admits cannot be checked. `
+          + `Write the statement out (each branch of an Fn::If is read, up to ${MAX_BRANCHES.toLocaleString('en-US')} combinations in a statement).`,
+      });
+      continue;
+    }
+    if (statement.Effect !== 'Allow') {
       continue;
     }
     const functions = Object.keys(Object(statement.Condition)).filter(key => key.startsWith('Fn::'));
@@ -104,9 +117,7 @@ function deployedTrustPolicy(role: iam.Role): any {
 
 /** The trust policy of a `CfnRole` as its template holds it, overrides included, as IAM will read it. */
 export function templateTrustPolicy(cfnRole: iam.CfnRole): any {
-  const stack = Stack.of(cfnRole);
-  const resource = stack.resolve(cfnRole._toCloudFormation()).Resources[stack.resolve(cfnRole.logicalId)];
-  return renderLikeIam(stack, resource.Properties.AssumeRolePolicyDocument);
+  return renderLikeIam(Stack.of(cfnRole), templatePropertiesOf(cfnRole).AssumeRolePolicyDocument);
 }
 
 /**
@@ -154,9 +165,8 @@ export const ECS_TASKS: GuardedService = {
  * account, once per statement.
  */
 export function unguardedServiceStatements(trust: any, services: readonly GuardedService[]): GuardedService[] {
-  // Stryker disable next-line ArrayDeclaration: an entry that is no statement admits no one
-  return [trust?.Statement ?? []].flat().flatMap((statement: any) => {
-    if (statement?.Effect !== 'Allow') {
+  return statementsOf(trust).flatMap(statement => {
+    if (statement.Effect !== 'Allow') {
       return [];
     }
     // By the service's name: a principal may end in another domain (amazonaws.com.cn).
@@ -182,22 +192,7 @@ function wideningPrincipals(statement: any): string[] {
     return ['*'];
   }
   // A policy read from JSON may give an account as a number; a CloudFormation function is an object, and no account.
-  return alternatives(principal?.AWS).map(String).filter(isWholeAccount);
-}
-
-/**
- * The values a principal element can take: each of a list, and each branch of an
- * `Fn::If` (a template brought in with `cloudformation-include` keeps its
- * conditions), but for `AWS::NoValue`.
- */
-function alternatives(value: unknown): unknown[] {
-  return [value].flat().flatMap(v => {
-    const branches = Object(v)['Fn::If'];
-    if (Array.isArray(branches) && branches.length === 3) {
-      return [branches[1], branches[2]].flatMap(alternatives);
-    }
-    return v === undefined || Object(v).Ref === 'AWS::NoValue' ? [] : [v];
-  });
+  return alternativesOf(principal?.AWS).map(String).filter(isWholeAccount);
 }
 
 function isWholeAccount(principal: string): boolean {
@@ -222,22 +217,52 @@ function limitingEntries(condition: Record<string, Record<string, unknown>>): Ar
     .flatMap(([, keys]) => Object.entries(Object(keys)));
 }
 
+/**
+ * Whether a condition has values and each is a string that passes `names`: an empty
+ * list names nothing, and one value that does not limit the key undoes the others
+ * (the values of a key are OR-ed).
+ */
+function everyValueNames(value: unknown, names: (value: string) => boolean): boolean {
+  const values = [value].flat();
+  return values.length > 0 && values.every(v => typeof v === 'string' && names(v));
+}
+
 /** Whether every value of a condition names something: a string with a character that is not a wildcard. */
-function namesSomething(value: unknown, meaningless: RegExp = /[*?]/g): boolean {
-  return [value].flat().every(v => typeof v === 'string' && v.replace(meaningless, '').length > 0);
+function namesSomething(value: unknown): boolean {
+  return everyValueNames(value, v => v.replace(/[*?]/g, '').length > 0);
 }
 
 const GITHUB_ACTIONS = 'token.actions.githubusercontent.com';
 
 /**
- * Whether a subject of GitHub Actions names an owner: `repo:<owner>/...` with an
- * owner of literal characters (anyone can create an owner that a wildcard matches).
- * Other forms (customized subject claims) need a character that is not a wildcard.
+ * Whether a subject of GitHub Actions names an owner: every subject the value can
+ * match starts with `repo:<owner>/`, the owner written out, with no wildcard (anyone
+ * can create an owner that a wildcard matches; `rep*` or `*:*` match every owner).
+ * A subject in another form comes from a customized subject template, which the
+ * owner of any repository can set for it, so it names no owner. `StringEquals`
+ * takes the same rule: a wildcard is a character there, so an owner written with
+ * one names an owner GitHub does not allow, and is reported rather than read two ways.
  *
  * @see https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims
  */
 function namesGitHubSubject(value: unknown): boolean {
-  return [value].flat().every(v => typeof v === 'string' && (v.startsWith('repo:') ? /^repo:[^*?/:]+\//.test(v) : namesSomething(v)));
+  return everyValueNames(value, v => /^repo:[^*?/:${}]+\//.test(v));
+}
+
+const COGNITO_IDENTITY = 'cognito-identity.';
+
+/**
+ * The keys of a web identity provider that name an application or a user: `aud`,
+ * `oaud` and `sub` (Google, Amazon Cognito), `app_id`, `id` and `user_id` (Facebook,
+ * Login with Amazon). Not `amr`, which says how an identity signed in.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif
+ */
+const WEB_IDENTITY_KEYS = ['aud', 'oaud', 'sub', 'app_id', 'id', 'user_id'];
+
+/** Whether every value names an identity pool of Amazon Cognito, `<region>:<ID>`, with no wildcard. */
+function namesIdentityPool(value: unknown): boolean {
+  return everyValueNames(value, v => /^[\w-]+:[\w-]+$/.test(v));
 }
 
 /**
@@ -246,9 +271,11 @@ function namesGitHubSubject(value: unknown): boolean {
  * they issue would be admitted. An OpenID Connect provider of IAM needs its subject
  * (`<issuer>:sub`): its audience is its client ID, the same for every identity it
  * issues (`sts.amazonaws.com` for GitHub Actions and EKS). A SAML provider needs
- * one of its keys (`SAML:aud`, ...), another web identity provider (Amazon Cognito,
- * Google, ...) one of its keys, such as `cognito-identity.amazonaws.com:aud`, the
- * identity pool. A provider of the app (`iam.OpenIdConnectProvider`,
+ * one of its keys (`SAML:aud`, ...). Amazon Cognito needs its identity pools
+ * (`cognito-identity.amazonaws.com:aud`, each written out): `amr` (`authenticated`)
+ * holds for an identity of any pool of any account. Another web identity provider
+ * (Google, ...) needs one of its keys that name an application or a user
+ * (`WEB_IDENTITY_KEYS`). A provider of the app (`iam.OpenIdConnectProvider`,
  * `iam.OidcProviderNative`, `iam.SamlProvider`) is found by its reference.
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
@@ -258,7 +285,7 @@ function unconditionedProviders(stack: Stack, statement: any): Array<{ shown: st
   const entries = limitingEntries(statement.Condition ?? {}).map(([key, value]): [string, unknown] => [key.toLowerCase(), value]);
   const limitedBy = (accepts: (key: string) => boolean, names: (value: unknown) => boolean = namesSomething) =>
     entries.some(([key, value]) => accepts(key) && names(value));
-  return alternatives(statement.Principal?.Federated).flatMap((federated: unknown) => {
+  return alternativesOf(statement.Principal?.Federated).flatMap((federated: unknown) => {
     const provider = providerOf(stack, federated);
     if (provider === undefined) {
       // Neither a provider named at synth nor one of the app: reported as a principal known only at deploy time.
@@ -270,8 +297,16 @@ function unconditionedProviders(stack: Stack, statement: any): Array<{ shown: st
         : [{ shown, fix: 'add a condition on one of its keys, such as SAML:aud (SamlConsolePrincipal adds it)' }];
     }
     if (provider.kind === 'web') {
-      return limitedBy(key => key.startsWith(`${provider.issuer.toLowerCase()}:`)) ? []
-        : [{ shown, fix: `add a condition on one of its keys that names your application, such as ${provider.issuer}:aud` }];
+      const issuer = provider.issuer.toLowerCase();
+      if (issuer.startsWith(COGNITO_IDENTITY)) {
+        return limitedBy(key => key === `${issuer}:aud`, namesIdentityPool) ? [] : [{
+          shown,
+          fix: `add a condition on ${provider.issuer}:aud that names your identity pools (<region>:<ID>, written out): `
+            + `${provider.issuer}:amr only says whether an identity signed in, and holds for the identities of every identity pool`,
+        }];
+      }
+      return limitedBy(key => WEB_IDENTITY_KEYS.some(name => key === `${issuer}:${name}`)) ? []
+        : [{ shown, fix: `add a condition on one of its keys that names your application or users, such as ${provider.issuer}:aud` }];
     }
     const issuer = provider.issuer ?? '<issuer>';
     const subject = provider.issuer === undefined ? (key: string) => key.endsWith(':sub') : (key: string) => key === `${issuer.toLowerCase()}:sub`;
@@ -325,7 +360,7 @@ function unknownPrincipals(stack: Stack, statement: any): string[] {
   if (principal === null || typeof principal !== 'object') {
     return [];
   }
-  return Object.entries(principal).flatMap(([kind, values]) => alternatives(values)
+  return Object.entries(principal).flatMap(([kind, values]) => alternativesOf(values)
     .filter(value => (typeof value === 'string' ? !knownShape(value) : !knownResource(stack, value)))
     .map(value => `${kind} ${typeof value === 'string' ? value : JSON.stringify(value)}`));
 }
