@@ -121,6 +121,17 @@ describe('CrossAccountChecks: statements and values written with Fn::If', () => 
     }).hasWarning('/SourceStack/Role', warningOf('assumeRoleInAnyAccount'));
   });
 
+  test('an identity statement of more combinations of branches than are read is read as written: sts:AssumeRole on * is still reported', () => {
+    // GIVEN a statement whose condition has 11 keys, each an Fn::If: 2^11 combinations, more than are read
+    const condition = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`aws:PrincipalTag/team${i}`, { 'Fn::If': [`Team${i}`, 'a', 'b'] }]));
+    // THEN the condition, which cannot be read, is no limit
+    checked(app => {
+      const stack = sourceStack(app);
+      l1Role(stack, lambdaTrust, { Statement: [{ ...anyRole, Condition: { StringNotEquals: condition } }] });
+      return stack;
+    }).hasWarning('/SourceStack/Role', warningOf('assumeRoleInAnyAccount'));
+  });
+
   test('a NotAction entry that an Fn::If may remove is read both ways: without it, sts:AssumeRole on * is allowed and reported', () => {
     checked(app => {
       const stack = sourceStack(app);

@@ -519,14 +519,14 @@ describe('a trust written with Fn::If: each branch of a statement and of its ele
       `^a statement of the trust policy is made of ${name}, which cannot be read at synth: .*\\[ack: cdk-cross-account-task-roles:unknownTrustPrincipal\\]$`));
   });
 
-  test('a statement of more than 1,024 combinations of branches is said to be unreadable, not read in part', () => {
-    // Each entry of a NotAction list may be there or not: 2^11 combinations.
+  test('a statement of more than 64 combinations of branches is said to be unreadable, not read in part', () => {
+    // Each entry of a NotAction list may be there or not: 2^7 combinations.
     const { Action: _action, ...statement } = wholeAccount;
     const stack = destinationOverridden('Statement.1', {
-      ...statement, NotAction: Array.from({ length: 11 }, (_, i) => ({ 'Fn::If': [`Deny${i}`, `iam:Action${i}`, NO_VALUE] })),
+      ...statement, NotAction: Array.from({ length: 7 }, (_, i) => ({ 'Fn::If': [`Deny${i}`, `iam:Action${i}`, NO_VALUE] })),
     });
     Annotations.fromStack(stack).hasWarning('/DestinationStack/R', Match.stringLikeRegexp(
-      '^a statement of the trust policy is made of Fn::If \\(more than 1024 combinations of branches\\), which cannot be read at synth'));
+      '^a statement of the trust policy is made of Fn::If \\(more than 64 combinations of branches\\), which cannot be read at synth'));
   });
 });
 

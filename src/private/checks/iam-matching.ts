@@ -50,5 +50,20 @@ export function namesResource(statement: any, arn: string): boolean {
  * an object with no `Effect`.
  */
 export function statementsOf(document: any): any[] {
+  if (document === null || typeof document !== 'object') {
+    return readStatements(document);
+  }
+  // The chain checks read each role's documents once for every other role of the app.
+  let statements = STATEMENTS.get(document);
+  if (!statements) {
+    statements = readStatements(document);
+    STATEMENTS.set(document, statements);
+  }
+  return statements;
+}
+
+const STATEMENTS = new WeakMap<object, any[]>();
+
+function readStatements(document: any): any[] {
   return statementBranches(document).filter((s: unknown): s is object => s !== null && typeof s === 'object');
 }

@@ -12,10 +12,18 @@
 /** What `{"Ref": "AWS::NoValue"}` stands for: no value, so that the property or list entry it is goes away. */
 const NO_VALUE = Symbol('AWS::NoValue');
 
-/** The most combinations of branches a statement is read in. */
-export const MAX_BRANCHES = 1024;
+/**
+ * The most combinations of branches a statement is read in: each check reads each
+ * one, for every pair of roles of an app in the chain checks.
+ */
+export const MAX_BRANCHES = 64;
 
-/** The key of what stands for a statement of more combinations of branches than are read: an object with no `Effect`, as a function is. */
+/**
+ * The key that marks a statement of more combinations of branches than are read:
+ * the statement is kept as written, its `Fn::If`s unread (a check that cannot read
+ * a condition does not count it as a limit), and the trust checks say that it
+ * cannot be checked.
+ */
 export const TOO_MANY_BRANCHES = `Fn::If (more than ${MAX_BRANCHES} combinations of branches)`;
 
 class TooManyBranches extends Error {}
@@ -37,7 +45,7 @@ export function statementBranches(document: unknown): unknown[] {
       return branches(statement, 'statement').filter(branch => branch !== NO_VALUE);
     } catch (error) {
       if (error instanceof TooManyBranches) {
-        return [{ [TOO_MANY_BRANCHES]: statement }];
+        return [{ ...Object(statement), [TOO_MANY_BRANCHES]: true }];
       }
       throw error;
     }
