@@ -1,4 +1,4 @@
-import { CfnParameter, Fn, Stack, aws_iam as iam } from 'aws-cdk-lib';
+import { CfnParameter, Fn, Stack, aws_cognito as cognito, aws_iam as iam } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountTaskRole, OrganizationRoles, RoleReference, TaskExecutionRole, TrustMode, TrustedDestinationRole } from '../../src';
 import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, destinationStack, sourceStack } from '../support/app';
@@ -213,6 +213,10 @@ describe('identity providers: made in the app, and limited by a subject that nam
       () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
         StringLike: { 'cognito-identity.amazonaws.com:aud': ['us-east-1:12345678-1234-1234-1234-123456789012', 'us-east-1:1234*'] },
       }), 'cognito-identity.amazonaws.com'],
+    ['Amazon Cognito limited by a parameter, which names no identity pool at synth',
+      stack => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
+        StringEquals: { 'cognito-identity.amazonaws.com:aud': new CfnParameter(stack, 'PoolId').valueAsString },
+      }), 'cognito-identity.amazonaws.com'],
     ['Google limited only by a key that names neither an application nor a user',
       () => webIdentity(new iam.WebIdentityPrincipal('accounts.google.com'), { StringEquals: { 'accounts.google.com:hd': 'example.com' } }),
       'accounts.google.com'],
@@ -245,6 +249,10 @@ describe('identity providers: made in the app, and limited by a subject that nam
       () => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
         'StringEquals': { 'cognito-identity.amazonaws.com:aud': ['us-east-1:12345678-1234-1234-1234-123456789012', 'eu-west-1:87654321-4321-4321-4321-210987654321'] },
         'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+      })],
+    ['Amazon Cognito limited to an identity pool of the app, by its Ref',
+      stack => webIdentity(new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com'), {
+        StringEquals: { 'cognito-identity.amazonaws.com:aud': new cognito.CfnIdentityPool(stack, 'Pool', { allowUnauthenticatedIdentities: false }).ref },
       })],
     ['Google limited to an application (accounts.google.com:aud)',
       () => webIdentity(new iam.WebIdentityPrincipal('accounts.google.com'), { StringEquals: { 'accounts.google.com:aud': '123456789012-abc.apps.googleusercontent.com' } })],

@@ -260,9 +260,15 @@ const COGNITO_IDENTITY = 'cognito-identity.';
  */
 const WEB_IDENTITY_KEYS = ['aud', 'oaud', 'sub', 'app_id', 'id', 'user_id'];
 
-/** Whether every value names an identity pool of Amazon Cognito, `<region>:<ID>`, with no wildcard. */
-function namesIdentityPool(value: unknown): boolean {
-  return everyValueNames(value, v => /^[\w-]+:[\w-]+$/.test(v));
+/**
+ * Whether every value names an identity pool of Amazon Cognito: `<region>:<ID>`
+ * with no wildcard, or a reference to an identity pool of the stack (whose `Ref` is
+ * its ID), as `FederatedPrincipal` conditions are written in an app.
+ */
+function namesIdentityPool(stack: Stack, value: unknown): boolean {
+  const values = [value].flat();
+  return values.length > 0 && values.every(v => (typeof v === 'string' && /^[\w-]+:[\w-]+$/.test(v))
+    || (typeof Object(v).Ref === 'string' && resourceReferencedBy(stack, v)?.cfnResourceType === 'AWS::Cognito::IdentityPool'));
 }
 
 /**
@@ -299,7 +305,7 @@ function unconditionedProviders(stack: Stack, statement: any): Array<{ shown: st
     if (provider.kind === 'web') {
       const issuer = provider.issuer.toLowerCase();
       if (issuer.startsWith(COGNITO_IDENTITY)) {
-        return limitedBy(key => key === `${issuer}:aud`, namesIdentityPool) ? [] : [{
+        return limitedBy(key => key === `${issuer}:aud`, value => namesIdentityPool(stack, value)) ? [] : [{
           shown,
           fix: `add a condition on ${provider.issuer}:aud that names your identity pools (<region>:<ID>, written out): `
             + `${provider.issuer}:amr only says whether an identity signed in, and holds for the identities of every identity pool`,
