@@ -236,6 +236,13 @@ function targetsOf(stack: StackEnvironment, roleId: string): { arns: string[]; u
         }
         continue;
       }
+      // An Effect chosen at deploy time (Fn::If) may be Allow: the statement is not checked.
+      if (isFunction(statement?.Effect)) {
+        if (allowsAssumeRole(statement) !== false) {
+          unresolved.push(statement);
+        }
+        continue;
+      }
       const allows = statement?.Effect === 'Allow' ? allowsAssumeRole(statement) : false;
       if (allows === false) {
         continue;

@@ -231,7 +231,7 @@ describe('what a role may assume: every policy of the app it is given, and value
       + `--source-role arn:aws:iam::${SOURCE_ACCOUNT}:role/b --destination-role <the role ARN it deploys as>$`));
   });
 
-  test('a statement or a resource chosen by a condition (Fn::If) is noted when it may allow sts:AssumeRole, not otherwise', () => {
+  test('a statement, a resource or an Effect chosen by a condition (Fn::If) is noted when it may allow sts:AssumeRole, not otherwise', () => {
     // GIVEN
     const assume = { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: destinationArn('dest') };
     const read = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
@@ -244,6 +244,8 @@ describe('what a role may assume: every policy of the app it is given, and value
         policies: [
           { policyName: 'statement', policyDocument: { Statement: [{ 'Fn::If': ['Prod', assume, noValue] }, { 'Fn::If': ['Prod', read, noValue] }] } },
           { policyName: 'resource', policyDocument: { Statement: [{ ...assume, Resource: { 'Fn::If': ['Prod', destinationArn('prod'), destinationArn('dev')] } }] } },
+          { policyName: 'effect', policyDocument: { Statement: [{ ...assume, Effect: { 'Fn::If': ['Prod', 'Allow', 'Deny'] }, Resource: destinationArn('either') }] } },
+          { policyName: 'effectOfRead', policyDocument: { Statement: [{ ...read, Effect: { 'Fn::If': ['Prod', 'Allow', 'Deny'] } }] } },
         ],
       });
     });
@@ -255,6 +257,7 @@ describe('what a role may assume: every policy of the app it is given, and value
       unresolved: [
         expect.stringContaining(`may assume {"Fn::If":["Prod",{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"${destinationArn('dest')}"},{"Ref":"AWS::NoValue"}]}, which the doctor cannot resolve`),
         expect.stringContaining(`may assume {"Fn::If":["Prod","${destinationArn('prod')}","${destinationArn('dev')}"]}, which the doctor cannot resolve`),
+        expect.stringContaining(`may assume {"Effect":{"Fn::If":["Prod","Allow","Deny"]},"Action":"sts:AssumeRole","Resource":"${destinationArn('either')}"}, which the doctor cannot resolve`),
       ],
     });
   });
